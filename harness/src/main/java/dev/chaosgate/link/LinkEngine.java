@@ -1,0 +1,344 @@
+package dev.chaosgate.link;
+
+import dev.chaosgate.link.internal.ProxyRuntime;
+import dev.chaosgate.link.internal.Transport;
+import dev.chaosgate.link.toxic.ToxicAttribute;
+import dev.chaosgate.link.toxic.ToxicProvider;
+import dev.chaosgate.link.toxic.ToxicRegistry;
+import io.netty.channel.EventLoopGroup;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The link engine: named proxies, their toxics and live connections, with the semantics of
+ * Toxiproxy 2.12's API (which {@link LinkServer} serves over HTTP). Safe for use from many threads;
+ * control operations are serialised, data flows on Netty event loops and is never blocked by them.
+ *
+ * <p>Where Toxiproxy is weak, the engine is stricter or steadier, and says so in its messages:
+ * values that crash Toxiproxy are refused with {@link ApiError#INVALID_VALUE}; toxicity, jitter and
+ * slicer sizes come from random sources derived from {@link #seed()}; changing a toxic never blocks.
+ */
+public final class LinkEngine implements AutoCloseable {
+
+    /** One proxy of a {@link #populate} request. {@code enabled} null means true. */
+    public record ProxySpec(String name, String listen, String upstream, Boolean enabled) {
+    }
+
+    /**
+     * Decodes the attributes of a toxic request once its type is known: returns the attributes the
+     * request sets (others keep their current or zero value), or throws a {@link LinkException}.
+     */
+    @FunctionalInterface
+    public interface AttributeDecoder {
+        Map<String, Long> decode(ToxicProvider provider);
+    }
+
+    /** A {@link #populate} that failed part-way: the proxies created before the failure stay. */
+    public static final class PopulateException extends LinkException {
+        private final List<ProxyInfo> created;
+
+        PopulateException(LinkException cause, List<ProxyInfo> created) {
+            super(cause.error(), cause.getMessage());
+            this.created = created;
+        }
+
+        /** Proxies created before the failure, or null when validation failed before any was created. */
+        public List<ProxyInfo> created() {
+            return created;
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ProxyRuntime.Shared shared;
+    private final Map<String, ProxyRuntime> proxies = new TreeMap<>();
+
+    /** An engine with its own event loops (one per core) and the given seed. */
+    public LinkEngine(long seed) {
+        this(seed, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public LinkEngine(long seed, int ioThreads) {
+        Transport transport = Transport.best();
+        this.group = transport.newGroup(ioThreads, "chaosgate-link");
+        this.ownsGroup = true;
+        this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed);
+    }
+
+    /** The seed every toxic's random source derives from; print it to reproduce a run. */
+    public long seed() {
+        return shared.seed();
+    }
+
+    /** The toxic types this engine knows. */
+    public ToxicRegistry registry() {
+        return shared.registry();
+    }
+
+    /** Which Netty transport the data plane uses ({@code EPOLL} or {@code NIO}). */
+    public String transport() {
+        return shared.transport().name();
+    }
+
+    // ---- proxies ----
+
+    /** Every proxy, sorted by name (as Go sorts map keys). */
+    public synchronized List<ProxyInfo> proxies() {
+        List<ProxyInfo> all = new ArrayList<>();
+        for (ProxyRuntime proxy : proxies.values()) {
+            all.add(proxy.info());
+        }
+        return all;
+    }
+
+    public synchronized ProxyInfo proxy(String name) {
+        return find(name).info();
+    }
+
+    public synchronized ProxyCounters counters(String name) {
+        return find(name).counters();
+    }
+
+    /** Creates and (when enabled) starts a proxy. A proxy that cannot listen is not kept. */
+    public synchronized ProxyInfo createProxy(String name, String listen, String upstream, boolean enabled) {
+        requireFields(name, upstream, "");
+        if (proxies.containsKey(name)) {
+            throw ApiError.PROXY_ALREADY_EXISTS.exception();
+        }
+        ProxyRuntime proxy = new ProxyRuntime(shared, name, listen == null ? "" : listen, upstream);
+        if (enabled) {
+            proxy.start();
+        }
+        proxies.put(name, proxy);
+        return proxy.info();
+    }
+
+    /**
+     * Changes a proxy. Null arguments keep the current value. A new listen or upstream address
+     * restarts the proxy (dropping its connections); then {@code enabled} starts or stops it. When
+     * the new address cannot be bound, the proxy keeps it and stays stopped, as in Toxiproxy.
+     */
+    public synchronized ProxyInfo updateProxy(String name, String listen, String upstream, Boolean enabled) {
+        ProxyRuntime proxy = find(name);
+        String newListen = listen == null ? proxy.listen() : listen;
+        String newUpstream = upstream == null ? proxy.upstream() : upstream;
+        boolean newEnabled = enabled == null ? proxy.enabled() : enabled;
+        if (differs(proxy, newListen, newUpstream)) {
+            proxy.stop();
+            proxy.address(newListen, newUpstream);
+        }
+        if (newEnabled) {
+            proxy.start();
+        } else {
+            proxy.stop();
+        }
+        return proxy.info();
+    }
+
+    public synchronized void deleteProxy(String name) {
+        ProxyRuntime proxy = find(name);
+        proxy.stop();
+        proxies.remove(name);
+    }
+
+    /**
+     * Creates or replaces proxies in order. Every entry is validated before anything changes; an
+     * existing proxy with the same addresses is returned untouched (toxics kept); the first failure
+     * stops the rest and the ones before it stay.
+     */
+    public synchronized List<ProxyInfo> populate(List<ProxySpec> specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            ProxySpec spec = specs.get(i);
+            try {
+                requireFields(spec.name(), spec.upstream(), " at proxy " + (i + 1));
+            } catch (LinkException e) {
+                throw new PopulateException(e, null);
+            }
+        }
+        List<ProxyInfo> created = new ArrayList<>();
+        for (ProxySpec spec : specs) {
+            String listen = spec.listen() == null ? "" : spec.listen();
+            ProxyRuntime existing = proxies.get(spec.name());
+            if (existing != null && !differs(existing, listen, spec.upstream())) {
+                created.add(existing.info());
+                continue;
+            }
+            if (existing != null) {
+                existing.stop();
+                proxies.remove(spec.name());
+            }
+            ProxyRuntime proxy = new ProxyRuntime(shared, spec.name(), listen, spec.upstream());
+            try {
+                if (spec.enabled() == null || spec.enabled()) {
+                    proxy.start();
+                }
+            } catch (LinkException e) {
+                throw new PopulateException(e, created);
+            }
+            proxies.put(spec.name(), proxy);
+            created.add(proxy.info());
+        }
+        return created;
+    }
+
+    /** Re-enables every proxy and removes every toxic. */
+    public synchronized void reset() {
+        for (ProxyRuntime proxy : proxies.values()) {
+            proxy.start();
+            for (ToxicDefinition toxic : proxy.toxics()) {
+                proxy.removeToxic(toxic);
+            }
+        }
+    }
+
+    // ---- toxics ----
+
+    /** Upstream toxics first, then downstream, each in the order they were added. */
+    public synchronized List<ToxicDefinition> toxics(String proxy) {
+        return find(proxy).toxics();
+    }
+
+    public synchronized ToxicDefinition toxic(String proxy, String toxic) {
+        ToxicDefinition found = find(proxy).toxic(toxic);
+        if (found == null) {
+            throw ApiError.TOXIC_NOT_FOUND.exception();
+        }
+        return found;
+    }
+
+    /** Adds a toxic to a proxy and to every live connection of it. */
+    public ToxicDefinition addToxic(String proxy, String name, String type, ToxicStream stream, float toxicity,
+                                    Map<String, Long> attributes) {
+        return addToxic(proxy, name, type, stream.wireName(), toxicity, provider -> attributes);
+    }
+
+    /**
+     * Adds a toxic, checking in Toxiproxy's order: stream (null means downstream), default name
+     * {@code <type>_<stream>}, type, name clash, then attributes and (chaosgate only) value ranges.
+     */
+    public synchronized ToxicDefinition addToxic(String proxy, String name, String type, String stream, Float toxicity,
+                                                 AttributeDecoder decoder) {
+        ProxyRuntime runtime = find(proxy);
+        String rawStream = stream == null ? "downstream" : stream;
+        if (ToxicStream.parse(rawStream).isEmpty()) {
+            throw ApiError.INVALID_STREAM.exception();
+        }
+        String toxicName = name == null || name.isEmpty() ? type + "_" + rawStream : name;
+        ToxicProvider provider = registry().find(type).orElseThrow(ApiError.INVALID_TOXIC_TYPE::exception);
+        if (runtime.toxic(toxicName) != null) {
+            throw ApiError.TOXIC_ALREADY_EXISTS.exception();
+        }
+        Map<String, Long> attributes = merge(provider, zeros(provider), decoder.decode(provider));
+        float checkedToxicity = checkToxicity(toxicity == null ? 1f : toxicity);
+        ToxicDefinition definition = new ToxicDefinition(toxicName, type, rawStream, checkedToxicity, attributes);
+        runtime.addToxic(definition);
+        return definition;
+    }
+
+    /** Changes some attributes and/or the toxicity of a toxic; the others keep their values. */
+    public synchronized ToxicDefinition updateToxic(String proxy, String toxic, Float toxicity, AttributeDecoder decoder) {
+        ProxyRuntime runtime = find(proxy);
+        ToxicDefinition current = runtime.toxic(toxic);
+        if (current == null) {
+            throw ApiError.TOXIC_NOT_FOUND.exception();
+        }
+        ToxicProvider provider = registry().find(current.type()).orElseThrow();
+        Map<String, Long> attributes = merge(provider, current.attributes(), decoder.decode(provider));
+        float checkedToxicity = toxicity == null ? current.toxicity() : checkToxicity(toxicity);
+        ToxicDefinition updated = current.with(attributes, checkedToxicity);
+        runtime.updateToxic(updated);
+        return updated;
+    }
+
+    public ToxicDefinition updateToxic(String proxy, String toxic, Float toxicity, Map<String, Long> attributes) {
+        return updateToxic(proxy, toxic, toxicity, provider -> attributes);
+    }
+
+    public synchronized void removeToxic(String proxy, String toxic) {
+        ProxyRuntime runtime = find(proxy);
+        ToxicDefinition current = runtime.toxic(toxic);
+        if (current == null) {
+            throw ApiError.TOXIC_NOT_FOUND.exception();
+        }
+        runtime.removeToxic(current);
+    }
+
+    // ---- helpers ----
+
+    private ProxyRuntime find(String name) {
+        ProxyRuntime proxy = proxies.get(name);
+        if (proxy == null) {
+            throw ApiError.PROXY_NOT_FOUND.exception();
+        }
+        return proxy;
+    }
+
+    private static void requireFields(String name, String upstream, String where) {
+        if (name == null || name.isEmpty()) {
+            throw ApiError.MISSING_NAME.exception(ApiError.MISSING_NAME.message() + where);
+        }
+        if (upstream == null || upstream.isEmpty()) {
+            throw ApiError.MISSING_UPSTREAM.exception(ApiError.MISSING_UPSTREAM.message() + where);
+        }
+    }
+
+    /** Go's {@code Differs}: the listen address as resolved, or the upstream as written, changed. */
+    private static boolean differs(ProxyRuntime proxy, String listen, String upstream) {
+        return !proxy.listen().equals(ProxyRuntime.resolveListen(listen)) || !proxy.upstream().equals(upstream);
+    }
+
+    private static Map<String, Long> zeros(ToxicProvider provider) {
+        Map<String, Long> zeros = new LinkedHashMap<>();
+        for (ToxicAttribute attribute : provider.attributes()) {
+            zeros.put(attribute.name(), 0L);
+        }
+        return zeros;
+    }
+
+    private static Map<String, Long> merge(ToxicProvider provider, Map<String, Long> base, Map<String, Long> changes) {
+        Map<String, Long> merged = new LinkedHashMap<>();
+        for (ToxicAttribute attribute : provider.attributes()) {
+            Long value = changes.get(attribute.name());
+            if (value == null) {
+                value = base.getOrDefault(attribute.name(), 0L);
+            }
+            if (value < attribute.minimum()) {
+                throw ApiError.INVALID_VALUE.exception(String.format(
+                        "invalid attribute: %s.%s must be >= %d (%s), got %d",
+                        provider.type(), attribute.name(), attribute.minimum(), attribute.unit(), value));
+            }
+            merged.put(attribute.name(), value);
+        }
+        String problem = provider.validate(merged);
+        if (problem != null) {
+            throw ApiError.INVALID_VALUE.exception(problem);
+        }
+        return merged;
+    }
+
+    private static float checkToxicity(float toxicity) {
+        if (!(toxicity >= 0f && toxicity <= 1f)) {
+            throw ApiError.INVALID_VALUE.exception("toxicity must be between 0 and 1 (a probability), got " + toxicity);
+        }
+        return toxicity;
+    }
+
+    /** Stops every proxy and the event loops. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            for (ProxyRuntime proxy : proxies.values()) {
+                proxy.stop();
+            }
+            proxies.clear();
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package dev.chaosgate.link;
+
+/**
+ * Read-only settings of a {@link LinkServer}, copied when the builder builds.
+ *
+ * @param host      address the Toxiproxy-compatible API binds; 127.0.0.1 by default
+ * @param port      API port; 0 picks a free one (Toxiproxy's default is 8474)
+ * @param seed      seed of every toxic's random source
+ * @param ioThreads Netty event loops for the data plane
+ */
+public record LinkServerConfig(String host, int port, long seed, int ioThreads) {
+}

@@ -1,0 +1,221 @@
+package dev.chaosgate.link.internal;
+
+import dev.chaosgate.link.ToxicDefinition;
+import dev.chaosgate.link.ToxicStream;
+import dev.chaosgate.link.toxic.Chunk;
+import dev.chaosgate.link.toxic.ToxicProvider;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One direction of one connection: bytes read from {@code source} pass through the chain of
+ * stages and are written to {@code sink}. Everything here runs on the connection's event loop.
+ * With no toxics, reads go straight to the sink (the fast path).
+ */
+final class Link {
+    /** Stop reading the source while this many bytes are held by toxics; resume below the low mark. */
+    private static final long HELD_HIGH = 4L << 20;
+    private static final long HELD_LOW = 2L << 20;
+
+    private final Connection connection;
+    private final ToxicStream stream;
+    private final Channel source;
+    private final Channel sink;
+    private final LongAdder bytesIn;
+    private final LongAdder bytesOut;
+    private final List<Stage> stages = new ArrayList<>(2);
+    private long held;
+    private boolean reading;
+    private boolean inReadBatch;
+    private boolean pendingFlush;
+    private boolean ended;
+    private boolean closed;
+
+    Link(Connection connection, ToxicStream stream, Channel source, Channel sink, LongAdder bytesIn, LongAdder bytesOut) {
+        this.connection = connection;
+        this.stream = stream;
+        this.source = source;
+        this.sink = sink;
+        this.bytesIn = bytesIn;
+        this.bytesOut = bytesOut;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    ToxicStream stream() {
+        return stream;
+    }
+
+    EventLoop eventLoop() {
+        return source.eventLoop();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void start(List<ToxicDefinition> toxics, ToxicResolver resolver) {
+        for (ToxicDefinition definition : toxics) {
+            addStage(definition, resolver.provider(definition), resolver.seed(connection, definition));
+        }
+        updateAutoRead();
+    }
+
+    /** Looks up the provider and the seed of a toxic when a stage is created. */
+    interface ToxicResolver {
+        ToxicProvider provider(ToxicDefinition definition);
+
+        long seed(Connection connection, ToxicDefinition definition);
+    }
+
+    void addStage(ToxicDefinition definition, ToxicProvider provider, long seed) {
+        if (closed) {
+            return;
+        }
+        Stage stage = new Stage(this, definition, provider, seed);
+        stage.index = stages.size();
+        stages.add(stage);
+        stage.start();
+    }
+
+    void updateStage(ToxicDefinition definition) {
+        Stage stage = find(definition.name());
+        if (stage != null && !closed) {
+            stage.update(definition);
+        }
+    }
+
+    void removeStage(String name) {
+        Stage stage = find(name);
+        if (stage == null) {
+            return;
+        }
+        stage.remove();
+        stages.remove(stage);
+        for (int i = 0; i < stages.size(); i++) {
+            stages.get(i).index = i;
+        }
+        stage.removed = true;
+        updateAutoRead();
+    }
+
+    private Stage find(String name) {
+        for (Stage stage : stages) {
+            if (stage.name().equals(name)) {
+                return stage;
+            }
+        }
+        return null;
+    }
+
+    // ---- source side ----
+
+    void onRead(ByteBuf buf) {
+        int size = buf.readableBytes();
+        bytesIn.add(size);
+        if (ended || closed) {
+            buf.release();
+            return;
+        }
+        inReadBatch = true;
+        if (stages.isEmpty()) {
+            write(buf, size);
+        } else {
+            held += size;
+            stages.get(0).onChunk(new Chunk(buf, System.nanoTime()));
+            updateAutoRead();
+        }
+    }
+
+    void onReadComplete() {
+        inReadBatch = false;
+        if (pendingFlush) {
+            pendingFlush = false;
+            sink.flush();
+        }
+    }
+
+    void onSourceEnd() {
+        deliverEnd(0);
+    }
+
+    // ---- the chain ----
+
+    void deliver(int index, Chunk chunk) {
+        if (closed || ended) {
+            drop(chunk);
+        } else if (index < stages.size()) {
+            stages.get(index).onChunk(chunk);
+        } else {
+            int size = chunk.size();
+            held -= size;
+            write(chunk.data(), size);
+            updateAutoRead();
+        }
+    }
+
+    void deliverEnd(int index) {
+        if (closed || ended) {
+            return;
+        }
+        if (index < stages.size()) {
+            stages.get(index).onEnd();
+        } else {
+            ended = true;
+            pendingFlush = false;
+            // Toxiproxy closes the whole connection when one direction ends (no half-close).
+            sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    void drop(Chunk chunk) {
+        held -= chunk.size();
+        chunk.data().release();
+        updateAutoRead();
+    }
+
+    // ---- sink side ----
+
+    private void write(ByteBuf buf, int size) {
+        bytesOut.add(size);
+        if (inReadBatch) {
+            sink.write(buf, sink.voidPromise());
+            pendingFlush = true;
+        } else {
+            sink.writeAndFlush(buf, sink.voidPromise());
+        }
+    }
+
+    void onSinkWritabilityChanged() {
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean want = !closed && !ended && sink.isWritable() && held < (reading ? HELD_HIGH : HELD_LOW);
+        if (want != reading) {
+            reading = want;
+            source.config().setAutoRead(want);
+        }
+    }
+
+    /** Stops the link for good: held chunks are released, timers are cancelled. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Stage stage : List.copyOf(stages)) {
+            stage.interrupt();
+        }
+        stages.clear();
+    }
+}

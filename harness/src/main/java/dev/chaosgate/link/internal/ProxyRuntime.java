@@ -1,0 +1,348 @@
+package dev.chaosgate.link.internal;
+
+import dev.chaosgate.link.ApiError;
+import dev.chaosgate.link.ProxyCounters;
+import dev.chaosgate.link.ProxyInfo;
+import dev.chaosgate.link.ToxicDefinition;
+import dev.chaosgate.link.ToxicStream;
+import dev.chaosgate.link.toxic.ToxicProvider;
+import dev.chaosgate.link.toxic.ToxicRegistry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.Future;
+
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One proxy: its listener, its toxics and its live connections. Mutations come from the engine
+ * (under this object's lock) and reach live connections as tasks on their event loops, so an API
+ * call never waits on a slow client.
+ */
+public final class ProxyRuntime {
+    /** How long a toxic change waits for live connections to apply it before the API answers anyway. */
+    private static final long APPLY_WAIT_MILLIS = 2_000;
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    /** What every proxy of one engine shares. */
+    public record Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed) {
+    }
+
+    static final class Counters {
+        final LongAdder accepted = new LongAdder();
+        final AtomicLong open = new AtomicLong();
+        final LongAdder upstreamIn = new LongAdder();
+        final LongAdder upstreamOut = new LongAdder();
+        final LongAdder downstreamIn = new LongAdder();
+        final LongAdder downstreamOut = new LongAdder();
+    }
+
+    private final Shared shared;
+    private final String name;
+    private final Counters counters = new Counters();
+    private final List<ToxicDefinition> upstreamToxics = new ArrayList<>();
+    private final List<ToxicDefinition> downstreamToxics = new ArrayList<>();
+    private final Set<Connection> connections = new HashSet<>();
+    private final Link.ToxicResolver resolver;
+    private String listen;
+    private String upstream;
+    private Channel listener;
+    private long connectionSequence;
+
+    public ProxyRuntime(Shared shared, String name, String listen, String upstream) {
+        this.shared = shared;
+        this.name = name;
+        this.listen = listen;
+        this.upstream = upstream;
+        this.resolver = new Link.ToxicResolver() {
+            @Override
+            public ToxicProvider provider(ToxicDefinition definition) {
+                return shared.registry().find(definition.type()).orElseThrow();
+            }
+
+            @Override
+            public long seed(Connection connection, ToxicDefinition definition) {
+                return seedFor(connection.sequence(), definition);
+            }
+        };
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public synchronized String listen() {
+        return listen;
+    }
+
+    public synchronized String upstream() {
+        return upstream;
+    }
+
+    public synchronized boolean enabled() {
+        return listener != null;
+    }
+
+    public synchronized ProxyInfo info() {
+        List<ToxicDefinition> toxics = new ArrayList<>(upstreamToxics);
+        toxics.addAll(downstreamToxics);
+        return new ProxyInfo(name, listen, upstream, listener != null, toxics);
+    }
+
+    public ProxyCounters counters() {
+        return new ProxyCounters(counters.accepted.sum(), counters.open.get(),
+                counters.upstreamIn.sum(), counters.upstreamOut.sum(),
+                counters.downstreamIn.sum(), counters.downstreamOut.sum());
+    }
+
+    // ---- listener ----
+
+    /** A listen address as Go's {@code ResolveTCPAddr} would print it, for comparing with the bound one. */
+    public static String resolveListen(String listen) {
+        try {
+            return HostPort.format(HostPort.parse(listen).resolveForListen());
+        } catch (HostPort.AddressException e) {
+            return listen;
+        }
+    }
+
+    /** Binds the listen address (no-op when already listening); the listen string becomes the bound address. */
+    public void start() {
+        synchronized (this) {
+            if (listener != null) {
+                return;
+            }
+            String requested = listen;
+            InetSocketAddress address;
+            try {
+                address = HostPort.parse(requested).resolveForListen();
+            } catch (HostPort.AddressException e) {
+                throw ApiError.LISTEN_FAILED.exception("listen tcp: " + e.getMessage());
+            }
+            ChannelFuture bind = new ServerBootstrap()
+                    .group(shared.group())
+                    .channel(shared.transport().serverChannel())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.AUTO_READ, false)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel client) {
+                            client.pipeline().addLast("chaosgate-dial", new Dial());
+                        }
+                    })
+                    .bind(address)
+                    .awaitUninterruptibly();
+            if (!bind.isSuccess()) {
+                throw ApiError.LISTEN_FAILED.exception("listen tcp " + HostPort.format(address) + ": " + bindError(bind.cause()));
+            }
+            listener = bind.channel();
+            listen = HostPort.format((InetSocketAddress) listener.localAddress());
+        }
+    }
+
+    private static String bindError(Throwable cause) {
+        String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (cause instanceof BindException || lower.contains("bind")) {
+            if (lower.contains("already in use")) {
+                return "bind: address already in use";
+            }
+            if (lower.contains("cannot assign")) {
+                return "bind: cannot assign requested address";
+            }
+            if (lower.contains("permission denied")) {
+                return "bind: permission denied";
+            }
+        }
+        return "bind: " + lower.replaceFirst("^.*?: ", "");
+    }
+
+    /** Closes the listener and every live connection; toxics stay. */
+    public void stop() {
+        List<Future<?>> closing = new ArrayList<>();
+        synchronized (this) {
+            if (listener != null) {
+                listener.close().awaitUninterruptibly();
+                listener = null;
+            }
+            for (Connection connection : connections) {
+                closing.add(connection.execute(() -> connection.close(false)));
+            }
+        }
+        awaitAll(closing);
+    }
+
+    /** Replaces listen and upstream of a stopped proxy. */
+    public synchronized void address(String newListen, String newUpstream) {
+        this.listen = newListen;
+        this.upstream = newUpstream;
+    }
+
+    // ---- toxics ----
+
+    public synchronized List<ToxicDefinition> toxics() {
+        List<ToxicDefinition> all = new ArrayList<>(upstreamToxics);
+        all.addAll(downstreamToxics);
+        return all;
+    }
+
+    public synchronized ToxicDefinition toxic(String toxicName) {
+        for (ToxicDefinition toxic : toxics()) {
+            if (toxic.name().equals(toxicName)) {
+                return toxic;
+            }
+        }
+        return null;
+    }
+
+    public void addToxic(ToxicDefinition definition) {
+        List<Future<?>> applied = new ArrayList<>();
+        synchronized (this) {
+            chain(definition.direction()).add(definition);
+            ToxicProvider provider = resolver.provider(definition);
+            for (Connection connection : connections) {
+                long seed = seedFor(connection.sequence(), definition);
+                applied.add(connection.execute(() -> connection.link(definition.direction()).addStage(definition, provider, seed)));
+            }
+        }
+        awaitAll(applied);
+    }
+
+    public void updateToxic(ToxicDefinition definition) {
+        List<Future<?>> applied = new ArrayList<>();
+        synchronized (this) {
+            List<ToxicDefinition> chain = chain(definition.direction());
+            for (int i = 0; i < chain.size(); i++) {
+                if (chain.get(i).name().equals(definition.name())) {
+                    chain.set(i, definition);
+                }
+            }
+            for (Connection connection : connections) {
+                applied.add(connection.execute(() -> connection.link(definition.direction()).updateStage(definition)));
+            }
+        }
+        awaitAll(applied);
+    }
+
+    public void removeToxic(ToxicDefinition definition) {
+        List<Future<?>> applied = new ArrayList<>();
+        synchronized (this) {
+            chain(definition.direction()).removeIf(toxic -> toxic.name().equals(definition.name()));
+            for (Connection connection : connections) {
+                applied.add(connection.execute(() -> connection.link(definition.direction()).removeStage(definition.name())));
+            }
+        }
+        awaitAll(applied);
+    }
+
+    private List<ToxicDefinition> chain(ToxicStream stream) {
+        return stream == ToxicStream.UPSTREAM ? upstreamToxics : downstreamToxics;
+    }
+
+    /**
+     * Waits, boundedly, until live connections have applied a change, so a client that changes a
+     * toxic and then sends data sees the change. Never waits on I/O: the tasks themselves do not block.
+     */
+    private static void awaitAll(List<Future<?>> futures) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(APPLY_WAIT_MILLIS);
+        for (Future<?> future : futures) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !future.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+                return;
+            }
+        }
+    }
+
+    // ---- connections ----
+
+    private long seedFor(long connection, ToxicDefinition definition) {
+        long hash = shared.seed();
+        hash = mix(hash, name);
+        hash = mix(hash ^ connection, definition.direction().wireName());
+        return mix(hash, definition.name());
+    }
+
+    private static long mix(long hash, String text) {
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ b) * 0x100000001B3L;
+        }
+        hash ^= hash >>> 33;
+        hash *= 0xff51afd7ed558ccdL;
+        return hash ^ (hash >>> 33);
+    }
+
+    private void register(Channel client, Channel server) {
+        synchronized (this) {
+            if (listener == null || !client.isActive() || !server.isActive()) {
+                client.close();
+                server.close();
+                return;
+            }
+            Connection connection = new Connection(++connectionSequence, client, server, counters);
+            connections.add(connection);
+            counters.open.incrementAndGet();
+            client.closeFuture().addListener(f -> server.closeFuture().addListener(g -> unregister(connection)));
+            connection.start(List.copyOf(upstreamToxics), List.copyOf(downstreamToxics), resolver);
+        }
+    }
+
+    private void unregister(Connection connection) {
+        synchronized (this) {
+            if (connections.remove(connection)) {
+                counters.open.decrementAndGet();
+            }
+        }
+        connection.close(false);
+    }
+
+    /** Dials the upstream for a freshly accepted client; if that fails, the client is closed (Toxiproxy's accept-then-close). */
+    private final class Dial extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            counters.accepted.increment();
+            Channel client = ctx.channel();
+            client.pipeline().remove(this);
+            InetSocketAddress target;
+            try {
+                target = HostPort.parse(upstream()).resolve();
+            } catch (HostPort.AddressException e) {
+                client.close();
+                return;
+            }
+            new Bootstrap()
+                    .group(client.eventLoop())
+                    .channel(shared.transport().socketChannel())
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                    .handler(new ChannelInboundHandlerAdapter())
+                    .connect(target)
+                    .addListener((ChannelFuture connect) -> {
+                        if (connect.isSuccess()) {
+                            register(client, connect.channel());
+                        } else {
+                            client.close();
+                        }
+                    });
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.chaosgate.link.toxic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code latency}: delays each chunk by {@code latency} ms, plus or minus up to {@code jitter} ms
+ * (uniform in [latency-jitter, latency+jitter), a negative delay meaning none). The delay counts
+ * from the chunk's arrival, so it does not accumulate across chunks; order is kept.
+ */
+public final class LatencyToxic implements ToxicProvider {
+
+    @Override
+    public String type() {
+        return "latency";
+    }
+
+    @Override
+    public List<ToxicAttribute> attributes() {
+        return List.of(ToxicAttribute.int64("latency", 0, "ms"), ToxicAttribute.int64("jitter", 0, "ms"));
+    }
+
+    @Override
+    public ToxicRuntime start(Map<String, Long> attributes, ToxicContext context) {
+        return new Runtime(attributes.get("latency"), attributes.get("jitter"), context);
+    }
+
+    private static final class Runtime implements ToxicRuntime {
+        private final long latencyMs;
+        private final long jitterMs;
+        private final ToxicContext context;
+        private final TimedQueue queue;
+
+        Runtime(long latencyMs, long jitterMs, ToxicContext context) {
+            this.latencyMs = latencyMs;
+            this.jitterMs = jitterMs;
+            this.context = context;
+            this.queue = new TimedQueue(context);
+        }
+
+        @Override
+        public void onChunk(Chunk chunk) {
+            long delayMs = latencyMs;
+            if (jitterMs > 0) {
+                delayMs += context.random().nextLong(2 * jitterMs) - jitterMs;
+            }
+            long due = chunk.timestampNanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMs));
+            queue.add(chunk, Math.max(due, queue.lastReleaseNanos()));
+        }
+
+        @Override
+        public void onEnd() {
+            queue.addEnd(queue.lastReleaseNanos());
+        }
+
+        @Override
+        public void interrupt() {
+            queue.flush();
+        }
+    }
+}

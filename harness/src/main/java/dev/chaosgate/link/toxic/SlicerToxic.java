@@ -1,0 +1,95 @@
+package dev.chaosgate.link.toxic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code slicer}: cuts each chunk into slices of about {@code average_size} bytes (give or take
+ * {@code size_variation}) by repeated halving, and waits {@code delay} <b>microseconds</b> after
+ * each slice. Toxiproxy recurses forever on an {@code average_size} of 0; chaosgate requires at least 1.
+ */
+public final class SlicerToxic implements ToxicProvider {
+
+    @Override
+    public String type() {
+        return "slicer";
+    }
+
+    @Override
+    public List<ToxicAttribute> attributes() {
+        return List.of(ToxicAttribute.goInt("average_size", 1, "bytes"),
+                ToxicAttribute.goInt("size_variation", 0, "bytes"),
+                ToxicAttribute.goInt("delay", 0, "µs"));
+    }
+
+    @Override
+    public ToxicRuntime start(Map<String, Long> attributes, ToxicContext context) {
+        return new Runtime(attributes.get("average_size"), attributes.get("size_variation"),
+                attributes.get("delay"), context);
+    }
+
+    /** Slice lengths for a chunk of {@code length} bytes, halving until a piece is small enough. */
+    static List<Integer> sliceLengths(int length, long averageSize, long variation, RandomGenerator random) {
+        List<Integer> lengths = new ArrayList<>();
+        cut(0, length, averageSize, variation, random, lengths);
+        return lengths;
+    }
+
+    private static void cut(int start, int end, long averageSize, long variation, RandomGenerator random, List<Integer> out) {
+        int length = end - start;
+        if (length - averageSize <= variation || length <= 1) {
+            out.add(length);
+            return;
+        }
+        long mid = start + length / 2;
+        if (variation > 0) {
+            mid += random.nextLong(2 * variation) - variation;
+        }
+        // Unlike Toxiproxy, never let the variation push the cut outside the piece.
+        mid = Math.max(start + 1, Math.min(end - 1, mid));
+        cut(start, (int) mid, averageSize, variation, random, out);
+        cut((int) mid, end, averageSize, variation, random, out);
+    }
+
+    private static final class Runtime implements ToxicRuntime {
+        private final long averageSize;
+        private final long variation;
+        private final long delayNanos;
+        private final ToxicContext context;
+        private final TimedQueue queue;
+        private long cursorNanos = Long.MIN_VALUE;
+
+        Runtime(long averageSize, long variation, long delayMicros, ToxicContext context) {
+            this.averageSize = averageSize;
+            this.variation = variation;
+            this.delayNanos = TimeUnit.MICROSECONDS.toNanos(delayMicros);
+            this.context = context;
+            this.queue = new TimedQueue(context);
+        }
+
+        @Override
+        public void onChunk(Chunk chunk) {
+            List<Integer> lengths = sliceLengths(chunk.size(), averageSize, variation, context.random());
+            long at = Math.max(cursorNanos, context.nanoTime());
+            for (int i = 0; i < lengths.size(); i++) {
+                Chunk slice = i == lengths.size() - 1 ? chunk : chunk.splitFirst(lengths.get(i));
+                queue.add(slice, at);
+                at += delayNanos;
+            }
+            cursorNanos = at;
+        }
+
+        @Override
+        public void onEnd() {
+            queue.addEnd(Math.max(cursorNanos, queue.lastReleaseNanos()));
+        }
+
+        @Override
+        public void interrupt() {
+            queue.flush();
+        }
+    }
+}

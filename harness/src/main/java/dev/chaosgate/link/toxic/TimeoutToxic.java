@@ -1,0 +1,78 @@
+package dev.chaosgate.link.toxic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code timeout}: swallows every byte. With {@code timeout} &gt; 0 ms it closes the connection once
+ * no data has arrived for that long (an idle timer, restarted by each chunk, as in Toxiproxy);
+ * with 0 it holds the connection forever. Removing it closes the connection, because the bytes it
+ * swallowed leave the stream corrupt.
+ */
+public final class TimeoutToxic implements ToxicProvider {
+
+    @Override
+    public String type() {
+        return "timeout";
+    }
+
+    @Override
+    public List<ToxicAttribute> attributes() {
+        return List.of(ToxicAttribute.int64("timeout", 0, "ms"));
+    }
+
+    @Override
+    public ToxicRuntime start(Map<String, Long> attributes, ToxicContext context) {
+        return new Runtime(attributes.get("timeout"), context);
+    }
+
+    private static final class Runtime implements ToxicRuntime {
+        private final long timeoutMs;
+        private final ToxicContext context;
+        private Runnable timer;
+
+        Runtime(long timeoutMs, ToxicContext context) {
+            this.timeoutMs = timeoutMs;
+            this.context = context;
+            restartTimer();
+        }
+
+        private void restartTimer() {
+            cancelTimer();
+            if (timeoutMs > 0) {
+                timer = context.schedule(context::closeConnection, timeoutMs, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void cancelTimer() {
+            if (timer != null) {
+                timer.run();
+                timer = null;
+            }
+        }
+
+        @Override
+        public void onChunk(Chunk chunk) {
+            context.drop(chunk);
+            restartTimer();
+        }
+
+        @Override
+        public void onEnd() {
+            cancelTimer();
+            context.forwardEnd();
+        }
+
+        @Override
+        public void interrupt() {
+            cancelTimer();
+        }
+
+        @Override
+        public void remove() {
+            cancelTimer();
+            context.closeConnection();
+        }
+    }
+}
