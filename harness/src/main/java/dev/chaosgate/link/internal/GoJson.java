@@ -19,7 +19,6 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -966,9 +965,7 @@ public final class GoJson {
         if (object == null || !object.isObject()) {
             return found;
         }
-        Iterator<Map.Entry<String, JsonNode>> members = object.fields();
-        while (members.hasNext()) {
-            Map.Entry<String, JsonNode> member = members.next();
+        for (Map.Entry<String, JsonNode> member : object.properties()) {
             if (member.getKey().equals(goFieldName) || foldEquals(member.getKey(), goFieldName)) {
                 found = member.getValue();
             }

@@ -14,7 +14,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.Future;
@@ -40,6 +42,13 @@ public final class ProxyRuntime {
     /** How long a toxic change waits for live connections to apply it before the API answers anyway. */
     private static final long APPLY_WAIT_MILLIS = 2_000;
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /**
+     * Reads grow up to 1 MiB when a link streams, so a bulk transfer costs few wake-ups, and a
+     * socket may buffer up to 4 MiB before its source pauses: Netty's 64 KiB default made a
+     * streaming link stop and restart reading all the time.
+     */
+    private static final AdaptiveRecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(512, 16 * 1024, 1 << 20);
+    private static final WriteBufferWaterMark WRITE_MARKS = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
     /** What every proxy of one engine shares. */
     public record Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed) {
@@ -143,6 +152,8 @@ public final class ProxyRuntime {
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_MARKS)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel client) {
@@ -333,6 +344,8 @@ public final class ProxyRuntime {
                     .channel(shared.transport().socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_MARKS)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                     .handler(new ChannelInboundHandlerAdapter())
                     .connect(target)

@@ -1,0 +1,422 @@
+package dev.chaosgate.link.bench;
+
+import dev.chaosgate.link.LinkEngine;
+import dev.chaosgate.link.ToxicStream;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmarks of the link engine against direct loopback, measured in the same run so the figures
+ * are ratios on this machine. Run (from the repository root):
+ *
+ * <pre>
+ * mvn -q -B -pl harness -am test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *     -Dexec.args="-cp %classpath dev.chaosgate.link.bench.LinkBench"
+ * </pre>
+ *
+ * (or {@code scripts/bench-link}). Each part can be run alone by naming it:
+ * {@code throughput}, {@code roundtrip}, {@code latency}, {@code idle}.
+ */
+public final class LinkBench {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final PrintStream OUT = System.out;
+
+    private LinkBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> parts = args.length == 0 ? List.of("throughput", "roundtrip", "latency", "idle") : Arrays.asList(args);
+        if (parts.equals(List.of("idle-peers"))) {
+            IdlePeers.run();
+            return;
+        }
+        OUT.printf("chaosgate link benchmarks: %d cores, %s, java %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"), System.getProperty("java.version"));
+        for (String part : parts) {
+            switch (part) {
+                case "throughput" -> throughput();
+                case "roundtrip" -> roundTrip();
+                case "latency" -> latencyAccuracy();
+                case "idle" -> idleConnections();
+                default -> throw new IllegalArgumentException("unknown benchmark '" + part
+                        + "': use throughput, roundtrip, latency or idle");
+            }
+        }
+    }
+
+    // ---- 1. throughput of a 100 MB transfer ----
+
+    private static final long TRANSFER_BYTES = 100L * 1000 * 1000;
+
+    static void throughput() throws Exception {
+        try (Sink sink = new Sink(); LinkEngine engine = new LinkEngine(1)) {
+            int proxyPort = engine.createProxy("bench", "127.0.0.1:0", "127.0.0.1:" + sink.port(), true).listenPort();
+            // Warm-up both paths (JIT, buffer pools), then alternate to share the machine's noise.
+            transfer(sink, sink.port(), TRANSFER_BYTES / 4);
+            transfer(sink, proxyPort, TRANSFER_BYTES / 4);
+            int rounds = 5;
+            double[] direct = new double[rounds];
+            double[] proxied = new double[rounds];
+            for (int i = 0; i < rounds; i++) {
+                direct[i] = transfer(sink, sink.port(), TRANSFER_BYTES);
+                proxied[i] = transfer(sink, proxyPort, TRANSFER_BYTES);
+            }
+            double d = median(direct);
+            double p = median(proxied);
+            OUT.printf("throughput  100 MB, median of %d: direct %.0f MB/s, through link %.0f MB/s, ratio %.2f (transport %s)%n",
+                    rounds, d, p, p / d, engine.transport());
+        }
+    }
+
+    /** Sends {@code bytes} to the port and returns MB/s measured until the sink has them all. */
+    private static double transfer(Sink sink, int port, long bytes) throws Exception {
+        byte[] block = new byte[64 * 1024];
+        Arrays.fill(block, (byte) 'x');
+        sink.expect(bytes);
+        long start = System.nanoTime();
+        try (Socket socket = new Socket(LOOPBACK, port)) {
+            socket.setSendBufferSize(1 << 20);
+            OutputStream out = socket.getOutputStream();
+            long left = bytes;
+            while (left > 0) {
+                int n = (int) Math.min(block.length, left);
+                out.write(block, 0, n);
+                left -= n;
+            }
+            sink.awaitAll();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return bytes / 1e6 / seconds;
+    }
+
+    /** Reads and discards everything any client sends, and signals when the expected count has arrived. */
+    static final class Sink implements AutoCloseable {
+        private final ServerSocket server;
+        private final Thread acceptor;
+        private volatile long expected;
+        private long received;
+        private final Object lock = new Object();
+
+        Sink() throws IOException {
+            server = new ServerSocket(0, 50, LOOPBACK);
+            acceptor = new Thread(this::acceptLoop, "bench-sink");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        void expect(long bytes) {
+            synchronized (lock) {
+                expected = bytes;
+                received = 0;
+            }
+        }
+
+        void awaitAll() throws InterruptedException {
+            synchronized (lock) {
+                while (received < expected) {
+                    lock.wait(10_000);
+                }
+            }
+        }
+
+        private void acceptLoop() {
+            try {
+                while (true) {
+                    Socket socket = server.accept();
+                    socket.setReceiveBufferSize(1 << 20);
+                    Thread reader = new Thread(() -> drain(socket), "bench-sink-reader");
+                    reader.setDaemon(true);
+                    reader.start();
+                }
+            } catch (IOException closed) {
+                // server closed
+            }
+        }
+
+        private void drain(Socket socket) {
+            byte[] buffer = new byte[256 * 1024];
+            try (socket; InputStream in = socket.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    synchronized (lock) {
+                        received += n;
+                        if (received >= expected) {
+                            lock.notifyAll();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // peer gone
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    // ---- 2. added latency of a 64-byte round trip ----
+
+    static void roundTrip() throws Exception {
+        try (Echo echo = new Echo(); LinkEngine engine = new LinkEngine(1)) {
+            int proxyPort = engine.createProxy("bench", "127.0.0.1:0", "127.0.0.1:" + echo.port(), true).listenPort();
+            int blocks = 50;
+            int perBlock = 1_000;
+            try (PingPong direct = new PingPong(echo.port()); PingPong proxied = new PingPong(proxyPort)) {
+                // Warm-up, then alternate small blocks so both paths see the same machine noise.
+                direct.run(20_000, null, 0);
+                proxied.run(20_000, null, 0);
+                long[] directNanos = new long[blocks * perBlock];
+                long[] proxiedNanos = new long[blocks * perBlock];
+                for (int block = 0; block < blocks; block++) {
+                    direct.run(perBlock, directNanos, block * perBlock);
+                    proxied.run(perBlock, proxiedNanos, block * perBlock);
+                }
+                OUT.printf("round trip  64 B x %d: direct p50 %.1f µs p99 %.1f µs; through link p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs%n",
+                        directNanos.length, pct(directNanos, 50), pct(directNanos, 99), pct(proxiedNanos, 50), pct(proxiedNanos, 99),
+                        pct(proxiedNanos, 50) - pct(directNanos, 50), pct(proxiedNanos, 99) - pct(directNanos, 99));
+            }
+        }
+    }
+
+    /** Round-trip times in ns of 64-byte messages on one fresh connection. */
+    private static long[] pingPong(int port, int count) throws IOException {
+        long[] nanos = new long[count];
+        try (PingPong connection = new PingPong(port)) {
+            connection.run(count, nanos, 0);
+        }
+        return nanos;
+    }
+
+    /** One connection sending 64-byte messages and reading each echo before the next. */
+    private static final class PingPong implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+        private final byte[] message = new byte[64];
+        private final byte[] reply = new byte[64];
+
+        PingPong(int port) throws IOException {
+            socket = new Socket(LOOPBACK, port);
+            socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
+            in = socket.getInputStream();
+        }
+
+        /** Runs {@code count} round trips, recording their ns into {@code nanos} from {@code offset} (null: discard). */
+        void run(int count, long[] nanos, int offset) throws IOException {
+            for (int i = 0; i < count; i++) {
+                long start = System.nanoTime();
+                out.write(message);
+                int read = 0;
+                while (read < reply.length) {
+                    int n = in.read(reply, read, reply.length - read);
+                    if (n < 0) {
+                        throw new IOException("echo closed after " + i + " round trips");
+                    }
+                    read += n;
+                }
+                if (nanos != null) {
+                    nanos[offset + i] = System.nanoTime() - start;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /** Echoes every byte back, one thread per connection. */
+    static final class Echo implements AutoCloseable {
+        private final ServerSocket server;
+
+        Echo() throws IOException {
+            server = new ServerSocket(0, 50, LOOPBACK);
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket socket = server.accept();
+                        socket.setTcpNoDelay(true);
+                        Thread worker = new Thread(() -> {
+                            try (socket) {
+                                socket.getInputStream().transferTo(socket.getOutputStream());
+                            } catch (IOException ignored) {
+                                // peer gone
+                            }
+                        }, "bench-echo");
+                        worker.setDaemon(true);
+                        worker.start();
+                    }
+                } catch (IOException closed) {
+                    // server closed
+                }
+            }, "bench-echo-accept");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    // ---- 3. accuracy of a 100 ms latency toxic ----
+
+    static void latencyAccuracy() throws Exception {
+        try (Echo echo = new Echo(); LinkEngine engine = new LinkEngine(1)) {
+            int proxyPort = engine.createProxy("bench", "127.0.0.1:0", "127.0.0.1:" + echo.port(), true).listenPort();
+            engine.addToxic("bench", "latency_downstream", "latency", ToxicStream.DOWNSTREAM, 1f, Map.of("latency", 100L, "jitter", 0L));
+            pingPong(proxyPort, 3);
+            int connections = 10;
+            int perConnection = 30;
+            ExecutorService pool = Executors.newFixedThreadPool(connections);
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                futures.add(pool.submit(() -> pingPong(proxyPort, perConnection)));
+            }
+            long[] all = new long[connections * perConnection];
+            int at = 0;
+            for (Future<long[]> future : futures) {
+                for (long nanos : future.get(60, TimeUnit.SECONDS)) {
+                    all[at++] = nanos - 100_000_000L;
+                }
+            }
+            pool.shutdownNow();
+            OUT.printf("latency     100 ms toxic, %d round trips on %d connections: error p50 %+.2f ms, p99 %+.2f ms, max %+.2f ms%n",
+                    all.length, connections, pct(all, 50) / 1000, pct(all, 99) / 1000, pct(all, 100) / 1000);
+        }
+    }
+
+    // ---- 4. 5,000 idle connections ----
+
+    static void idleConnections() throws Exception {
+        int count = Integer.getInteger("bench.idle.connections", 5000);
+        // The peers (upstream acceptor and clients) run in a child JVM so that this process only
+        // holds the link's own sockets: 4 sockets per proxied connection would not fit one fd limit.
+        Process peers = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), LinkBench.class.getName(), "idle-peers")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (LinkEngine engine = new LinkEngine(1)) {
+            BufferedReader fromPeers = new BufferedReader(new InputStreamReader(peers.getInputStream(), StandardCharsets.UTF_8));
+            PrintStream toPeers = new PrintStream(peers.getOutputStream(), true, StandardCharsets.UTF_8);
+            int upstreamPort = Integer.parseInt(fromPeers.readLine().trim());
+            int proxyPort = engine.createProxy("idle", "127.0.0.1:0", "127.0.0.1:" + upstreamPort, true).listenPort();
+            long heapBefore = usedHeapAfterGc();
+            int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+            toPeers.println(proxyPort + " " + count);
+            String ready = fromPeers.readLine();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (engine.counters("idle").connectionsOpen() < count && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            long open = engine.counters("idle").connectionsOpen();
+            long heapAfter = usedHeapAfterGc();
+            int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+            OUT.printf("idle        %s; %d connections open through one proxy: heap +%.1f MB (%.1f KB per connection), threads %d -> %d%n",
+                    ready, open, (heapAfter - heapBefore) / 1e6, (heapAfter - heapBefore) / 1e3 / Math.max(1, open),
+                    threadsBefore, threadsAfter);
+            toPeers.println("exit");
+        } finally {
+            peers.waitFor(10, TimeUnit.SECONDS);
+            peers.destroyForcibly();
+        }
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** The child side of {@link #idleConnections()}: an upstream that accepts and holds, and the idle clients. */
+    static final class IdlePeers {
+        static void run() throws Exception {
+            List<SocketChannel> held = new ArrayList<>();
+            try (ServerSocketChannel upstream = ServerSocketChannel.open()) {
+                upstream.bind(new InetSocketAddress(LOOPBACK, 0), 8192);
+                Thread acceptor = new Thread(() -> {
+                    try {
+                        while (true) {
+                            SocketChannel accepted = upstream.accept();
+                            synchronized (held) {
+                                held.add(accepted);
+                            }
+                        }
+                    } catch (IOException closed) {
+                        // done
+                    }
+                }, "idle-upstream");
+                acceptor.setDaemon(true);
+                acceptor.start();
+                System.out.println(((InetSocketAddress) upstream.getLocalAddress()).getPort());
+                System.out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                String[] request = in.readLine().trim().split(" ");
+                int proxyPort = Integer.parseInt(request[0]);
+                int count = Integer.parseInt(request[1]);
+                List<SocketChannel> clients = new ArrayList<>();
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    clients.add(SocketChannel.open(new InetSocketAddress(LOOPBACK, proxyPort)));
+                }
+                System.out.printf("opened %d client connections in %d ms%n", count, (System.nanoTime() - start) / 1_000_000);
+                System.out.flush();
+                in.readLine();
+                for (SocketChannel client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    // ---- statistics ----
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** Percentile of nanosecond samples, in microseconds. */
+    private static double pct(long[] nanos, double percentile) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(percentile / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1000.0;
+    }
+}
