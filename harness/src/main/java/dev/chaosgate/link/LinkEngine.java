@@ -65,7 +65,7 @@ public final class LinkEngine implements AutoCloseable {
 
     public LinkEngine(long seed, int ioThreads) {
         Transport transport = Transport.best();
-        this.group = transport.newGroup(ioThreads, "chaosgate-link");
+        this.group = transport.newDataPlaneGroup(ioThreads, "chaosgate-link", Long.getLong("chaosgate.link.spinMicros", 50));
         this.ownsGroup = true;
         this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed);
     }

@@ -1,6 +1,7 @@
 package dev.chaosgate.link.internal;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -11,6 +12,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * Netty's native epoll transport where the platform has it (fewer copies and wake-ups on Linux),
@@ -29,6 +32,21 @@ public enum Transport {
     public EventLoopGroup newGroup(int threads, String name) {
         DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
         return this == EPOLL ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
+    }
+
+    /**
+     * Event loops for the data plane: like {@link #newGroup}, but each loop keeps polling for
+     * {@code spinMicros} after its last work before sleeping (0 disables), see {@link SpinningSelectStrategy}.
+     */
+    public EventLoopGroup newDataPlaneGroup(int threads, String name, long spinMicros) {
+        if (spinMicros <= 0) {
+            return newGroup(threads, name);
+        }
+        DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+        SelectStrategyFactory strategy = SpinningSelectStrategy.factory(spinMicros);
+        return this == EPOLL
+                ? new EpollEventLoopGroup(threads, factory, strategy)
+                : new NioEventLoopGroup(threads, factory, SelectorProvider.provider(), strategy);
     }
 
     public Class<? extends ServerSocketChannel> serverChannel() {
