@@ -134,37 +134,42 @@ public final class ProxyRuntime {
 
     /** Binds the listen address (no-op when already listening); the listen string becomes the bound address. */
     public void start() {
+        // Only the engine (one caller at a time) starts and stops a proxy. Event loops take this
+        // object's lock when they accept, so never wait for an event loop while holding it.
+        String requested;
         synchronized (this) {
             if (listener != null) {
                 return;
             }
-            String requested = listen;
-            InetSocketAddress address;
-            try {
-                address = HostPort.parse(requested).resolveForListen();
-            } catch (HostPort.AddressException e) {
-                throw ApiError.LISTEN_FAILED.exception("listen tcp: " + e.getMessage());
-            }
-            ChannelFuture bind = new ServerBootstrap()
-                    .group(shared.group())
-                    .channel(shared.transport().serverChannel())
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_MARKS)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel client) {
-                            client.pipeline().addLast("chaosgate-dial", new Dial());
-                        }
-                    })
-                    .bind(address)
-                    .awaitUninterruptibly();
-            if (!bind.isSuccess()) {
-                throw ApiError.LISTEN_FAILED.exception("listen tcp " + HostPort.format(address) + ": " + bindError(bind.cause()));
-            }
+            requested = listen;
+        }
+        InetSocketAddress address;
+        try {
+            address = HostPort.parse(requested).resolveForListen();
+        } catch (HostPort.AddressException e) {
+            throw ApiError.LISTEN_FAILED.exception("listen tcp: " + e.getMessage());
+        }
+        ChannelFuture bind = new ServerBootstrap()
+                .group(shared.group())
+                .channel(shared.transport().serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_MARKS)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel client) {
+                        client.pipeline().addLast("chaosgate-dial", new Dial());
+                    }
+                })
+                .bind(address)
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            throw ApiError.LISTEN_FAILED.exception("listen tcp " + HostPort.format(address) + ": " + bindError(bind.cause()));
+        }
+        synchronized (this) {
             listener = bind.channel();
             listen = HostPort.format((InetSocketAddress) listener.localAddress());
         }
@@ -190,14 +195,16 @@ public final class ProxyRuntime {
     /** Closes the listener and every live connection; toxics stay. */
     public void stop() {
         List<Future<?>> closing = new ArrayList<>();
+        Channel closingListener;
         synchronized (this) {
-            if (listener != null) {
-                listener.close().awaitUninterruptibly();
-                listener = null;
-            }
+            closingListener = listener;
+            listener = null;
             for (Connection connection : connections) {
                 closing.add(connection.execute(() -> connection.close(false)));
             }
+        }
+        if (closingListener != null) {
+            closingListener.close().awaitUninterruptibly();
         }
         awaitAll(closing);
     }

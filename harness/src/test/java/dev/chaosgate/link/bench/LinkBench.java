@@ -28,15 +28,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmarks of the link engine against direct loopback, measured in the same run so the figures
- * are ratios on this machine. Run (from the repository root):
- *
- * <pre>
- * mvn -q -B -pl harness -am test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="-cp %classpath dev.chaosgate.link.bench.LinkBench"
- * </pre>
- *
- * (or {@code scripts/bench-link}). Each part can be run alone by naming it:
- * {@code throughput}, {@code roundtrip}, {@code latency}, {@code idle}.
+ * are ratios on this machine. Run {@code scripts/bench-link} from the repository root; each part
+ * can be run alone by naming it: {@code throughput}, {@code roundtrip}, {@code latency}, {@code idle}.
  */
 public final class LinkBench {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
