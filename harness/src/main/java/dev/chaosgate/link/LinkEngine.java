@@ -1,5 +1,6 @@
 package dev.chaosgate.link;
 
+import dev.chaosgate.link.internal.GoJson;
 import dev.chaosgate.link.internal.ProxyRuntime;
 import dev.chaosgate.link.internal.Transport;
 import dev.chaosgate.link.toxic.ToxicAttribute;
@@ -323,7 +324,9 @@ public final class LinkEngine implements AutoCloseable {
 
     private static float checkToxicity(float toxicity) {
         if (!(toxicity >= 0f && toxicity <= 1f)) {
-            throw ApiError.INVALID_VALUE.exception("toxicity must be between 0 and 1 (a probability), got " + toxicity);
+            // Printed as the API prints a float32 (7, 0.5), not as Java does (7.0).
+            String value = Float.isFinite(toxicity) ? GoJson.formatFloat32(toxicity) : String.valueOf(toxicity);
+            throw ApiError.INVALID_VALUE.exception("toxicity must be between 0 and 1 (a probability), got " + value);
         }
         return toxicity;
     }

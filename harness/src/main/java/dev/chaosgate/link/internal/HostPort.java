@@ -13,6 +13,10 @@ record HostPort(String host, int port) {
 
     /** Splits {@code host:port} like Go's {@code net.SplitHostPort}; the message is Go's reason. */
     static HostPort parse(String address) throws AddressException {
+        if (address.isEmpty()) {
+            // Go's net.Listen takes "" as ":0" (any port); SplitHostPort would call it a missing port.
+            return new HostPort("", 0);
+        }
         String host;
         String portText;
         if (address.startsWith("[")) {

@@ -14,24 +14,28 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpMessage;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,6 +51,12 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String JSON = "application/json";
+    // Header names spelled as Go's net/http writes them (canonical case), not Netty's lower case.
+    private static final String CONTENT_TYPE = "Content-Type";
+    private static final String CONTENT_LENGTH = "Content-Length";
+    private static final String DATE = "Date";
+    private static final String NOSNIFF = "X-Content-Type-Options";
+    private static final String REQUEST_ID = "X-Toxiproxy-Request-Id";
     private static final String POPULATE_TYPE = "[]struct { toxiproxy.Proxy; Enabled *bool \"json:\\\"enabled\\\"\" }";
     private static final String POPULATE_ELEMENT_TYPE = "struct { toxiproxy.Proxy; Enabled *bool \"json:\\\"enabled\\\"\" }";
 
@@ -57,7 +67,11 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     /** An answer before it is written: status, content type (null for none), body. */
-    private record Answer(HttpResponseStatus status, String contentType, String body, boolean requestId) {
+    private record Answer(HttpResponseStatus status, String contentType, String body, boolean requestId, String location) {
+        Answer(HttpResponseStatus status, String contentType, String body, boolean requestId) {
+            this(status, contentType, body, requestId, null);
+        }
+
         static Answer json(int status, String body) {
             return new Answer(HttpResponseStatus.valueOf(status), JSON, body, true);
         }
@@ -74,13 +88,19 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         static Answer noContent() {
             return new Answer(HttpResponseStatus.NO_CONTENT, null, "", true);
         }
+
+        /** Refused before routing (no route matched, so no request id, as in Toxiproxy). */
+        static Answer unrouted(int status, String message) {
+            Answer error = error(status, message);
+            return new Answer(error.status(), error.contentType(), error.body(), false);
+        }
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         Answer answer;
         if (request.decoderResult().isFailure()) {
-            answer = Answer.error(400, "malformed HTTP request: " + request.decoderResult().cause().getMessage());
+            answer = Answer.unrouted(400, "malformed HTTP request: " + request.decoderResult().cause().getMessage());
             write(ctx, request, answer, true);
             return;
         }
@@ -96,7 +116,19 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private Answer route(FullHttpRequest request) {
-        String path = new QueryStringDecoder(request.uri()).path();
+        String path;
+        try {
+            path = path(request.uri());
+        } catch (IllegalArgumentException e) {
+            // Go's url.ParseRequestURI refuses the request before any route is tried.
+            return Answer.unrouted(400, "malformed HTTP request: " + e.getMessage());
+        }
+        String clean = cleanPath(path);
+        if (!clean.equals(path)) {
+            // gorilla/mux redirects a non-canonical path (//, /./, /../) before routing.
+            String query = request.uri().indexOf('?') >= 0 ? request.uri().substring(request.uri().indexOf('?')) : "";
+            return new Answer(HttpResponseStatus.MOVED_PERMANENTLY, null, "", false, escapePath(clean) + query);
+        }
         HttpMethod method = request.method();
         String[] parts = path.split("/", -1);
         // Routes, as gorilla/mux matches them: exact paths, variables are [^/]+.
@@ -158,6 +190,61 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private record Route(List<HttpMethod> methods, java.util.function.Supplier<Answer> handler) {
     }
 
+    /** gorilla/mux's cleanPath: Go's path.Clean, keeping a trailing slash. */
+    static String cleanPath(String path) {
+        if (path.isEmpty()) {
+            return "/";
+        }
+        String rooted = path.charAt(0) == '/' ? path : "/" + path;
+        ArrayDeque<String> segments = new ArrayDeque<>();
+        for (String segment : rooted.split("/")) {
+            if (segment.isEmpty() || segment.equals(".")) {
+                continue;
+            }
+            if (segment.equals("..")) {
+                segments.pollLast();
+            } else {
+                segments.addLast(segment);
+            }
+        }
+        String clean = "/" + String.join("/", segments);
+        return rooted.endsWith("/") && !clean.equals("/") ? clean + "/" : clean;
+    }
+
+    /** Go's url.PathEscape for a whole path ({@code URL.EscapedPath}): all but unreserved and {@code $&+,/:;=@} escaped. */
+    static String escapePath(String path) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-_.~$&+,/:;=@".indexOf(c) >= 0) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The decoded path of a request target, as Go's {@code URL.Path} (which gorilla/mux matches):
+     * percent-escapes decoded as UTF-8, {@code +} kept, raw non-ASCII bytes taken as UTF-8 (Netty
+     * hands the request line over one char per byte), the query dropped.
+     */
+    static String path(String uri) {
+        boolean bytes = true;
+        boolean ascii = true;
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            bytes &= c <= 0xFF;
+            ascii &= c < 0x80;
+        }
+        String target = !ascii && bytes
+                ? new String(uri.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)
+                : uri;
+        return new QueryStringDecoder(target).path();
+    }
+
     private static byte[] body(FullHttpRequest request) {
         return ByteBufUtil.getBytes(request.content());
     }
@@ -181,22 +268,26 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private Answer createProxy(byte[] body) {
-        JsonNode input = decodeObject(body, "toxiproxy.Proxy");
-        String name = GoJsonReader.string(input, "name", "Proxy.name");
-        String listen = GoJsonReader.string(input, "listen", "Proxy.listen");
-        String upstream = GoJsonReader.string(input, "upstream", "Proxy.upstream");
-        Boolean enabled = GoJsonReader.bool(input, "enabled", "Proxy.enabled");
-        ProxyInfo created = engine.createProxy(name, listen, upstream, enabled == null || enabled);
+        // Go: input := Proxy{Enabled: true}; json.NewDecoder(body).Decode(&input)
+        GoJsonReader.Values input = GoJsonReader.read(decodeObject(body, "toxiproxy.Proxy"), PROXY_FIELDS);
+        Boolean enabled = input.bool("enabled");
+        ProxyInfo created = engine.createProxy(input.string("name"), input.string("listen"), input.string("upstream"),
+                enabled == null || enabled);
         return Answer.json(201, Json.proxy(created));
     }
 
     private Answer updateProxy(String proxy, byte[] body) {
-        engine.proxy(proxy);
-        JsonNode input = decodeObject(body, "toxiproxy.Proxy");
-        String listen = GoJsonReader.string(input, "listen", "Proxy.listen");
-        String upstream = GoJsonReader.string(input, "upstream", "Proxy.upstream");
-        Boolean enabled = GoJsonReader.bool(input, "enabled", "Proxy.enabled");
-        return Answer.json(200, Json.proxy(engine.updateProxy(proxy, listen, upstream, enabled)));
+        ProxyInfo current = engine.proxy(proxy);
+        GoJsonReader.Values input = GoJsonReader.read(decodeObject(body, "toxiproxy.Proxy"), PROXY_FIELDS);
+        String listen = input.string("listen");
+        // Go's Differs resolves the (new or current) listen address before anything changes:
+        // one that cannot be resolved is a 500 and the proxy is left as it was.
+        try {
+            HostPort.parse(listen == null ? current.listen() : listen).resolveForListen();
+        } catch (HostPort.AddressException e) {
+            throw ApiError.LISTEN_FAILED.exception(e.getMessage());
+        }
+        return Answer.json(200, Json.proxy(engine.updateProxy(proxy, listen, input.string("upstream"), input.bool("enabled"))));
     }
 
     private Answer populate(byte[] body) {
@@ -206,28 +297,22 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             if (!input.isNull()) {
                 GoJson.requireArray(input, POPULATE_TYPE);
                 for (JsonNode element : input) {
-                    if (element.isNull()) {
-                        specs.add(new LinkEngine.ProxySpec(null, null, null, null));
-                        continue;
-                    }
                     GoJson.requireObject(element, POPULATE_ELEMENT_TYPE);
-                    specs.add(new LinkEngine.ProxySpec(
-                            GoJsonReader.string(element, "name", "Proxy.name"),
-                            GoJsonReader.string(element, "listen", "Proxy.listen"),
-                            GoJsonReader.string(element, "upstream", "Proxy.upstream"),
-                            GoJsonReader.bool(element, "enabled", ".enabled")));
+                    GoJsonReader.Values proxy = GoJsonReader.decode(element, POPULATE_FIELDS);
+                    specs.add(new LinkEngine.ProxySpec(proxy.string("name"), proxy.string("listen"),
+                            proxy.string("upstream"), proxy.bool("enabled")));
                 }
             }
         } catch (GoJson.GoJsonException e) {
             return populateError(400, "bad request body: " + e.getMessage(), null);
-        } catch (LinkException e) {
-            return populateError(e.status(), e.getMessage(), null);
         }
         try {
             List<ProxyInfo> created = engine.populate(specs);
             return Answer.json(201, "{\"proxies\":" + (created.isEmpty() ? "null" : Json.proxyList(created)) + "}");
         } catch (LinkEngine.PopulateException e) {
             return populateError(e.status(), e.getMessage(), e.created());
+        } catch (LinkException e) {
+            return populateError(e.status(), e.getMessage(), null);
         }
     }
 
@@ -244,47 +329,70 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private Answer createToxic(String proxy, byte[] body) {
         engine.proxy(proxy);
         JsonNode input = decodeObject(body, "toxics.ToxicWrapper");
-        String name = GoJsonReader.string(input, "name", "ToxicWrapper.name");
-        String type = GoJsonReader.string(input, "type", "ToxicWrapper.type");
-        String stream = GoJsonReader.string(input, "stream", "ToxicWrapper.stream");
-        Float toxicity = GoJsonReader.float32(input, "toxicity", "ToxicWrapper.toxicity");
-        ToxicDefinition added = engine.addToxic(proxy, name, type == null ? "" : type, stream, toxicity,
-                provider -> attributes(provider, input.get("attributes")));
+        // First pass, as Go's AddToxicJson: the wrapper, with attributes decoded into a no-op toxic
+        // (so only their JSON kind is checked), before stream, type and name are looked at.
+        GoJsonReader.Values wrapper = GoJsonReader.read(input, TOXIC_WRAPPER_FIELDS);
+        String type = wrapper.string("type");
+        ToxicDefinition added = engine.addToxic(proxy, wrapper.string("name"), type == null ? "" : type,
+                wrapper.string("stream"), wrapper.float32("toxicity"),
+                provider -> {
+                    // Second pass, once the type is known: the attributes into that toxic's struct.
+                    GoJsonReader.Values second = GoJsonReader.read(input, List.of(GoJsonReader.Field.object(
+                            "attributes", "ToxicWrapper.attributes", "toxics." + provider.goStructName(), attributeFields(provider))));
+                    GoJsonReader.Values attributes = second.object("attributes");
+                    return attributes == null ? Map.of() : attributes.integers();
+                });
         return Answer.json(200, Json.toxic(added));
     }
 
     private Answer updateToxic(String proxy, String toxic, byte[] body) {
-        engine.toxic(proxy, toxic);
-        JsonNode input = decodeObject(body, "struct { Attributes interface {} \"json:\\\"attributes\\\"\"; Toxicity float32 \"json:\\\"toxicity\\\"\" }");
-        Float toxicity = GoJsonReader.float32(input, "toxicity", ".toxicity");
-        ToxicDefinition updated = engine.updateToxic(proxy, toxic, toxicity,
-                provider -> attributes(provider, input.get("attributes")));
+        ToxicDefinition current = engine.toxic(proxy, toxic);
+        JsonNode input = decodeObject(body, UPDATE_TYPE);
+        ToxicProvider provider = engine.registry().find(current.type()).orElseThrow();
+        // Go decodes into struct { Attributes interface{}; Toxicity float32 } holding the live toxic.
+        GoJsonReader.Values update = GoJsonReader.read(input, List.of(
+                GoJsonReader.Field.object("attributes", ".attributes", "toxics." + provider.goStructName(), attributeFields(provider)),
+                GoJsonReader.Field.of("toxicity", ".toxicity", GoJsonReader.Kind.FLOAT32)));
+        GoJsonReader.Values attributes = update.object("attributes");
+        ToxicDefinition updated = engine.updateToxic(proxy, toxic, update.float32("toxicity"),
+                p -> attributes == null ? Map.of() : attributes.integers());
         return Answer.json(200, Json.toxic(updated));
     }
 
-    /** The attributes a request sets, decoded as Toxiproxy decodes them into the toxic's Go struct. */
-    private static Map<String, Long> attributes(ToxicProvider provider, JsonNode node) {
-        Map<String, Long> values = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return values;
+    /** A toxic's attributes as the fields of its Go struct, e.g. {@code LatencyToxic.attributes.latency int64}. */
+    private static List<GoJsonReader.Field> attributeFields(ToxicProvider provider) {
+        List<GoJsonReader.Field> fields = new ArrayList<>();
+        for (ToxicAttribute attribute : provider.attributes()) {
+            fields.add(GoJsonReader.Field.of(attribute.name(), provider.goStructName() + ".attributes." + attribute.name(),
+                    attribute.goType().equals("int") ? GoJsonReader.Kind.INT : GoJsonReader.Kind.INT64));
         }
-        String struct = provider.goStructName();
-        try {
-            GoJson.requireObject(node, "toxics." + struct);
-            for (ToxicAttribute attribute : provider.attributes()) {
-                String path = struct + ".attributes." + attribute.name();
-                Long value = attribute.goType().equals("int")
-                        ? GoJson.readInt(node.get(attribute.name()), path)
-                        : GoJson.readInt64(node.get(attribute.name()), path);
-                if (value != null) {
-                    values.put(attribute.name(), value);
-                }
-            }
-        } catch (GoJson.GoJsonException e) {
-            throw ApiError.BAD_REQUEST_BODY.exception("bad request body: " + e.getMessage());
-        }
-        return values;
+        return fields;
     }
+
+    private static final String UPDATE_TYPE =
+            "struct { Attributes interface {} \"json:\\\"attributes\\\"\"; Toxicity float32 \"json:\\\"toxicity\\\"\" }";
+
+    /** toxiproxy.Proxy: name, listen, upstream, enabled and the spurious Logger (a *zerolog.Logger). */
+    private static final List<GoJsonReader.Field> PROXY_FIELDS = proxyFields("Proxy");
+    /** Populate's elements: an anonymous struct embedding toxiproxy.Proxy, so Go prints ".name". */
+    private static final List<GoJsonReader.Field> POPULATE_FIELDS = proxyFields("");
+
+    private static List<GoJsonReader.Field> proxyFields(String struct) {
+        return List.of(
+                GoJsonReader.Field.of("name", struct + ".name", GoJsonReader.Kind.STRING),
+                GoJsonReader.Field.of("listen", struct + ".listen", GoJsonReader.Kind.STRING),
+                GoJsonReader.Field.of("upstream", struct + ".upstream", GoJsonReader.Kind.STRING),
+                GoJsonReader.Field.of("enabled", struct + ".enabled", GoJsonReader.Kind.BOOL),
+                GoJsonReader.Field.object("Logger", struct + ".Logger", "zerolog.Logger", List.of()));
+    }
+
+    /** toxics.ToxicWrapper as the first decode sees it: attributes go into a no-op toxic. */
+    private static final List<GoJsonReader.Field> TOXIC_WRAPPER_FIELDS = List.of(
+            GoJsonReader.Field.object("attributes", "ToxicWrapper.attributes", "toxics.NoopToxic", List.of()),
+            GoJsonReader.Field.of("name", "ToxicWrapper.name", GoJsonReader.Kind.STRING),
+            GoJsonReader.Field.of("type", "ToxicWrapper.type", GoJsonReader.Kind.STRING),
+            GoJsonReader.Field.of("stream", "ToxicWrapper.stream", GoJsonReader.Kind.STRING),
+            GoJsonReader.Field.of("toxicity", "ToxicWrapper.toxicity", GoJsonReader.Kind.FLOAT32));
 
     // ---- decoding ----
 
@@ -313,23 +421,33 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
                 : Unpooled.copiedBuffer(answer.body(), StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, answer.status(), content);
         if (answer.contentType() != null) {
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
+            response.headers().set(CONTENT_TYPE, answer.contentType());
         }
         if (answer.contentType() != null && answer.contentType().startsWith("text/plain")) {
-            response.headers().set("X-Content-Type-Options", "nosniff");
+            response.headers().set(NOSNIFF, "nosniff");
         }
         if (answer.requestId()) {
-            response.headers().set("X-Toxiproxy-Request-Id", RequestIds.next());
+            response.headers().set(REQUEST_ID, RequestIds.next());
         }
-        response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
+        if (answer.location() != null) {
+            response.headers().set("Location", answer.location());
+        }
+        response.headers().set(DATE, DateFormatter.format(new Date()));
         if (answer.status().code() != 204) {
-            HttpUtil.setContentLength(response, content.readableBytes());
+            response.headers().set(CONTENT_LENGTH, String.valueOf(content.readableBytes()));
         }
         boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
-        HttpUtil.setKeepAlive(response, keepAlive);
+        if (keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set("Connection", "keep-alive"); // an HTTP/1.0 client asked for it explicitly
+        }
+        send(ctx, response, keepAlive);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         if (keepAlive) {
             ctx.writeAndFlush(response);
         } else {
+            response.headers().set("Connection", "close");
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -340,18 +458,36 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             super(MAX_BODY_BYTES);
         }
 
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        private static FullHttpResponse tooLarge() {
             String body = "{\"error\":\"request body too large: the limit is " + MAX_BODY_BYTES
                     + " bytes\",\"status\":413}\n";
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT);
-            response.headers().set("X-Content-Type-Options", "nosniff");
-            response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
-            HttpUtil.setContentLength(response, response.content().readableBytes());
-            HttpUtil.setKeepAlive(response, false);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            response.headers().set(CONTENT_TYPE, TEXT);
+            response.headers().set(NOSNIFF, "nosniff");
+            response.headers().set(DATE, DateFormatter.format(new Date()));
+            response.headers().set(CONTENT_LENGTH, String.valueOf(response.content().readableBytes()));
+            return response;
+        }
+
+        /** {@code Expect: 100-continue} with a too large Content-Length: the JSON 413 instead of a 100, before any body is sent. */
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (response instanceof HttpResponse answer
+                    && answer.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code()) {
+                ReferenceCountUtil.release(response);
+                return tooLarge(); // the aggregator then drops whatever body still comes
+            }
+            return response;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            // On a keep-alive connection the aggregator reads and drops the rest of the body, so the
+            // client gets to read the answer; closing at once would reset a client still sending.
+            boolean keepAlive = !(oversized instanceof FullHttpMessage) && HttpUtil.isKeepAlive(oversized);
+            send(ctx, tooLarge(), keepAlive);
         }
     }
 }
