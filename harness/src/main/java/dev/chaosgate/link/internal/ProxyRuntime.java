@@ -319,7 +319,12 @@ public final class ProxyRuntime {
             connections.add(connection);
             counters.open.incrementAndGet();
             client.closeFuture().addListener(f -> server.closeFuture().addListener(g -> unregister(connection)));
-            connection.start(List.copyOf(upstreamToxics), List.copyOf(downstreamToxics), resolver);
+            try {
+                connection.start(List.copyOf(upstreamToxics), List.copyOf(downstreamToxics), resolver);
+            } catch (RuntimeException e) {
+                // A toxic that cannot start must not leave the client hanging on a silent connection.
+                connection.close(true);
+            }
         }
     }
 
