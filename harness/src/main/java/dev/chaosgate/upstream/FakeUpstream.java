@@ -1,0 +1,143 @@
+package dev.chaosgate.upstream;
+
+import dev.chaosgate.upstream.internal.UpstreamServer;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A fake OpenAI-compatible API on WireMock, on 127.0.0.1 and a free port: {@code POST
+ * /v1/chat/completions} and {@code POST /v1/responses} (plain and {@code stream: true}), {@code GET
+ * /v1/models}. The same prompt always gets the same answer; streams are paced like a model's tokens.
+ * It serves one {@link UpstreamFault} at a time (see {@link Faults}) and records every exchange.
+ *
+ * <pre>{@code
+ * try (FakeUpstream upstream = FakeUpstream.builder().seed(7).start()) {
+ *     upstream.serve(Faults.firstRequests(2, Faults.badGateway()));
+ *     // point the client at upstream.baseUrl()
+ * }
+ * }</pre>
+ */
+public final class FakeUpstream implements AutoCloseable {
+    private final UpstreamServer server;
+    private final String host;
+
+    private FakeUpstream(UpstreamServer server, String host) {
+        this.server = server;
+        this.host = host;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static FakeUpstream start() {
+        return builder().start();
+    }
+
+    /** {@code http://127.0.0.1:<port>/v1}, the base URL an OpenAI client takes. */
+    public String baseUrl() {
+        return "http://" + host + ":" + port() + "/v1";
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public long seed() {
+        return server.seed();
+    }
+
+    /** Serves {@code fault} from now on, with fresh state; {@code null} answers every request normally. */
+    public void serve(UpstreamFault fault) {
+        server.serve(fault);
+    }
+
+    public void serveNormally() {
+        server.serve(null);
+    }
+
+    public void pacing(StreamPacing pacing) {
+        server.pacing(Objects.requireNonNull(pacing, "pacing cannot be null"));
+    }
+
+    /** The recorded exchanges, oldest first (the most recent ones only, up to the journal limit). */
+    public List<UpstreamExchange> exchanges() {
+        return server.exchanges();
+    }
+
+    public void clearExchanges() {
+        server.clearExchanges();
+    }
+
+    /** Calls {@code listener} (on the serving thread) after each exchange. */
+    public void onExchange(Consumer<UpstreamExchange> listener) {
+        server.onExchange(listener);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    /** Builds a {@link FakeUpstream}. Not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 0;
+        private long seed = ThreadLocalRandom.current().nextLong();
+        private StreamPacing pacing = StreamPacing.realistic();
+        private int threads = 64;
+        private int journalLimit = 10_000;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host cannot be null");
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Seed of fault probabilities and of fixture values (Ray IDs, request ids). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public Builder pacing(StreamPacing pacing) {
+            this.pacing = Objects.requireNonNull(pacing, "pacing cannot be null");
+            return this;
+        }
+
+        /** Requests answered at once (each open stream holds one); more wait for a thread. */
+        public Builder threads(int threads) {
+            if (threads < 4) {
+                throw new IllegalArgumentException("threads must be >= 4, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** How many exchanges the journal keeps (the oldest go first). */
+        public Builder journalLimit(int journalLimit) {
+            if (journalLimit < 1) {
+                throw new IllegalArgumentException("journalLimit must be >= 1, got " + journalLimit);
+            }
+            this.journalLimit = journalLimit;
+            return this;
+        }
+
+        public FakeUpstream start() {
+            return new FakeUpstream(new UpstreamServer(host, port, seed, pacing, threads, journalLimit), host);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.chaosgate.upstream;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Objects;
+
+/**
+ * A {@code Retry-After} header value, including the malformed and misleading ones real gateways
+ * send, so a client's handling of each can be judged.
+ *
+ * @param kind  how the value is written
+ * @param delay the wait it stands for (for dates: how far ahead of, or behind, the moment it is sent)
+ */
+public record RetryAfter(Kind kind, Duration delay) {
+
+    public enum Kind {
+        /** Whole seconds: {@code Retry-After: 5}. */
+        SECONDS,
+        /** Fractional seconds, which RFC 9110 does not allow but some gateways send: {@code 1.5}. */
+        FRACTION,
+        /** An HTTP-date {@code delay} from now: {@code Sun, 22 Nov 2026 03:40:00 GMT}. */
+        HTTP_DATE,
+        /** An HTTP-date already in the past. */
+        PAST_DATE,
+        /** A negative number of seconds. */
+        NEGATIVE,
+        /** An absurdly large number of seconds a client must cap. */
+        HUGE,
+        /** Not a number or date at all. */
+        GARBAGE
+    }
+
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+
+    public RetryAfter {
+        Objects.requireNonNull(kind, "kind cannot be null");
+        Objects.requireNonNull(delay, "delay cannot be null");
+    }
+
+    public static RetryAfter seconds(long seconds) {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("seconds must be >= 0, got " + seconds + "; use RetryAfter.negative() for a negative value");
+        }
+        return new RetryAfter(Kind.SECONDS, Duration.ofSeconds(seconds));
+    }
+
+    public static RetryAfter fraction(double seconds) {
+        return new RetryAfter(Kind.FRACTION, Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
+    public static RetryAfter httpDate(Duration ahead) {
+        return new RetryAfter(Kind.HTTP_DATE, ahead);
+    }
+
+    public static RetryAfter pastDate() {
+        return new RetryAfter(Kind.PAST_DATE, Duration.ofMinutes(-10));
+    }
+
+    public static RetryAfter negative() {
+        return new RetryAfter(Kind.NEGATIVE, Duration.ofSeconds(-5));
+    }
+
+    public static RetryAfter huge() {
+        return new RetryAfter(Kind.HUGE, Duration.ofSeconds(999_999_999L));
+    }
+
+    public static RetryAfter garbage() {
+        return new RetryAfter(Kind.GARBAGE, Duration.ZERO);
+    }
+
+    /** The header value to send at {@code now}. */
+    public String headerValue(Instant now) {
+        return switch (kind) {
+            case SECONDS, HUGE, NEGATIVE -> Long.toString(delay.toSeconds());
+            case FRACTION -> trimFraction(delay.toNanos() / 1e9);
+            case HTTP_DATE, PAST_DATE -> HTTP_DATE.format(now.plus(delay));
+            case GARBAGE -> "soon, probably";
+        };
+    }
+
+    /**
+     * The wait a well-behaved client should honour: the delay itself where the value is valid, none
+     * for a past date, negative or unparseable value (a client then falls back to its own backoff).
+     */
+    public Duration honouredDelay() {
+        return switch (kind) {
+            case SECONDS, HTTP_DATE, FRACTION, HUGE -> delay;
+            case PAST_DATE, NEGATIVE, GARBAGE -> Duration.ZERO;
+        };
+    }
+
+    private static String trimFraction(double seconds) {
+        String text = String.format(java.util.Locale.ROOT, "%.3f", seconds);
+        text = text.replaceAll("0+$", "");
+        return text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    }
+}

@@ -1,0 +1,250 @@
+package dev.chaosgate.upstream;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What the fake upstream does to a request instead of (or on top of) answering it. Immutable values
+ * with no server type in them; build them with {@link Faults}. The upstream asks a fault, request
+ * by request, whether it fires; when none does, the request gets a normal answer.
+ */
+public sealed interface UpstreamFault {
+
+    /** A short label for journals and reports, e.g. {@code 502 cloudflare/502-branded}. */
+    String label();
+
+    /**
+     * An error answer: a status with a fixture body and headers, optionally after a delay.
+     *
+     * @param fixture    fixture name from the {@code fixtures} module, or null for a plain OpenAI-style error
+     * @param retryAfter the {@code Retry-After} header, or null for none
+     * @param retryAfterMs the {@code retry-after-ms} header in ms, or null for none
+     * @param shouldRetry the {@code x-should-retry} header, or null for none
+     * @param headers    extra headers, sent after the fixture's own (same name replaces)
+     * @param delay      wait before the status line is sent
+     */
+    record ErrorResponse(int status, String fixture, RetryAfter retryAfter, Long retryAfterMs, Boolean shouldRetry,
+                         Map<String, String> headers, Duration delay) implements UpstreamFault {
+        public ErrorResponse {
+            if (status < 100 || status > 599) {
+                throw new IllegalArgumentException("status must be 100..599, got " + status);
+            }
+            headers = Map.copyOf(headers);
+            Objects.requireNonNull(delay, "delay cannot be null");
+        }
+
+        public ErrorResponse withFixture(String name) {
+            return new ErrorResponse(status, name, retryAfter, retryAfterMs, shouldRetry, headers, delay);
+        }
+
+        public ErrorResponse withRetryAfter(RetryAfter value) {
+            return new ErrorResponse(status, fixture, value, retryAfterMs, shouldRetry, headers, delay);
+        }
+
+        public ErrorResponse withRetryAfterMs(long millis) {
+            return new ErrorResponse(status, fixture, retryAfter, millis, shouldRetry, headers, delay);
+        }
+
+        public ErrorResponse withShouldRetry(boolean value) {
+            return new ErrorResponse(status, fixture, retryAfter, retryAfterMs, value, headers, delay);
+        }
+
+        public ErrorResponse withHeader(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new ErrorResponse(status, fixture, retryAfter, retryAfterMs, shouldRetry, more, delay);
+        }
+
+        public ErrorResponse withDelay(Duration value) {
+            return new ErrorResponse(status, fixture, retryAfter, retryAfterMs, shouldRetry, headers, value);
+        }
+
+        @Override
+        public String label() {
+            return status + (fixture == null ? "" : " " + fixture);
+        }
+    }
+
+    /** A broken connection instead of an answer. */
+    record ConnectionFault(Kind kind) implements UpstreamFault {
+        public enum Kind {
+            /** TCP reset before any byte of the answer. */
+            RESET,
+            /** The connection closes without an answer. */
+            EMPTY_RESPONSE,
+            /** A 200 whose chunked encoding is broken. */
+            MALFORMED_CHUNK,
+            /** Garbage bytes, then close. */
+            RANDOM_DATA
+        }
+
+        public ConnectionFault {
+            Objects.requireNonNull(kind, "kind cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return "connection " + kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A streamed answer that goes wrong after {@code afterEvents} events. Requests that do not ask
+     * for a stream are answered normally.
+     *
+     * @param stall for {@link Kind#STALL}, how long the stream stops before it ends cleanly
+     */
+    record StreamFault(Kind kind, int afterEvents, Duration stall) implements UpstreamFault {
+        public enum Kind {
+            /** The stream ends cleanly, without {@code [DONE]} or {@code response.completed}. */
+            CUT,
+            /** TCP reset mid-stream. */
+            RESET,
+            /** An error frame: chat {@code data: {"error":…}}; Responses {@code event: error} (flat). */
+            ERROR,
+            /** Responses only: {@code event: error} with the error nested under {@code error}. */
+            ERROR_NESTED,
+            /** Responses only: {@code response.failed}. Chat streams get {@link #ERROR}. */
+            RESPONSE_FAILED,
+            /** No event for {@code stall}, longer than a client's read timeout should allow. */
+            STALL
+        }
+
+        public StreamFault {
+            Objects.requireNonNull(kind, "kind cannot be null");
+            if (afterEvents < 0) {
+                throw new IllegalArgumentException("afterEvents must be >= 0, got " + afterEvents);
+            }
+            Objects.requireNonNull(stall, "stall cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return "stream " + kind.name().toLowerCase(java.util.Locale.ROOT) + " after " + afterEvents + " events";
+        }
+    }
+
+    /** A normal answer whose first byte waits {@code delay}. */
+    record SlowAnswer(Duration delay) implements UpstreamFault {
+        public SlowAnswer {
+            Objects.requireNonNull(delay, "delay cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return "slow answer " + delay.toMillis() + " ms";
+        }
+    }
+
+    /** {@code fault} for the first {@code count} requests, then normal answers. */
+    record FirstRequests(int count, UpstreamFault fault) implements UpstreamFault {
+        public FirstRequests {
+            if (count < 0) {
+                throw new IllegalArgumentException("count must be >= 0, got " + count);
+            }
+            Objects.requireNonNull(fault, "fault cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return fault.label() + " (first " + count + ")";
+        }
+    }
+
+    /** {@code fault} for each request with probability {@code probability}, drawn from the upstream's seeded source. */
+    record WithProbability(double probability, UpstreamFault fault) implements UpstreamFault {
+        public WithProbability {
+            if (!(probability >= 0 && probability <= 1)) {
+                throw new IllegalArgumentException("probability must be in 0..1, got " + probability);
+            }
+            Objects.requireNonNull(fault, "fault cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return fault.label() + " (p=" + probability + ")";
+        }
+    }
+
+    /** {@code fault} for every request during {@code duration} from the moment the fault is set, then recovery. */
+    record Outage(Duration duration, UpstreamFault fault) implements UpstreamFault {
+        public Outage {
+            Objects.requireNonNull(duration, "duration cannot be null");
+            Objects.requireNonNull(fault, "fault cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return fault.label() + " (outage " + duration.toMillis() + " ms)";
+        }
+    }
+
+    /** Alternates: {@code fault} for {@code down}, then normal answers for {@code up}, and again. */
+    record Flapping(Duration down, Duration up, UpstreamFault fault) implements UpstreamFault {
+        public Flapping {
+            if (down.isNegative() || up.isNegative() || down.plus(up).isZero()) {
+                throw new IllegalArgumentException("down and up must be >= 0 and not both zero");
+            }
+            Objects.requireNonNull(fault, "fault cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return fault.label() + " (flapping " + down.toMillis() + "/" + up.toMillis() + " ms)";
+        }
+    }
+
+    /**
+     * A rate limiter with real state: {@code requests} requests and {@code tokens} tokens per
+     * {@code window} (0 = no limit on that one). Every answer carries {@code x-ratelimit-*} headers
+     * that count down; over the limit, a 429 with {@code Retry-After} pointing at the real reset.
+     */
+    record RateLimitWindow(int requests, int tokens, Duration window) implements UpstreamFault {
+        public RateLimitWindow {
+            if (requests < 0 || tokens < 0 || requests + tokens == 0) {
+                throw new IllegalArgumentException("requests and tokens must be >= 0 and at least one > 0");
+            }
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("window must be > 0, got " + window);
+            }
+        }
+
+        @Override
+        public String label() {
+            return "rate limit " + requests + " requests / " + tokens + " tokens per " + window.toMillis() + " ms";
+        }
+    }
+
+    /**
+     * Overload tied to concurrency, like an Envoy circuit breaker: a request arriving while
+     * {@code maxInFlight} others are still being answered gets {@code shed} (a 503 by default).
+     */
+    record Overload(int maxInFlight, ErrorResponse shed) implements UpstreamFault {
+        public Overload {
+            if (maxInFlight < 0) {
+                throw new IllegalArgumentException("maxInFlight must be >= 0, got " + maxInFlight);
+            }
+            Objects.requireNonNull(shed, "shed cannot be null");
+        }
+
+        @Override
+        public String label() {
+            return "overload above " + maxInFlight + " in flight";
+        }
+    }
+
+    /** The first of {@code faults} that fires decides; the ones after it do not see the request. */
+    record FirstOf(List<UpstreamFault> faults) implements UpstreamFault {
+        public FirstOf {
+            faults = List.copyOf(faults);
+        }
+
+        @Override
+        public String label() {
+            return faults.stream().map(UpstreamFault::label).reduce((a, b) -> a + ", " + b).orElse("none");
+        }
+    }
+}

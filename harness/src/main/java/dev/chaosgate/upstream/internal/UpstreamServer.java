@@ -1,0 +1,134 @@
+package dev.chaosgate.upstream.internal;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.http.HttpServerFactory;
+import com.github.tomakehurst.wiremock.jetty11.Jetty11HttpServer;
+import dev.chaosgate.fixtures.FixtureValues;
+import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.UpstreamExchange;
+import dev.chaosgate.upstream.UpstreamFault;
+import wiremock.jakarta.servlet.DispatcherType;
+import wiremock.org.eclipse.jetty.servlet.FilterHolder;
+import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * WireMock set up as the fake upstream: one catch-all stub answered by {@link UpstreamResponder},
+ * a servlet filter for connection facts, no WireMock journal (ours is bounded), no gzip (it would
+ * hold streamed events back), no per-request logging.
+ */
+public final class UpstreamServer implements AutoCloseable {
+    private final WireMockServer wireMock;
+    private final long seed;
+    private final int journalLimit;
+    private final ArrayDeque<UpstreamExchange> journal = new ArrayDeque<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final List<Consumer<UpstreamExchange>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile FaultRuntime faults;
+    private volatile StreamPacing pacing;
+    private FixtureValues values;
+
+    public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
+        this.seed = seed;
+        this.pacing = pacing;
+        this.journalLimit = journalLimit;
+        this.values = FixtureValues.random(seed);
+        this.faults = new FaultRuntime(null, seed, System.nanoTime());
+        ExchangeFilter filter = new ExchangeFilter(this::record);
+        HttpServerFactory jetty = (options, admin, stub) -> new Jetty11HttpServer(options, admin, stub) {
+            @Override
+            protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
+                context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+        };
+        UpstreamResponder responder = new UpstreamResponder(facts -> faults.decide(facts), this::nextValues, () -> this.pacing);
+        wireMock = new WireMockServer(options()
+                .bindAddress(host)
+                .port(port)
+                .containerThreads(threads)
+                .jettyAcceptors(1)
+                .gzipDisabled(true)
+                .disableRequestJournal()
+                .stubRequestLoggingDisabled(true)
+                .maxLoggedResponseSize(0)
+                .httpServerFactory(jetty)
+                .extensions(responder));
+        wireMock.start();
+        wireMock.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(200)));
+    }
+
+    private synchronized FixtureValues nextValues() {
+        values = values.next();
+        return values;
+    }
+
+    public int port() {
+        return wireMock.port();
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Serves {@code fault} from now on, with fresh state (counters, windows, its clock and random source). */
+    public void serve(UpstreamFault fault) {
+        faults = new FaultRuntime(fault, seed, System.nanoTime());
+    }
+
+    public void pacing(StreamPacing newPacing) {
+        pacing = newPacing;
+    }
+
+    public void onExchange(Consumer<UpstreamExchange> listener) {
+        listeners.add(listener);
+    }
+
+    public synchronized List<UpstreamExchange> exchanges() {
+        return Collections.unmodifiableList(new ArrayList<>(journal));
+    }
+
+    public synchronized void clearExchanges() {
+        journal.clear();
+    }
+
+    private void record(RequestScope scope) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(scope.request.getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), Collections.list(scope.request.getHeaders(name)));
+        }
+        String path = scope.request.getRequestURI()
+                + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString());
+        int status = scope.faultLabel != null && scope.faultLabel.startsWith("connection ") ? 0 : scope.response.getStatus();
+        UpstreamExchange exchange = new UpstreamExchange(sequence.incrementAndGet(), scope.arrived, scope.clientPort,
+                scope.request.getMethod(), path, headers, scope.body, scope.faultLabel, status, scope.responseHeaders,
+                scope.streamed, Duration.ofNanos(System.nanoTime() - scope.arrivedNanos));
+        synchronized (this) {
+            journal.addLast(exchange);
+            while (journal.size() > journalLimit) {
+                journal.removeFirst();
+            }
+        }
+        for (Consumer<UpstreamExchange> listener : listeners) {
+            listener.accept(exchange);
+        }
+    }
+
+    @Override
+    public void close() {
+        wireMock.stop();
+    }
+}
