@@ -42,7 +42,13 @@ final class Stage implements ToxicContext {
 
     /** Rolls toxicity (with this stage's own seeded source) and starts the runtime if it applies. */
     void start() {
-        runtime = random.nextFloat() < definition.toxicity() ? provider.start(definition.attributes(), this) : null;
+        try {
+            runtime = random.nextFloat() < definition.toxicity() ? provider.start(definition.attributes(), this) : null;
+        } catch (RuntimeException e) {
+            // A toxic that cannot start must not leave its connection silently stalled.
+            runtime = null;
+            link.connection().close(true);
+        }
     }
 
     void update(ToxicDefinition newDefinition) {

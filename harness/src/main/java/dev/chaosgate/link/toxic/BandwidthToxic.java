@@ -45,10 +45,12 @@ public final class BandwidthToxic implements ToxicProvider {
                 queue.add(chunk, TimedQueue.NEVER);
                 return;
             }
-            long maxSlice = Math.max(1, Math.min(Integer.MAX_VALUE, bytesPerMs * SLICE_MS));
+            // (A huge rate must not overflow into 1-byte slices.)
+            long maxSlice = bytesPerMs > Integer.MAX_VALUE / SLICE_MS ? Integer.MAX_VALUE : bytesPerMs * SLICE_MS;
             while (chunk.size() > 0) {
                 Chunk slice = chunk.size() > maxSlice ? chunk.splitFirst((int) maxSlice) : chunk;
-                nextFreeNanos = Math.max(nextFreeNanos, context.nanoTime()) + slice.size() * 1_000_000L / bytesPerMs;
+                nextFreeNanos = TimedQueue.later(Math.max(nextFreeNanos, context.nanoTime()),
+                        slice.size() * 1_000_000L / bytesPerMs);
                 queue.add(slice, nextFreeNanos);
                 if (slice == chunk) {
                     return;

@@ -43,9 +43,14 @@ public final class LatencyToxic implements ToxicProvider {
         public void onChunk(Chunk chunk) {
             long delayMs = latencyMs;
             if (jitterMs > 0) {
-                delayMs += context.random().nextLong(2 * jitterMs) - jitterMs;
+                // Saturating: a huge latency or jitter must neither wrap around nor throw.
+                long offset = jitterMs <= Long.MAX_VALUE / 2
+                        ? context.random().nextLong(2 * jitterMs) - jitterMs
+                        : context.random().nextLong(-jitterMs, jitterMs);
+                long sum = delayMs + offset;
+                delayMs = ((delayMs ^ sum) & (offset ^ sum)) < 0 ? Long.MAX_VALUE : sum;
             }
-            long due = chunk.timestampNanos() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMs));
+            long due = TimedQueue.later(chunk.timestampNanos(), TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMs)));
             queue.add(chunk, Math.max(due, queue.lastReleaseNanos()));
         }
 

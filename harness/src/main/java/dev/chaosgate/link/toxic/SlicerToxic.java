@@ -77,7 +77,7 @@ public final class SlicerToxic implements ToxicProvider {
             for (int i = 0; i < lengths.size(); i++) {
                 Chunk slice = i == lengths.size() - 1 ? chunk : chunk.splitFirst(lengths.get(i));
                 queue.add(slice, at);
-                at += delayNanos;
+                at = TimedQueue.later(at, delayNanos);
             }
             cursorNanos = at;
         }

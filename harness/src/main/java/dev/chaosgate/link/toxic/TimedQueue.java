@@ -23,6 +23,15 @@ final class TimedQueue {
         this.context = context;
     }
 
+    /**
+     * {@code nanos + delayNanos} (a delay of at least 0), or {@link #NEVER} when that overflows, so
+     * that a huge delay holds data until the toxic is interrupted instead of wrapping into the past.
+     */
+    static long later(long nanos, long delayNanos) {
+        long sum = nanos + delayNanos;
+        return sum < nanos ? NEVER : sum;
+    }
+
     boolean isEmpty() {
         return entries.isEmpty();
     }
