@@ -63,7 +63,11 @@ public final class FakeUpstream implements AutoCloseable {
         server.pacing(Objects.requireNonNull(pacing, "pacing cannot be null"));
     }
 
-    /** The recorded exchanges, oldest first (the most recent ones only, up to the journal limit). */
+    /**
+     * The recorded exchanges in arrival order (the most recent ones only, up to the journal limit).
+     * An exchange is there from the moment its answer is decided, before the client receives any of
+     * it; a stream still running is there with {@code complete() == false}.
+     */
     public List<UpstreamExchange> exchanges() {
         return server.exchanges();
     }
@@ -72,7 +76,7 @@ public final class FakeUpstream implements AutoCloseable {
         server.clearExchanges();
     }
 
-    /** Calls {@code listener} (on the serving thread) after each exchange. */
+    /** Calls {@code listener} (on the serving thread) with each complete exchange. */
     public void onExchange(Consumer<UpstreamExchange> listener) {
         server.onExchange(listener);
     }

@@ -109,7 +109,7 @@ public final class Faults {
         return new StreamFault(StreamFault.Kind.RESPONSE_FAILED, events, Duration.ZERO);
     }
 
-    /** The stream stops for {@code stall} after {@code events} events, then ends cleanly. */
+    /** The stream stops for {@code stall} after {@code events} events, then carries on to its end. */
     public static StreamFault streamStallAfter(int events, Duration stall) {
         return new StreamFault(StreamFault.Kind.STALL, events, stall);
     }
@@ -141,7 +141,12 @@ public final class Faults {
 
     /** More than {@code maxInFlight} concurrent requests get OpenAI's 503 with {@code Retry-After: 1}. */
     public static UpstreamFault.Overload overloadAbove(int maxInFlight) {
-        return new UpstreamFault.Overload(maxInFlight, overloaded().withRetryAfter(RetryAfter.seconds(1)));
+        return overloadAbove(maxInFlight, overloaded().withRetryAfter(RetryAfter.seconds(1)));
+    }
+
+    /** More than {@code maxInFlight} concurrent requests get {@code shed}, e.g. {@code Faults.status(503).withFixture("nginx/503")}. */
+    public static UpstreamFault.Overload overloadAbove(int maxInFlight, ErrorResponse shed) {
+        return new UpstreamFault.Overload(maxInFlight, shed);
     }
 
     public static UpstreamFault.FirstOf firstOf(UpstreamFault... faults) {

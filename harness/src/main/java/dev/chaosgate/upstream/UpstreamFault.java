@@ -1,5 +1,9 @@
 package dev.chaosgate.upstream;
 
+import dev.chaosgate.fixtures.FixtureName;
+import dev.chaosgate.fixtures.Fixtures;
+import dev.chaosgate.fixtures.HttpHeader;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +36,25 @@ public sealed interface UpstreamFault {
             if (status < 100 || status > 599) {
                 throw new IllegalArgumentException("status must be 100..599, got " + status);
             }
+            if (fixture != null) {
+                // Fails here, naming the closest fixture, rather than as a 500 when the fault is served.
+                Fixtures.load(fixture);
+            }
+            headers.forEach(HttpHeader::new);
             headers = Map.copyOf(headers);
             Objects.requireNonNull(delay, "delay cannot be null");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must be >= 0, got " + delay);
+            }
         }
 
+        /** The body and headers of fixture {@code name} (e.g. {@code nginx/502}), sent with this status. */
         public ErrorResponse withFixture(String name) {
             return new ErrorResponse(status, name, retryAfter, retryAfterMs, shouldRetry, headers, delay);
+        }
+
+        public ErrorResponse withFixture(FixtureName name) {
+            return withFixture(name.path());
         }
 
         public ErrorResponse withRetryAfter(RetryAfter value) {
@@ -92,10 +109,11 @@ public sealed interface UpstreamFault {
     }
 
     /**
-     * A streamed answer that goes wrong after {@code afterEvents} events. Requests that do not ask
-     * for a stream are answered normally.
+     * A streamed answer that goes wrong after {@code afterEvents} events (at most all but the last,
+     * so a faulted stream never reaches {@code [DONE]} or {@code response.completed}). Requests that
+     * do not ask for a stream are answered normally.
      *
-     * @param stall for {@link Kind#STALL}, how long the stream stops before it ends cleanly
+     * @param stall for {@link Kind#STALL}, how long the stream stops before it carries on to its end
      */
     record StreamFault(Kind kind, int afterEvents, Duration stall) implements UpstreamFault {
         public enum Kind {
@@ -109,7 +127,7 @@ public sealed interface UpstreamFault {
             ERROR_NESTED,
             /** Responses only: {@code response.failed}. Chat streams get {@link #ERROR}. */
             RESPONSE_FAILED,
-            /** No event for {@code stall}, longer than a client's read timeout should allow. */
+            /** No event for {@code stall} (longer than a client's read timeout should allow), then the rest of the stream. */
             STALL
         }
 
@@ -119,6 +137,9 @@ public sealed interface UpstreamFault {
                 throw new IllegalArgumentException("afterEvents must be >= 0, got " + afterEvents);
             }
             Objects.requireNonNull(stall, "stall cannot be null");
+            if (stall.isNegative()) {
+                throw new IllegalArgumentException("stall must be >= 0, got " + stall);
+            }
         }
 
         @Override
@@ -131,6 +152,9 @@ public sealed interface UpstreamFault {
     record SlowAnswer(Duration delay) implements UpstreamFault {
         public SlowAnswer {
             Objects.requireNonNull(delay, "delay cannot be null");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must be >= 0, got " + delay);
+            }
         }
 
         @Override
@@ -173,6 +197,9 @@ public sealed interface UpstreamFault {
     record Outage(Duration duration, UpstreamFault fault) implements UpstreamFault {
         public Outage {
             Objects.requireNonNull(duration, "duration cannot be null");
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("duration must be >= 0, got " + duration);
+            }
             Objects.requireNonNull(fault, "fault cannot be null");
         }
 
@@ -220,7 +247,8 @@ public sealed interface UpstreamFault {
 
     /**
      * Overload tied to concurrency, like an Envoy circuit breaker: a request arriving while
-     * {@code maxInFlight} others are still being answered gets {@code shed} (a 503 by default).
+     * {@code maxInFlight} requests it let through are still being answered gets {@code shed} (a 503
+     * by default). Shed requests hold no slot; a streamed answer holds its slot until its last event.
      */
     record Overload(int maxInFlight, ErrorResponse shed) implements UpstreamFault {
         public Overload {

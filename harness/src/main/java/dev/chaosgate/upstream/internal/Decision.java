@@ -2,29 +2,36 @@ package dev.chaosgate.upstream.internal;
 
 import dev.chaosgate.upstream.UpstreamFault;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What to do with one request: the fault to serve (null: answer normally) and headers every answer
- * to it carries (the rate limiter's counters).
+ * What to do with one request: the fault to serve (null: answer normally) and the fixture values
+ * every answer to it is rendered with (the rate limiter's counters), so headers and message texts
+ * agree with each other.
  */
-record Decision(UpstreamFault fault, String label, Map<String, String> headers) {
+record Decision(UpstreamFault fault, String label, Map<String, String> values) {
     static final Decision NORMAL = new Decision(null, null, Map.of());
+
+    Decision {
+        values = Map.copyOf(values);
+    }
 
     boolean fires() {
         return fault != null;
     }
 
     Decision relabel(String newLabel) {
-        return new Decision(fault, newLabel, headers);
+        return new Decision(fault, newLabel, values);
     }
 
-    Decision withHeaders(Map<String, String> more) {
+    /** This decision with {@code more} values under its own (its own win). */
+    Decision withValuesUnder(Map<String, String> more) {
         if (more.isEmpty()) {
             return this;
         }
-        java.util.Map<String, String> all = new java.util.LinkedHashMap<>(headers);
-        all.putAll(more);
+        Map<String, String> all = new LinkedHashMap<>(more);
+        all.putAll(values);
         return new Decision(fault, label, all);
     }
 }

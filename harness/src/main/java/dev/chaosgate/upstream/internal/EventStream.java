@@ -34,6 +34,7 @@ final class EventStream extends InputStream {
     private final List<Step> steps;
     private final StreamPacing pacing;
     private final RequestScope scope;
+    private boolean started;
     private int next;
     private int emitted;
     private byte[] current = new byte[0];
@@ -57,18 +58,26 @@ final class EventStream extends InputStream {
             // WireMock peeks at bodies for its logs with a limit of 0: that must not start the stream.
             return 0;
         }
+        if (!started) {
+            // Status and headers go out at once, as a real server's do; the events follow at their pace.
+            started = true;
+            scope.response.flushBuffer();
+        }
         while (position >= current.length) {
-            if (emitted > 0 || next > 0) {
+            if (emitted > 0) {
                 // WireMock writes what we returned last time into Jetty's buffer; push it out now.
                 scope.response.flushBuffer();
             }
             if (next >= steps.size()) {
+                // Recorded before WireMock closes the response, so before the client sees the end.
+                scope.finish();
                 return -1;
             }
             Step step = steps.get(next++);
             if (step instanceof Pause pause) {
                 sleep(pause.duration());
             } else if (step instanceof Reset) {
+                scope.finish();
                 JettySockets.reset(scope.request);
                 throw new IOException("chaosgate reset the connection mid-stream");
             } else if (step instanceof Emit emit) {

@@ -9,33 +9,30 @@ import wiremock.jakarta.servlet.http.HttpServletRequest;
 import wiremock.jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Wraps every request to the mock (not the admin API): counts requests in flight for the overload
- * fault, opens the {@link RequestScope} and hands the finished exchange to the journal.
+ * Wraps every request to the mock (not the admin API): numbers it in arrival order, opens the
+ * {@link RequestScope} the responder fills in, and finishes the scope if the answer did not (a
+ * client that went away mid-body, a failure).
  */
 final class ExchangeFilter implements Filter {
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final Consumer<RequestScope> onFinished;
+    private final AtomicLong arrivals = new AtomicLong();
+    private final RequestScope.Journal journal;
 
-    ExchangeFilter(Consumer<RequestScope> onFinished) {
-        this.onFinished = onFinished;
+    ExchangeFilter(RequestScope.Journal journal) {
+        this.journal = journal;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-        RequestScope scope = new RequestScope((HttpServletRequest) request, (HttpServletResponse) response, inFlight.incrementAndGet());
+        RequestScope scope = new RequestScope(arrivals.incrementAndGet(), (HttpServletRequest) request, (HttpServletResponse) response, journal);
         RequestScope.enter(scope);
         try {
             chain.doFilter(request, response);
         } finally {
-            inFlight.decrementAndGet();
             RequestScope.leave();
-            if (scope.answered) {
-                onFinished.accept(scope);
-            }
+            scope.finish();
         }
     }
 }

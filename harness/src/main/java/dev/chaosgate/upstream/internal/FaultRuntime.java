@@ -10,12 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The live state of one {@link UpstreamFault} (counters, windows, the seeded random source) and the
  * decision it makes for each request. Decisions are taken one request at a time, in arrival order.
  */
 final class FaultRuntime {
+    /** What the rate limiter reports for a dimension it does not limit (OpenAI always sends both). */
+    static final int NOMINAL_REQUESTS = 10_000;
+    static final int NOMINAL_TOKENS = 2_000_000;
+
     private final Rule root;
     private final long startNanos;
     private final SplittableRandom random;
@@ -36,7 +41,8 @@ final class FaultRuntime {
 
     private Rule rule(UpstreamFault fault) {
         if (fault instanceof UpstreamFault.StreamFault stream) {
-            return facts -> facts.streamed() ? fire(stream) : Decision.NORMAL;
+            Decision fires = fire(stream);
+            return facts -> facts.streamed() ? fires : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.ErrorResponse
                 || fault instanceof UpstreamFault.ConnectionFault
@@ -47,26 +53,27 @@ final class FaultRuntime {
         if (fault instanceof UpstreamFault.FirstRequests first) {
             Rule inner = rule(first.fault());
             int[] seen = {0};
-            return facts -> ++seen[0] <= first.count() ? inner.decide(facts) : Decision.NORMAL;
+            return facts -> ++seen[0] <= first.count() ? labelled(inner.decide(facts), first) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.WithProbability chance) {
             Rule inner = rule(chance.fault());
-            return facts -> random.nextDouble() < chance.probability() ? inner.decide(facts) : Decision.NORMAL;
+            // One draw per request that reaches this rule, whatever the outcome: the sequence depends only on the seed.
+            return facts -> random.nextDouble() < chance.probability() ? labelled(inner.decide(facts), chance) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.Outage outage) {
             Rule inner = rule(outage.fault());
             long end = startNanos + outage.duration().toNanos();
-            return facts -> facts.nanos() < end ? inner.decide(facts) : Decision.NORMAL;
+            return facts -> facts.nanos() - end < 0 ? labelled(inner.decide(facts), outage) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.Flapping flapping) {
             Rule inner = rule(flapping.fault());
             long down = flapping.down().toNanos();
             long period = down + flapping.up().toNanos();
-            return facts -> Math.floorMod(facts.nanos() - startNanos, period) < down ? inner.decide(facts) : Decision.NORMAL;
+            return facts -> Math.floorMod(facts.nanos() - startNanos, period) < down
+                    ? labelled(inner.decide(facts), flapping) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.Overload overload) {
-            Decision shed = fire(overload.shed()).relabel(overload.label());
-            return facts -> facts.inFlight() > overload.maxInFlight() ? shed : Decision.NORMAL;
+            return new CircuitBreaker(overload);
         }
         if (fault instanceof UpstreamFault.RateLimitWindow window) {
             return new RateLimiter(window);
@@ -77,31 +84,65 @@ final class FaultRuntime {
                 rules.add(rule(each));
             }
             return facts -> {
-                Map<String, String> headers = new LinkedHashMap<>();
+                Map<String, String> values = new LinkedHashMap<>();
                 for (Rule each : rules) {
                     Decision decision = each.decide(facts);
-                    headers.putAll(decision.headers());
                     if (decision.fires()) {
-                        return decision.withHeaders(headers);
+                        return decision.withValuesUnder(values);
                     }
+                    values.putAll(decision.values());
                 }
-                return Decision.NORMAL.withHeaders(headers);
+                return Decision.NORMAL.withValuesUnder(values);
             };
         }
         throw new IllegalArgumentException("unknown fault " + fault);
+    }
+
+    /** A wrapper's decision carries the wrapper's label (e.g. {@code 502 cloudflare/502-branded (first 2)}). */
+    private static Decision labelled(Decision inner, UpstreamFault wrapper) {
+        return inner.fires() ? inner.relabel(wrapper.label()) : inner;
     }
 
     private static Decision fire(UpstreamFault fault) {
         return new Decision(fault, fault.label(), Map.of());
     }
 
-    /** A fixed window starting when the fault was set; rejected requests do not use up the budget. */
+    /**
+     * Envoy-style: counts the requests it let through that are still being answered; one arriving
+     * while {@code maxInFlight} of them are gets the shed answer (which does not hold a slot).
+     */
+    private static final class CircuitBreaker implements Rule {
+        private final UpstreamFault.Overload overload;
+        private final Decision shed;
+        private final AtomicInteger admitted = new AtomicInteger();
+
+        CircuitBreaker(UpstreamFault.Overload overload) {
+            this.overload = overload;
+            this.shed = fire(overload.shed()).relabel(overload.label());
+        }
+
+        @Override
+        public Decision decide(RequestFacts facts) {
+            if (admitted.get() >= overload.maxInFlight()) {
+                return shed;
+            }
+            admitted.incrementAndGet();
+            facts.onFinish(admitted::decrementAndGet);
+            return Decision.NORMAL;
+        }
+    }
+
+    /**
+     * A fixed window starting when the fault was set; rejected requests do not use up the budget.
+     * Every answer is rendered with the window's counters, so {@code x-ratelimit-*} headers count
+     * down and a 429's message, headers and {@code Retry-After} agree.
+     */
     private final class RateLimiter implements Rule {
         private final UpstreamFault.RateLimitWindow limits;
         private final long windowNanos;
         private long windowStart = startNanos;
         private int requests;
-        private int tokens;
+        private long tokens;
 
         RateLimiter(UpstreamFault.RateLimitWindow limits) {
             this.limits = limits;
@@ -120,35 +161,41 @@ final class FaultRuntime {
             boolean tokensExceeded = limits.tokens() > 0 && tokens + facts.tokens() > limits.tokens();
             Duration untilReset = Duration.ofNanos(windowStart + windowNanos - facts.nanos());
             if (requestsExceeded || tokensExceeded) {
-                long seconds = Math.max(1, (untilReset.toMillis() + 999) / 1000);
+                long millis = Math.max(1, ceilMillis(untilReset));
+                long seconds = Math.max(1, (millis + 999) / 1000);
                 UpstreamFault.ErrorResponse answer = (tokensExceeded && !requestsExceeded
                         ? Faults.status(429).withFixture("openai/429-rate-limit-tokens")
                         : Faults.rateLimited())
                         .withRetryAfter(RetryAfter.seconds(seconds))
-                        .withRetryAfterMs(Math.max(1, untilReset.toMillis()));
-                return new Decision(answer, limits.label(), headers(untilReset));
+                        .withRetryAfterMs(millis);
+                return new Decision(answer, limits.label(), values(untilReset, facts.tokens()));
             }
             requests++;
             tokens += facts.tokens();
-            return Decision.NORMAL.withHeaders(headers(untilReset));
+            return Decision.NORMAL.withValuesUnder(values(untilReset, facts.tokens()));
         }
 
-        private Map<String, String> headers(Duration untilReset) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            // OpenAI writes these to the millisecond at most (e.g. "6m0s", "1.2s", "20ms").
-            long millis = Math.max(0, (untilReset.toNanos() + 999_999) / 1_000_000);
-            String reset = GoDuration.format(Duration.ofMillis(millis));
-            if (limits.requests() > 0) {
-                headers.put("x-ratelimit-limit-requests", Integer.toString(limits.requests()));
-                headers.put("x-ratelimit-remaining-requests", Integer.toString(Math.max(0, limits.requests() - requests)));
-                headers.put("x-ratelimit-reset-requests", reset);
-            }
-            if (limits.tokens() > 0) {
-                headers.put("x-ratelimit-limit-tokens", Integer.toString(limits.tokens()));
-                headers.put("x-ratelimit-remaining-tokens", Integer.toString(Math.max(0, limits.tokens() - tokens)));
-                headers.put("x-ratelimit-reset-tokens", reset);
-            }
-            return headers;
+        /** The fixture values of {@code x-ratelimit-*} headers and of the 429 messages, after this request. */
+        private Map<String, String> values(Duration untilReset, int requested) {
+            String reset = GoDuration.format(Duration.ofMillis(Math.max(0, ceilMillis(untilReset))));
+            int requestLimit = limits.requests() > 0 ? limits.requests() : NOMINAL_REQUESTS;
+            long tokenLimit = limits.tokens() > 0 ? limits.tokens() : NOMINAL_TOKENS;
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("limitRequests", Integer.toString(requestLimit));
+            values.put("remainingRequests", Long.toString(Math.max(0, requestLimit - requests)));
+            values.put("resetRequests", reset);
+            values.put("limitTokens", Long.toString(tokenLimit));
+            values.put("remainingTokens", Long.toString(Math.max(0, tokenLimit - tokens)));
+            values.put("resetTokens", reset);
+            values.put("usedTokens", Long.toString(tokens));
+            values.put("requestedTokens", Integer.toString(requested));
+            values.put("retryAfterSeconds", Long.toString(Math.max(1, (ceilMillis(untilReset) + 999) / 1000)));
+            return values;
+        }
+
+        /** OpenAI writes resets to the millisecond at most (e.g. "6m0s", "1.2s", "20ms"). */
+        private static long ceilMillis(Duration duration) {
+            return (duration.toNanos() + 999_999) / 1_000_000;
         }
     }
 }

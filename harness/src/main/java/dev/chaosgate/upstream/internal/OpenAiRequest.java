@@ -11,9 +11,11 @@ import java.util.List;
  * The parts of an OpenAI-style request the fake upstream answers from: which API, the model, the
  * prompt, whether to stream, and a token estimate for rate limits.
  */
-record OpenAiRequest(Api api, String model, String prompt, boolean stream, int maxTokens, String parseError) {
+record OpenAiRequest(String method, String path, Api api, String model, String prompt, boolean stream,
+                     boolean includeUsage, int maxTokens, String parseError) {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String DEFAULT_MODEL = "gpt-4o-mini";
+    private static final int DEFAULT_MAX_TOKENS = 64;
 
     enum Api { CHAT_COMPLETIONS, RESPONSES, MODELS, UNKNOWN }
 
@@ -26,25 +28,27 @@ record OpenAiRequest(Api api, String model, String prompt, boolean stream, int m
             default -> Api.UNKNOWN;
         };
         if (api == Api.MODELS || api == Api.UNKNOWN) {
-            return new OpenAiRequest(api, DEFAULT_MODEL, "", false, 0, null);
+            return new OpenAiRequest(method, route, api, DEFAULT_MODEL, "", false, false, 0, null);
         }
         JsonNode root;
         try {
             root = JSON.readTree(body == null || body.isBlank() ? "{}" : body);
         } catch (IOException e) {
-            return new OpenAiRequest(api, DEFAULT_MODEL, "", false, 0, "We could not parse the JSON body of your request.");
+            return new OpenAiRequest(method, route, api, DEFAULT_MODEL, "", false, false, 0,
+                    "We could not parse the JSON body of your request.");
         }
-        String model = root.path("model").asText(DEFAULT_MODEL);
+        String model = root.path("model").isTextual() ? root.path("model").asText() : DEFAULT_MODEL;
         boolean stream = root.path("stream").asBoolean(false);
-        int maxTokens = root.path(api == Api.RESPONSES ? "max_output_tokens" : "max_completion_tokens")
-                .asInt(root.path("max_tokens").asInt(64));
+        boolean includeUsage = root.path("stream_options").path("include_usage").asBoolean(false);
+        JsonNode limit = root.path(api == Api.RESPONSES ? "max_output_tokens" : "max_completion_tokens");
+        int maxTokens = Math.max(0, (limit.isNumber() ? limit : root.path("max_tokens")).asInt(DEFAULT_MAX_TOKENS));
         String prompt = api == Api.RESPONSES ? text(root.path("input")) : lastUserMessage(root.path("messages"));
-        return new OpenAiRequest(api, model, prompt, stream, maxTokens, null);
+        return new OpenAiRequest(method, route, api, model, prompt, stream, includeUsage, maxTokens, null);
     }
 
     /** Prompt tokens (about 4 characters each) plus the completion asked for. */
     int estimatedTokens() {
-        return (prompt.length() + 3) / 4 + maxTokens;
+        return (int) Math.min(Integer.MAX_VALUE, (prompt.length() + 3L) / 4 + maxTokens);
     }
 
     private static String lastUserMessage(JsonNode messages) {

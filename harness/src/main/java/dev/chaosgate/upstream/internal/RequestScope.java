@@ -4,36 +4,56 @@ import wiremock.jakarta.servlet.http.HttpServletRequest;
 import wiremock.jakarta.servlet.http.HttpServletResponse;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The request Jetty is answering on this thread, as the servlet filter saw it: WireMock hides the
  * client's port and the socket, which the journal and the mid-stream reset need. WireMock answers a
  * request on the thread that accepted it (asynchronous responses stay off), so a thread-local is exact.
+ *
+ * <p>The responder {@linkplain #answer() answers} a scope once its answer is decided, before a byte
+ * of it is sent: the exchange goes in the journal then. The scope {@linkplain #finish() finishes}
+ * once: when the last byte of its body has been handed to Jetty, when its connection is broken on
+ * purpose, or, as a fallback, when the servlet filter returns; the journal gets the complete exchange.
  */
 final class RequestScope {
     private static final ThreadLocal<RequestScope> CURRENT = new ThreadLocal<>();
 
     final HttpServletRequest request;
     final HttpServletResponse response;
+    final long sequence;
     final int clientPort;
     final Instant arrived;
     final long arrivedNanos;
-    final int inFlight;
     /** Filled in by the responder. */
     volatile String body;
     volatile String faultLabel;
+    volatile int status;
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;
     volatile boolean answered;
+    private final List<Runnable> onFinish = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final Journal journal;
 
-    RequestScope(HttpServletRequest request, HttpServletResponse response, int inFlight) {
+    /** Where a scope reports its exchange. */
+    interface Journal {
+        void started(RequestScope scope);
+
+        void finished(RequestScope scope);
+    }
+
+    RequestScope(long sequence, HttpServletRequest request, HttpServletResponse response, Journal journal) {
+        this.sequence = sequence;
         this.request = request;
         this.response = response;
+        this.journal = journal;
         this.clientPort = request.getRemotePort();
         this.arrived = Instant.now();
         this.arrivedNanos = System.nanoTime();
-        this.inFlight = inFlight;
     }
 
     static RequestScope current() {
@@ -51,5 +71,36 @@ final class RequestScope {
 
     static void leave() {
         CURRENT.remove();
+    }
+
+    /** Runs {@code action} when this request finishes (at once if it already has). */
+    void onFinish(Runnable action) {
+        onFinish.add(action);
+        if (finished.get() && onFinish.remove(action)) {
+            action.run();
+        }
+    }
+
+    /** The answer is decided (the fields above are filled in) and about to be sent. */
+    void answer() {
+        if (!answered && !finished.get()) {
+            answered = true;
+            journal.started(this);
+        }
+    }
+
+    /** Releases what the request holds (e.g. its overload slot) and records it; only the first call counts. */
+    void finish() {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        for (Runnable action : onFinish) {
+            if (onFinish.remove(action)) {
+                action.run();
+            }
+        }
+        if (answered) {
+            journal.finished(this);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.chaosgate.upstream.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
@@ -16,31 +18,49 @@ import dev.chaosgate.fixtures.WireResponse;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamFault;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Answers every request to the fake upstream: parses it, asks the current fault what to do, and
- * renders either the fake model's answer or the fault, from the fixtures.
+ * renders either the fake model's answer or the fault, from the fixtures. Whatever goes wrong in
+ * here becomes a JSON 500 of type {@code chaosgate_error} (logged once), never Jetty's HTML page.
  */
 final class UpstreamResponder implements ResponseTransformerV2 {
-    private static final Map<Integer, String> DEFAULT_FIXTURES = Map.of(
-            400, "openai/400-invalid-request",
-            401, "openai/401-invalid-api-key",
-            403, "openai/403-unsupported-region",
-            404, "openai/404-model-not-found",
-            429, "openai/429-rate-limit-requests",
-            500, "openai/500-server-error",
-            502, "cloudflare/502-branded",
-            503, "openai/503-overloaded",
-            504, "nginx/504");
+    private static final System.Logger LOG = System.getLogger("dev.chaosgate.upstream");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** IMF-fixdate, as servers write {@code Date}: two-digit day. */
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final Pattern HOST = Pattern.compile("[^\\s/]+");
+
+    /** The fixture of {@link dev.chaosgate.upstream.Faults#status(int)} when none is named; others get OpenAI's 500 body. */
+    static final Map<Integer, String> DEFAULT_FIXTURES = Map.ofEntries(
+            Map.entry(400, "openai/400-invalid-request"),
+            Map.entry(401, "openai/401-invalid-api-key"),
+            Map.entry(403, "openai/403-unsupported-region"),
+            Map.entry(404, "openai/404-model-not-found"),
+            Map.entry(429, "openai/429-rate-limit-requests"),
+            Map.entry(500, "openai/500-server-error"),
+            Map.entry(502, "cloudflare/502-branded"),
+            Map.entry(503, "openai/503-overloaded"),
+            Map.entry(504, "nginx/504"),
+            Map.entry(520, "cloudflare/520-unknown-error"),
+            Map.entry(521, "cloudflare/521-web-server-down"),
+            Map.entry(522, "cloudflare/522-connection-timed-out"),
+            Map.entry(523, "cloudflare/523-origin-unreachable"),
+            Map.entry(524, "cloudflare/524-timeout"));
 
     private final Function<RequestFacts, Decision> decide;
     private final Supplier<FixtureValues> values;
@@ -61,35 +81,57 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     public Response transform(Response stubbed, ServeEvent event) {
         RequestScope scope = RequestScope.current();
         Request request = event.getRequest();
-        String body = request.getBodyAsString();
-        OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), body);
-        Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, scope.inFlight, parsed.estimatedTokens(), parsed.stream()));
-        String host = request.getHeader("Host");
-        FixtureValues requestValues = values.get().withModel(parsed.model());
-        if (host != null && !host.isBlank()) {
-            requestValues = requestValues.withHost(host.replaceFirst(":\\d+$", ""));
+        try {
+            scope.body = request.getBodyAsString();
+            return sent(scope, respond(scope, request));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "chaosgate upstream failed to answer " + request.getMethod().getName()
+                    + " " + request.getUrl() + "; answered with a JSON 500 (chaosgate_error)", e);
+            scope.faultLabel = "chaosgate error";
+            scope.streamed = false;
+            return sent(scope, failure(e, scope));
         }
-        Response response = respond(parsed, decision, requestValues, scope);
-        scope.body = body;
-        scope.faultLabel = decision.label();
-        scope.answered = true;
-        Map<String, String> sent = new LinkedHashMap<>();
+    }
+
+    /** Notes what is about to be sent in the scope, for the journal. */
+    private static Response sent(RequestScope scope, Response response) {
+        Map<String, String> headers = new LinkedHashMap<>();
         for (HttpHeader header : response.getHeaders().all()) {
-            sent.put(header.key().toLowerCase(java.util.Locale.ROOT), header.firstValue());
+            headers.put(header.key().toLowerCase(Locale.ROOT), header.firstValue());
         }
-        scope.responseHeaders = sent;
+        scope.responseHeaders = headers;
+        scope.status = response.getFault() != null ? 0 : response.getStatus();
+        scope.answer();
+        if (response.getFault() != null) {
+            // Nothing to write: the exchange is complete as far as the upstream goes.
+            scope.finish();
+        }
         return response;
     }
 
-    private Response respond(OpenAiRequest request, Decision decision, FixtureValues values, RequestScope scope) {
+    private Response respond(RequestScope scope, Request request) {
+        OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), scope.body);
+        Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(), scope));
+        scope.faultLabel = decision.label();
+        FixtureValues requestValues = values.get().withModel(parsed.model());
+        String host = request.getHeader("Host");
+        if (host != null) {
+            host = host.replaceFirst(":\\d+$", "");
+            if (HOST.matcher(host).matches()) {
+                requestValues = requestValues.withHost(host);
+            }
+        }
+        for (Map.Entry<String, String> value : decision.values().entrySet()) {
+            requestValues = requestValues.with(value.getKey(), value.getValue());
+        }
         UpstreamFault fault = decision.fault();
         if (fault instanceof UpstreamFault.ConnectionFault connection) {
             return Response.response().status(200).fault(wireMockFault(connection.kind())).build();
         }
         if (fault instanceof UpstreamFault.ErrorResponse error) {
-            return error(error, values, decision.headers());
+            return error(error, requestValues, scope);
         }
-        Response.Builder answer = answer(request, values, decision, scope);
+        Response.Builder answer = answer(parsed, requestValues, decision, scope);
         if (fault instanceof UpstreamFault.SlowAnswer slow) {
             answer.incrementInitialDelay(slow.delay().toMillis());
         }
@@ -105,16 +147,17 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         };
     }
 
-    private static Response error(UpstreamFault.ErrorResponse error, FixtureValues values, Map<String, String> extra) {
+    private static Response error(UpstreamFault.ErrorResponse error, FixtureValues values, RequestScope scope) {
         String fixture = error.fixture() != null ? error.fixture() : DEFAULT_FIXTURES.getOrDefault(error.status(), "openai/500-server-error");
         if (error.retryAfter() != null) {
+            // Drives the "try again in" texts and resets of fixtures that were not given their own.
             values = values.withRetryAfterSeconds(Math.max(0, error.retryAfter().delay().toSeconds()));
         }
         WireResponse wire = Fixtures.load(fixture).render(values);
         if (wire.status() != error.status()) {
             wire = wire.withStatus(error.status());
         }
-        Map<String, String> headers = new LinkedHashMap<>(extra);
+        Map<String, String> headers = new LinkedHashMap<>();
         if (error.retryAfter() != null) {
             headers.put("retry-after", error.retryAfter().headerValue(Instant.now()));
         }
@@ -128,8 +171,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         for (Map.Entry<String, String> header : headers.entrySet()) {
             wire = wire.withHeader(header.getKey(), header.getValue());
         }
-        Response.Builder builder = Response.response().status(wire.status()).statusMessage(wire.reason())
-                .headers(headers(wire)).body(wire.body());
+        Response.Builder builder = plain(wire, scope);
         if (!error.delay().isZero()) {
             builder.incrementInitialDelay(error.delay().toMillis());
         }
@@ -137,47 +179,58 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     }
 
     private Response.Builder answer(OpenAiRequest request, FixtureValues values, Decision decision, RequestScope scope) {
-        String content = Answers.contentFor(request.prompt());
         if (request.parseError() != null) {
-            return plain(Fixtures.load("openai/400-invalid-request").render(values), decision.headers());
+            return plain(Fixtures.load("openai/400-invalid-request").render(values), scope);
         }
         switch (request.api()) {
             case MODELS:
-                return plain(Fixtures.load("openai/models").render(values), decision.headers());
+                return plain(Fixtures.load("openai/models").render(values), scope);
             case UNKNOWN:
-                return plain(Fixtures.load("openai/404-model-not-found").render(values), decision.headers());
+                return plain(invalidUrl(request, values), scope);
             default:
                 break;
         }
+        String content = Answers.contentFor(request.prompt());
         boolean responses = request.api() == OpenAiRequest.Api.RESPONSES;
         if (!request.stream()) {
             WireResponse wire = responses
                     ? ChatFixtures.response(request.model(), content, values)
                     : ChatFixtures.completion(request.model(), content, values);
-            return plain(wire, decision.headers());
+            return plain(wire, scope);
         }
         List<String> deltas = ChatFixtures.deltas(content);
         SseStream stream = responses
                 ? ChatFixtures.responseStream(request.model(), deltas, values)
-                : ChatFixtures.stream(request.model(), deltas, values);
+                : ChatFixtures.stream(request.model(), deltas, values, request.includeUsage());
         UpstreamFault.StreamFault fault = decision.fault() instanceof UpstreamFault.StreamFault s ? s : null;
         List<EventStream.Step> steps = steps(stream.events(), fault, responses, request.model(), values);
         scope.streamed = true;
-        WireResponse head = new WireResponse(stream.status(), "OK", stream.headers(), new byte[0], "text/event-stream");
-        for (Map.Entry<String, String> header : decision.headers().entrySet()) {
-            head = head.withHeader(header.getKey(), header.getValue());
-        }
         StreamPacing streamPacing = pacing.get();
         // A fresh stream each time WireMock asks: it opens the body once to log it (reading nothing) and once to send it.
-        return Response.response().status(head.status()).headers(headers(head))
+        return Response.response().status(stream.status()).headers(headers(stream.headers()))
                 .body(() -> new EventStream(steps, streamPacing, scope));
     }
 
-    /** The events of a stream as steps, with the stream fault (if any) applied after its event count. */
-    private static List<EventStream.Step> steps(List<SseEvent> events, UpstreamFault.StreamFault fault, boolean responses,
-                                                String model, FixtureValues values) {
+    /** OpenAI's 404 for a path it does not serve. */
+    private static WireResponse invalidUrl(OpenAiRequest request, FixtureValues values) {
+        WireResponse notFound = Fixtures.load("openai/404-model-not-found").render(values);
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", "Invalid URL (" + request.method() + " " + request.path() + ")");
+        error.put("type", "invalid_request_error");
+        error.putNull("param");
+        error.putNull("code");
+        return new WireResponse(404, "Not Found", notFound.headers(), json(root), notFound.contentType());
+    }
+
+    /**
+     * The events of a stream as steps, with the stream fault (if any) applied after its event count,
+     * at most all but the last event: a faulted stream never reaches {@code [DONE]} or {@code response.completed}.
+     */
+    static List<EventStream.Step> steps(List<SseEvent> events, UpstreamFault.StreamFault fault, boolean responses,
+                                        String model, FixtureValues values) {
         List<EventStream.Step> steps = new ArrayList<>();
-        int keep = fault == null ? events.size() : Math.min(fault.afterEvents(), events.size());
+        int keep = fault == null ? events.size() : Math.max(0, Math.min(fault.afterEvents(), events.size() - 1));
         for (int i = 0; i < keep; i++) {
             steps.add(emit(events.get(i)));
         }
@@ -215,19 +268,90 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         return new EventStream.Emit(event.encode().getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Response.Builder plain(WireResponse wire, Map<String, String> extra) {
-        for (Map.Entry<String, String> header : extra.entrySet()) {
-            wire = wire.withHeader(header.getKey(), header.getValue());
-        }
-        return Response.response().status(wire.status()).statusMessage(wire.reason()).headers(headers(wire)).body(wire.body());
+    /** A whole body; the exchange is recorded when its last byte has been handed to Jetty. */
+    private static Response.Builder plain(WireResponse wire, RequestScope scope) {
+        byte[] body = wire.body();
+        return Response.response().status(wire.status()).statusMessage(wire.reason())
+                .headers(headers(wire.headers()))
+                .body(() -> new FinishingBody(body, scope));
     }
 
-    private static HttpHeaders headers(WireResponse wire) {
+    /** A JSON 500 naming what failed, without a stack trace. */
+    private static Response failure(RuntimeException e, RequestScope scope) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+        error.put("message", "chaosgate upstream failed: " + message);
+        error.put("type", "chaosgate_error");
+        WireResponse wire = new WireResponse(500, "Internal Server Error",
+                List.of(new dev.chaosgate.fixtures.HttpHeader("content-type", "application/json")),
+                json(root), "application/json");
+        return plain(wire, scope).build();
+    }
+
+    private static HttpHeaders headers(List<dev.chaosgate.fixtures.HttpHeader> wire) {
         List<HttpHeader> headers = new ArrayList<>();
-        for (dev.chaosgate.fixtures.HttpHeader header : wire.headers()) {
+        boolean dated = false;
+        for (dev.chaosgate.fixtures.HttpHeader header : wire) {
             headers.add(new HttpHeader(header.name(), header.value()));
+            dated |= header.is("date");
+        }
+        if (!dated) {
+            // Jetty (as WireMock sets it up) sends no Date; every real gateway does.
+            headers.add(0, new HttpHeader("date", HTTP_DATE.format(Instant.now())));
         }
         return new HttpHeaders(headers);
     }
 
+    private static byte[] json(ObjectNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    /** A body that finishes its request's scope once its last byte has been read. */
+    private static final class FinishingBody extends ByteArrayInputStream {
+        private final RequestScope scope;
+
+        FinishingBody(byte[] body, RequestScope scope) {
+            super(body);
+            this.scope = scope;
+        }
+
+        @Override
+        public synchronized int read(byte[] buffer, int offset, int length) {
+            if (length == 0) {
+                return 0;
+            }
+            int read = super.read(buffer, offset, length);
+            if (read < 0) {
+                scope.finish();
+            }
+            return read;
+        }
+
+        @Override
+        public synchronized int read() {
+            int read = super.read();
+            if (read < 0) {
+                scope.finish();
+            }
+            return read;
+        }
+
+        @Override
+        public long transferTo(java.io.OutputStream out) throws java.io.IOException {
+            // Through read(byte[], int, int), so the end is seen (ByteArrayInputStream's own skips it).
+            byte[] buffer = new byte[8192];
+            long total = 0;
+            int read;
+            while ((read = read(buffer, 0, buffer.length)) >= 0) {
+                out.write(buffer, 0, read);
+                total += read;
+            }
+            return total;
+        }
+    }
 }

@@ -13,7 +13,6 @@ import wiremock.org.eclipse.jetty.servlet.FilterHolder;
 import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -21,7 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -32,14 +32,16 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * hold streamed events back), no per-request logging.
  */
 public final class UpstreamServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("dev.chaosgate.upstream");
     private final WireMockServer wireMock;
     private final long seed;
     private final int journalLimit;
-    private final ArrayDeque<UpstreamExchange> journal = new ArrayDeque<>();
-    private final AtomicLong sequence = new AtomicLong();
+    /** By sequence, so in arrival order whatever order the answers are decided and finished in. */
+    private final TreeMap<Long, UpstreamExchange> journal = new TreeMap<>();
     private final List<Consumer<UpstreamExchange>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile FaultRuntime faults;
     private volatile StreamPacing pacing;
+    private volatile BiFunction<FaultRuntime, RequestFacts, Decision> decider = FaultRuntime::decide;
     private FixtureValues values;
 
     public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
@@ -48,14 +50,24 @@ public final class UpstreamServer implements AutoCloseable {
         this.journalLimit = journalLimit;
         this.values = FixtureValues.random(seed);
         this.faults = new FaultRuntime(null, seed, System.nanoTime());
-        ExchangeFilter filter = new ExchangeFilter(this::record);
+        ExchangeFilter filter = new ExchangeFilter(new RequestScope.Journal() {
+            @Override
+            public void started(RequestScope scope) {
+                UpstreamServer.this.started(scope);
+            }
+
+            @Override
+            public void finished(RequestScope scope) {
+                UpstreamServer.this.finished(scope);
+            }
+        });
         HttpServerFactory jetty = (options, admin, stub) -> new Jetty11HttpServer(options, admin, stub) {
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
             }
         };
-        UpstreamResponder responder = new UpstreamResponder(facts -> faults.decide(facts), this::nextValues, () -> this.pacing);
+        UpstreamResponder responder = new UpstreamResponder(facts -> decider.apply(faults, facts), this::nextValues, () -> this.pacing);
         wireMock = new WireMockServer(options()
                 .bindAddress(host)
                 .port(port)
@@ -89,6 +101,14 @@ public final class UpstreamServer implements AutoCloseable {
         faults = new FaultRuntime(fault, seed, System.nanoTime());
     }
 
+    /**
+     * Test seam: decide with {@code newDecider} (given the current fault's runtime) instead of the
+     * fault alone, e.g. to make answering fail on purpose.
+     */
+    void decider(BiFunction<FaultRuntime, RequestFacts, Decision> newDecider) {
+        decider = newDecider;
+    }
+
     public void pacing(StreamPacing newPacing) {
         pacing = newPacing;
     }
@@ -98,33 +118,50 @@ public final class UpstreamServer implements AutoCloseable {
     }
 
     public synchronized List<UpstreamExchange> exchanges() {
-        return Collections.unmodifiableList(new ArrayList<>(journal));
+        return Collections.unmodifiableList(new ArrayList<>(journal.values()));
     }
 
     public synchronized void clearExchanges() {
         journal.clear();
     }
 
-    private void record(RequestScope scope) {
+    /** The answer to {@code scope} is decided: it goes in the journal before a byte of it is sent. */
+    private void started(RequestScope scope) {
+        UpstreamExchange exchange = exchange(scope, false);
+        synchronized (this) {
+            journal.put(exchange.sequence(), exchange);
+            while (journal.size() > journalLimit) {
+                journal.pollFirstEntry();
+            }
+        }
+    }
+
+    /** The answer to {@code scope} is written (or broken): its complete version replaces it. */
+    private void finished(RequestScope scope) {
+        UpstreamExchange exchange = exchange(scope, true);
+        synchronized (this) {
+            // Not put back if cleared or pushed out of the journal meanwhile.
+            journal.replace(exchange.sequence(), exchange);
+        }
+        for (Consumer<UpstreamExchange> listener : listeners) {
+            try {
+                listener.accept(exchange);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "an exchange listener of the fake upstream failed", e);
+            }
+        }
+    }
+
+    private static UpstreamExchange exchange(RequestScope scope, boolean complete) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(scope.request.getHeaderNames())) {
             headers.put(name.toLowerCase(Locale.ROOT), Collections.list(scope.request.getHeaders(name)));
         }
         String path = scope.request.getRequestURI()
                 + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString());
-        int status = scope.faultLabel != null && scope.faultLabel.startsWith("connection ") ? 0 : scope.response.getStatus();
-        UpstreamExchange exchange = new UpstreamExchange(sequence.incrementAndGet(), scope.arrived, scope.clientPort,
-                scope.request.getMethod(), path, headers, scope.body, scope.faultLabel, status, scope.responseHeaders,
-                scope.streamed, Duration.ofNanos(System.nanoTime() - scope.arrivedNanos));
-        synchronized (this) {
-            journal.addLast(exchange);
-            while (journal.size() > journalLimit) {
-                journal.removeFirst();
-            }
-        }
-        for (Consumer<UpstreamExchange> listener : listeners) {
-            listener.accept(exchange);
-        }
+        return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), path,
+                headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
+                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete);
     }
 
     @Override
