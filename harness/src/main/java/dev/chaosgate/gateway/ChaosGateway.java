@@ -3,14 +3,25 @@ package dev.chaosgate.gateway;
 import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.ProxyCounters;
+import dev.chaosgate.link.ToxicDefinition;
+import dev.chaosgate.scenario.LinkToxic;
+import dev.chaosgate.scenario.Phase;
+import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.FakeUpstream;
 import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One gateway a client under test talks to: a Toxiproxy-compatible link in front of the fake
@@ -34,6 +45,13 @@ public final class ChaosGateway implements AutoCloseable {
     private final LinkServer linkServer;
     private final FakeUpstream upstream;
     private final int linkPort;
+    /** Applies each phase's link toxics in order, off the thread that decided the phase change. */
+    private final ExecutorService phaseChanges = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "chaosgate-phases");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Scenario scenario;
 
     private ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort) {
         this.linkServer = linkServer;
@@ -75,11 +93,64 @@ public final class ChaosGateway implements AutoCloseable {
 
     /** Serves {@code fault} on the upstream from now on (see {@link dev.chaosgate.upstream.Faults}). */
     public void serve(UpstreamFault fault) {
+        scenario = null;
         upstream.serve(fault);
     }
 
     public void serveNormally() {
+        scenario = null;
         upstream.serveNormally();
+        phaseChanges.execute(() -> applyLinkToxics(List.of()));
+    }
+
+    /**
+     * Plays {@code played} from its first phase, now: the upstream serves each phase's fault for
+     * its requests or duration (fault draws from the scenario's seed) and the link carries each
+     * phase's toxics while it lasts. Replaces whatever was playing or being served.
+     */
+    public void play(Scenario played) {
+        Objects.requireNonNull(played, "scenario cannot be null");
+        List<TimelineStep> steps = new ArrayList<>();
+        for (Phase phase : played.phases()) {
+            steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream()));
+        }
+        scenario = played;
+        upstream.play(steps, played.seed(), index -> {
+            List<LinkToxic> toxics = played.phases().get(index).link();
+            phaseChanges.execute(() -> applyLinkToxics(toxics));
+        });
+        awaitPhaseChanges();
+    }
+
+    /** The scenario playing, or null. */
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** The name of the scenario phase in force, or null when no scenario plays. */
+    public String phase() {
+        return scenario == null ? null : upstream.phase();
+    }
+
+    private void applyLinkToxics(List<LinkToxic> toxics) {
+        LinkEngine engine = link();
+        for (ToxicDefinition existing : engine.toxics(LINK)) {
+            engine.removeToxic(LINK, existing.name());
+        }
+        for (LinkToxic toxic : toxics) {
+            engine.addToxic(LINK, toxic.name(), toxic.type(), toxic.stream(), toxic.toxicity(), toxic.attributes());
+        }
+    }
+
+    /** Waits until link toxics queued so far are in place (so a test's first request meets its first phase). */
+    private void awaitPhaseChanges() {
+        try {
+            phaseChanges.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("link toxics of the first phase could not be applied: " + e.getMessage(), e);
+        }
     }
 
     /** Every request that reached the upstream, oldest first, with the fault served. */
@@ -94,6 +165,7 @@ public final class ChaosGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        phaseChanges.shutdownNow();
         try {
             linkServer.close();
         } finally {
@@ -101,18 +173,35 @@ public final class ChaosGateway implements AutoCloseable {
         }
     }
 
+    private static Scenario withSeed(Scenario scenario, long seed) {
+        return new Scenario(scenario.name(), scenario.description(), scenario.situation(), seed, scenario.phases(),
+                scenario.expect(), scenario.tags());
+    }
+
     /** Builds a {@link ChaosGateway}. Not thread-safe. */
     public static final class Builder {
         private long seed = ThreadLocalRandom.current().nextLong();
         private StreamPacing pacing = StreamPacing.realistic();
+        private boolean seedSet;
         private int upstreamThreads = 64;
+        private Scenario scenario;
 
         private Builder() {
         }
 
-        /** One seed for the link's toxics and the upstream's fault draws and fixture values. */
+        /**
+         * One seed for the link's toxics and the upstream's fault draws and fixture values; by
+         * default the scenario's own seed, or a random one.
+         */
         public Builder seed(long seed) {
             this.seed = seed;
+            this.seedSet = true;
+            return this;
+        }
+
+        /** Plays {@code played} from the moment the gateway starts. */
+        public Builder scenario(Scenario played) {
+            this.scenario = Objects.requireNonNull(played, "scenario cannot be null");
             return this;
         }
 
@@ -127,6 +216,9 @@ public final class ChaosGateway implements AutoCloseable {
         }
 
         public ChaosGateway start() {
+            if (scenario != null && !seedSet) {
+                seed = scenario.seed();
+            }
             FakeUpstream upstream = FakeUpstream.builder().seed(seed).pacing(pacing).threads(upstreamThreads).start();
             LinkServer link;
             try {
@@ -137,7 +229,11 @@ public final class ChaosGateway implements AutoCloseable {
             }
             try {
                 int port = link.engine().createProxy(LINK, "127.0.0.1:0", "127.0.0.1:" + upstream.port(), true).listenPort();
-                return new ChaosGateway(link, upstream, port);
+                ChaosGateway gateway = new ChaosGateway(link, upstream, port);
+                if (scenario != null) {
+                    gateway.play(seedSet ? withSeed(scenario, seed) : scenario);
+                }
+                return gateway;
             } catch (RuntimeException e) {
                 link.close();
                 upstream.close();

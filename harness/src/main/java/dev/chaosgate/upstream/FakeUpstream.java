@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * A fake OpenAI-compatible API on WireMock, on 127.0.0.1 and a free port: {@code POST
@@ -53,6 +54,20 @@ public final class FakeUpstream implements AutoCloseable {
     /** Serves {@code fault} from now on, with fresh state; {@code null} answers every request normally. */
     public void serve(UpstreamFault fault) {
         server.serve(fault);
+    }
+
+    /**
+     * Plays {@code steps} in turn from now on (fresh state, fault draws from {@code seed});
+     * {@code onPhase} hears the index of each step as it starts, the first at once. It is called
+     * while a request is being decided: hand slow work off.
+     */
+    public void play(List<TimelineStep> steps, long seed, IntConsumer onPhase) {
+        server.play(List.copyOf(steps), seed, Objects.requireNonNull(onPhase, "onPhase cannot be null"));
+    }
+
+    /** The timeline step in force, or null when a single fault (or none) is served. */
+    public String phase() {
+        return server.phase();
     }
 
     public void serveNormally() {

@@ -23,9 +23,10 @@ import java.util.Map;
  * @param streamed        whether the answer was an event stream
  * @param duration        from arrival to the last byte written (or the break); while not complete, to when the answer was decided
  * @param complete        whether the answer has been written to its end (or broken)
+ * @param phase           the scenario phase the request fell in, or null when no timeline plays
  */
 public record UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
                                Map<String, List<String>> requestHeaders, String requestBody,
                                String fault, int status, Map<String, String> responseHeaders,
-                               boolean streamed, Duration duration, boolean complete) {
+                               boolean streamed, Duration duration, boolean complete, String phase) {
 }

@@ -10,11 +10,20 @@ import java.util.Map;
  * every answer to it is rendered with (the rate limiter's counters), so headers and message texts
  * agree with each other.
  */
-record Decision(UpstreamFault fault, String label, Map<String, String> values) {
+record Decision(UpstreamFault fault, String label, Map<String, String> values, String phase) {
     static final Decision NORMAL = new Decision(null, null, Map.of());
 
     Decision {
         values = Map.copyOf(values);
+    }
+
+    Decision(UpstreamFault fault, String label, Map<String, String> values) {
+        this(fault, label, values, null);
+    }
+
+    /** This decision, taken in the timeline phase {@code name}. */
+    Decision inPhase(String name) {
+        return new Decision(fault, label, values, name);
     }
 
     boolean fires() {
@@ -22,7 +31,7 @@ record Decision(UpstreamFault fault, String label, Map<String, String> values) {
     }
 
     Decision relabel(String newLabel) {
-        return new Decision(fault, newLabel, values);
+        return new Decision(fault, newLabel, values, phase);
     }
 
     /** This decision with {@code more} values under its own (its own win). */
@@ -32,6 +41,6 @@ record Decision(UpstreamFault fault, String label, Map<String, String> values) {
         }
         Map<String, String> all = new LinkedHashMap<>(more);
         all.putAll(values);
-        return new Decision(fault, label, all);
+        return new Decision(fault, label, all, phase);
     }
 }

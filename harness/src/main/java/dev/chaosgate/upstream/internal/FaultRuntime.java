@@ -2,6 +2,7 @@ package dev.chaosgate.upstream.internal;
 
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.RetryAfter;
+import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * The live state of one {@link UpstreamFault} (counters, windows, the seeded random source) and the
@@ -24,6 +26,8 @@ final class FaultRuntime {
     private final Rule root;
     private final long startNanos;
     private final SplittableRandom random;
+    /** Set when this runtime plays a timeline rather than a single fault. */
+    private Timeline timeline;
 
     FaultRuntime(UpstreamFault fault, long seed, long startNanos) {
         this.startNanos = startNanos;
@@ -31,8 +35,84 @@ final class FaultRuntime {
         this.root = fault == null ? facts -> Decision.NORMAL : rule(fault);
     }
 
+    /** A timeline: each step's fault in turn; {@code onPhase} hears each step that starts (its index), the first included. */
+    FaultRuntime(List<TimelineStep> steps, long seed, long startNanos, IntConsumer onPhase) {
+        this.startNanos = startNanos;
+        this.random = new SplittableRandom(seed);
+        Timeline timeline = new Timeline(steps, onPhase);
+        this.root = timeline;
+        this.timeline = timeline;
+        onPhase.accept(0);
+    }
+
     synchronized Decision decide(RequestFacts facts) {
         return root.decide(facts);
+    }
+
+    /** Moves a timeline on by the clock alone (a duration step ends even when no request comes). */
+    synchronized void tick(long nanos) {
+        if (timeline != null) {
+            timeline.advance(nanos);
+        }
+    }
+
+    /** The name of the timeline step in force, or null when this runtime plays a single fault. */
+    synchronized String phase() {
+        return timeline == null ? null : timeline.current().name();
+    }
+
+    /**
+     * Steps in order: a step lasting N requests ends after its N-th request; one lasting a duration
+     * ends that long after it started (measured from the end of the step before, so time steps do not
+     * drift). Every decision names its step.
+     */
+    private final class Timeline implements Rule {
+        private final List<TimelineStep> steps;
+        private final List<Rule> rules = new ArrayList<>();
+        private final IntConsumer onPhase;
+        private int index;
+        private int requests;
+        private long stepStart = startNanos;
+
+        Timeline(List<TimelineStep> steps, IntConsumer onPhase) {
+            if (steps.isEmpty()) {
+                throw new IllegalArgumentException("a timeline needs at least one step");
+            }
+            this.steps = List.copyOf(steps);
+            this.onPhase = onPhase;
+            for (TimelineStep step : steps) {
+                rules.add(step.fault() == null ? facts -> Decision.NORMAL : rule(step.fault()));
+            }
+        }
+
+        TimelineStep current() {
+            return steps.get(index);
+        }
+
+        void advance(long now) {
+            while (index < steps.size() - 1 && ended(now)) {
+                TimelineStep done = steps.get(index);
+                stepStart = done.duration() != null ? stepStart + done.duration().toNanos() : now;
+                index++;
+                requests = 0;
+                onPhase.accept(index);
+            }
+        }
+
+        private boolean ended(long now) {
+            TimelineStep step = steps.get(index);
+            if (step.requests() != null) {
+                return requests >= step.requests();
+            }
+            return step.duration() != null && now - stepStart >= step.duration().toNanos();
+        }
+
+        @Override
+        public Decision decide(RequestFacts facts) {
+            advance(facts.nanos());
+            requests++;
+            return rules.get(index).decide(facts).inPhase(steps.get(index).name());
+        }
     }
 
     private interface Rule {

@@ -31,6 +31,7 @@ final class RequestScope {
     /** Filled in by the responder. */
     volatile String body;
     volatile String faultLabel;
+    volatile String phase;
     volatile int status;
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;

@@ -113,6 +113,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), scope.body);
         Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(), scope));
         scope.faultLabel = decision.label();
+        scope.phase = decision.phase();
         FixtureValues requestValues = values.get().withModel(parsed.model());
         String host = request.getHeader("Host");
         if (host != null) {

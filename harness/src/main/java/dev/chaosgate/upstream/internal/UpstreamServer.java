@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.http.HttpServerFactory;
 import com.github.tomakehurst.wiremock.jetty11.Jetty11HttpServer;
 import dev.chaosgate.fixtures.FixtureValues;
 import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
 import wiremock.jakarta.servlet.DispatcherType;
@@ -21,8 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -40,6 +45,7 @@ public final class UpstreamServer implements AutoCloseable {
     private final TreeMap<Long, UpstreamExchange> journal = new TreeMap<>();
     private final List<Consumer<UpstreamExchange>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile FaultRuntime faults;
+    private ScheduledExecutorService ticker;
     private volatile StreamPacing pacing;
     private volatile BiFunction<FaultRuntime, RequestFacts, Decision> decider = FaultRuntime::decide;
     private FixtureValues values;
@@ -102,6 +108,36 @@ public final class UpstreamServer implements AutoCloseable {
     }
 
     /**
+     * Plays {@code steps} in turn from now on, with fresh state and fault draws from
+     * {@code timelineSeed}; {@code onPhase} hears the index of
+     * each step as it starts (the first at once). It is called while a decision is being taken, so
+     * it must hand any slow work off.
+     */
+    public void play(List<TimelineStep> steps, long timelineSeed, IntConsumer onPhase) {
+        faults = new FaultRuntime(steps, timelineSeed, System.nanoTime(), onPhase);
+        if (steps.stream().anyMatch(step -> step.duration() != null)) {
+            startTicker();
+        }
+    }
+
+    /** The name of the timeline step in force, or null when a single fault is served. */
+    public String phase() {
+        return faults.phase();
+    }
+
+    private synchronized void startTicker() {
+        if (ticker == null) {
+            ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "chaosgate-timeline");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // Time steps end on the clock even when no request arrives, so link toxics switch on time.
+            ticker.scheduleAtFixedRate(() -> faults.tick(System.nanoTime()), 10, 10, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
      * Test seam: decide with {@code newDecider} (given the current fault's runtime) instead of the
      * fault alone, e.g. to make answering fail on purpose.
      */
@@ -161,11 +197,16 @@ public final class UpstreamServer implements AutoCloseable {
                 + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString());
         return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), path,
                 headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
-                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete);
+                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase);
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+        }
         wireMock.stop();
     }
 }
