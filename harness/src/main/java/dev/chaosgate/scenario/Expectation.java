@@ -57,8 +57,13 @@ public record Expectation(Outcome outcome, boolean retry, int maxAttempts, Durat
         return new Expectation(value, retry, maxAttempts, minBackoff, honourRetryAfter, guidance, promptSurvives);
     }
 
+    /**
+     * Whether a good client retries; {@code false} also sets the budget to 1 attempt and the minimum
+     * backoff to zero (there is nothing to wait between), as in YAML.
+     */
     public Expectation withRetry(boolean value) {
-        return new Expectation(outcome, value, value ? maxAttempts : 1, minBackoff, honourRetryAfter, guidance, promptSurvives);
+        return new Expectation(outcome, value, value ? maxAttempts : 1, value ? minBackoff : Duration.ZERO,
+                honourRetryAfter, guidance, promptSurvives);
     }
 
     public Expectation withMaxAttempts(int value) {

@@ -1,6 +1,5 @@
 package dev.chaosgate.scenario;
 
-import dev.chaosgate.fixtures.YamlFileException;
 import dev.chaosgate.fixtures.yaml.Closest;
 
 import java.io.IOException;
@@ -45,13 +44,20 @@ public final class ScenarioCatalog {
     private static ScenarioCatalog loadBuiltIn() {
         ScenarioLoader loader = ScenarioLoader.standard();
         Map<String, Scenario> found = new LinkedHashMap<>();
-        for (String file : resourceLines(RESOURCE_DIR + "catalog.txt")) {
-            String resource = RESOURCE_DIR + file;
-            Scenario scenario = loader.parse(resource(resource), resource);
-            requireNameMatchesFile(scenario, file, resource);
+        for (String resource : builtInResources()) {
+            Scenario scenario = loader.loadResource(resource);
             found.put(scenario.name(), scenario);
         }
         return new ScenarioCatalog(found);
+    }
+
+    /**
+     * The class-path resources of the built-in scenarios, in catalog order, as {@code catalog.txt}
+     * lists them: {@code dev/chaosgate/scenarios/bad-gateway-burst.yaml}, ... Read one with
+     * {@link ScenarioLoader#loadResource(String)}.
+     */
+    public static List<String> builtInResources() {
+        return resourceLines(RESOURCE_DIR + "catalog.txt").stream().map(file -> RESOURCE_DIR + file).toList();
     }
 
     public static ScenarioCatalog of(Collection<Scenario> scenarios) {
@@ -67,7 +73,7 @@ public final class ScenarioCatalog {
     /**
      * This catalog plus the scenario files at {@code path} (one {@code .yaml} file, or every
      * {@code .yaml}/{@code .yml} file of a directory); a file's scenario replaces a built-in one of
-     * the same name.
+     * the same name. Each file must be named as its scenario ({@link ScenarioLoader#load(Path)}).
      */
     public ScenarioCatalog withFiles(Path path, ScenarioLoader loader) {
         Map<String, Scenario> merged = new LinkedHashMap<>(scenarios);
@@ -115,14 +121,6 @@ public final class ScenarioCatalog {
                     + " (`chaosgate list` shows them all)");
         }
         return scenario;
-    }
-
-    static void requireNameMatchesFile(Scenario scenario, String fileName, String where) {
-        String base = fileName.replaceFirst("\\.ya?ml$", "");
-        if (!base.equals(scenario.name())) {
-            throw new YamlFileException(where, 0, 0, "name", "the scenario is named `" + scenario.name()
-                    + "` but its file is " + fileName, "Name the file " + scenario.name() + ".yaml, or the scenario " + base);
-        }
     }
 
     private static List<String> resourceLines(String resource) {

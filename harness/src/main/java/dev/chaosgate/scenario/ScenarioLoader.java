@@ -1,8 +1,10 @@
 package dev.chaosgate.scenario;
 
 import dev.chaosgate.fixtures.FailureClass;
+import dev.chaosgate.fixtures.Fixture;
 import dev.chaosgate.fixtures.Fixtures;
 import dev.chaosgate.fixtures.GuidanceCatalog;
+import dev.chaosgate.fixtures.HttpHeader;
 import dev.chaosgate.fixtures.YamlFileException;
 import dev.chaosgate.fixtures.yaml.Closest;
 import dev.chaosgate.fixtures.yaml.YamlFields;
@@ -17,6 +19,7 @@ import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.upstream.UpstreamFault;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +27,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,8 +41,9 @@ import java.util.regex.Pattern;
 /**
  * Reads scenario YAML into the {@link Scenario} model, strictly: an unknown key, a wrong type, an
  * impossible value, an unknown fixture, toxic or guidance class is a {@link YamlFileException}
- * naming the file, line, column and key, with the closest valid name as a hint. See
- * {@code docs/scenarios.md} for the format and {@code scenarios/scenario.schema.json} for editors.
+ * naming the file, line, column and key, with the closest valid name as a hint. No other exception
+ * escapes for bad content. See {@code docs/scenarios.md} for the format and
+ * {@code scenarios/scenario.schema.json} for editors; a test keeps the schema equal to the key sets below.
  */
 public final class ScenarioLoader {
     static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "phases", "expect");
@@ -47,9 +52,40 @@ public final class ScenarioLoader {
     static final Set<String> ERROR_KEYS = Set.of("status", "fixture", "retryAfter", "retryAfterMs", "shouldRetry", "headers", "delay");
     static final Set<String> WRAPPER_KEYS = Set.of("probability", "flapping", "fault");
     static final Set<String> TOXIC_KEYS = Set.of("name", "type", "stream", "toxicity", "attributes");
-    /** The keys that say what kind of upstream fault a mapping is. */
+    /** The keys that say what kind of upstream fault a mapping is; exactly one of them starts each fault. */
     static final List<String> FAULT_KINDS = List.of("status", "connection", "stream", "slow", "rateLimit", "overload", "probability", "flapping");
+    /** The keys allowed beside each fault kind. */
+    static final Map<String, Set<String>> FAULT_KEYS = Map.of(
+            "status", ERROR_KEYS,
+            "connection", Set.of("connection"),
+            "stream", Set.of("stream", "afterEvents", "stall"),
+            "slow", Set.of("slow"),
+            "rateLimit", Set.of("rateLimit"),
+            "overload", Set.of("overload"),
+            "probability", Set.of("probability", "fault"),
+            "flapping", Set.of("flapping", "fault"));
+    static final Set<String> RATE_LIMIT_KEYS = Set.of("requests", "tokens", "window");
+    static final Set<String> OVERLOAD_KEYS = Set.of("maxInFlight", "retryAfter");
+    static final Set<String> FLAPPING_KEYS = Set.of("down", "up");
+    static final Set<String> RETRY_AFTER_DATE_KEYS = Set.of("date");
+    static final List<String> CONNECTION_KINDS = List.of("reset", "empty-response", "malformed-chunk", "random-data");
+    static final List<String> STREAM_KINDS = List.of("cut", "reset", "error", "error-nested", "response-failed", "stall");
+    static final List<String> RETRY_AFTER_KEYWORDS = List.of("past", "negative", "huge", "garbage");
+    static final List<String> OUTCOMES = List.of("succeeds", "gives-up");
+    static final List<String> STREAMS = List.of("upstream", "downstream");
+    /** What {@code upstream:} may say instead of a fault. */
+    static final String NORMAL = "normal";
+    /** Default events before a stream fault strikes. */
+    static final int DEFAULT_AFTER_EVENTS = 3;
+    static final int MAX_AFTER_EVENTS = 100_000;
+    static final int MAX_ATTEMPTS = 1000;
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+    /** A number and a unit written out, for "did you mean" hints: {@code 5 seconds}, {@code 2 sec}, {@code 100 MS}. */
+    private static final Pattern LOOSE_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([A-Za-z]+)");
+    private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
+    private static final String DURATION_HINT = "Write a duration like 250ms, 2s, 1.5s or 1m";
 
     private final ToxicRegistry toxics;
     private final GuidanceCatalog guidance;
@@ -69,7 +105,10 @@ public final class ScenarioLoader {
         return new ScenarioLoader(ToxicRegistry.load(), catalog);
     }
 
-    /** Reads one scenario file. */
+    /**
+     * Reads one scenario file. Its scenario must be named as the file is: {@code bad-gateway-burst.yaml}
+     * holds {@code name: bad-gateway-burst}.
+     */
     public Scenario load(Path file) {
         String text;
         try {
@@ -77,42 +116,106 @@ public final class ScenarioLoader {
         } catch (NoSuchFileException e) {
             throw new YamlFileException(file.toString(), 0, 0, null, "no such file", "Check the path; scenario files end in .yaml");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new YamlFileException(file.toString(), 0, 0, null, "cannot read the file (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", "Check that it is a readable file");
         }
-        return parse(text, file.toString());
+        Path fileName = file.getFileName();
+        return read(text, file.toString(), fileName == null ? null : fileName.toString());
     }
 
-    /** Reads scenario YAML; {@code file} names it in error messages. */
+    /**
+     * Reads a scenario file from the class path, e.g. {@code dev/chaosgate/scenarios/bad-gateway-burst.yaml};
+     * like {@link #load(Path)}, its scenario must be named as the file is.
+     */
+    public Scenario loadResource(String resource) {
+        String text;
+        try (InputStream in = ScenarioLoader.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new YamlFileException(resource, 0, 0, null, "no such resource on the class path",
+                        "Check the name; is the jar that holds it on the class path?");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+        return read(text, resource, resource.substring(resource.lastIndexOf('/') + 1));
+    }
+
+    /** Reads scenario YAML; {@code file} names it in error messages (the scenario's name is not checked against it). */
     public Scenario parse(String yaml, String file) {
+        return read(yaml, file, null);
+    }
+
+    private Scenario read(String yaml, String file, String fileName) {
         YamlNode root = YamlReader.read(yaml, file);
         YamlFields top = YamlFields.of(root, "the scenario").allowOnly(TOP_KEYS);
-        String name = top.requireString("name");
+        String name = name(top, fileName);
+        String description = top.string("description").orElse("");
+        if (description.indexOf('\n') >= 0 || description.indexOf('\r') >= 0) {
+            throw YamlFields.problem(top.entry("description").orElseThrow().value().location(), "description",
+                    "`description` must be one line", "Say in one line what the gateway does; put the story in `situation`");
+        }
+        String situation = top.string("situation").orElse("");
+        long seed = top.entry("seed").map(e -> longValue(e, Long.MIN_VALUE, Long.MAX_VALUE, "Write a whole number, e.g. `seed: 42`")).orElse(1L);
+        Set<String> tags = top.entry("tags").map(ScenarioLoader::tags).orElse(Set.of());
         List<Phase> phases = phases(top.require("phases"));
         Expectation expectation = top.mapping("expect", "`expect`").map(this::expectation).orElse(Expectation.recovers());
-        Set<String> tags = new LinkedHashSet<>();
-        top.stringList("tags").ifPresent(list -> list.forEach(t -> tags.add(t.value())));
-        long seed = top.entry("seed").map(e -> longValue(e, Long.MIN_VALUE, Long.MAX_VALUE)).orElse(1L);
-        return build(top, name, top.string("description").orElse(""), top.string("situation").orElse(""),
-                seed, phases, expectation, tags);
-    }
-
-    private static Scenario build(YamlFields top, String name, String description, String situation, long seed,
-                                  List<Phase> phases, Expectation expectation, Set<String> tags) {
         try {
             return new Scenario(name, description, situation, seed, phases, expectation, tags);
         } catch (IllegalArgumentException e) {
-            YamlNode.Entry at = top.entry("name").orElseThrow();
-            throw YamlFields.problem(at.value().location(), "name", e.getMessage(), null);
+            // Every rule of the model is checked above with a precise location; this is a safety net.
+            throw YamlFields.problem(top.entry("name").orElseThrow().value().location(), "name", e.getMessage(), null);
         }
+    }
+
+    private static String name(YamlFields top, String fileName) {
+        String name = top.requireString("name");
+        YamlNode.Location at = top.entry("name").orElseThrow().value().location();
+        if (!NAME.matcher(name).matches()) {
+            String fixed = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+            throw YamlFields.problem(at, "name", "`name` must be lower-case words joined by dashes, got `" + name + "`",
+                    (fixed.isEmpty() ? "" : "Did you mean `" + fixed + "`? ") + "Letters a-z, digits and single dashes, like bad-gateway-burst");
+        }
+        if (fileName != null) {
+            String base = fileName.replaceFirst("\\.ya?ml$", "");
+            if (!base.equals(name)) {
+                throw YamlFields.problem(at, "name", "the scenario is named `" + name + "` but its file is " + fileName,
+                        "Name the file " + name + ".yaml, or the scenario " + base);
+            }
+        }
+        return name;
+    }
+
+    /** {@code tags: [5xx, 502, cloudflare]}: strings or whole numbers (as text); a single tag may stand alone. */
+    private static Set<String> tags(YamlNode.Entry entry) {
+        List<YamlNode> items = entry.value() instanceof YamlNode.Sequence sequence ? sequence.items() : List.of(entry.value());
+        Set<String> tags = new LinkedHashSet<>();
+        for (YamlNode item : items) {
+            if (item instanceof YamlNode.Scalar scalar && (scalar.value() instanceof String || scalar.value() instanceof Integer
+                    || scalar.value() instanceof Long)) {
+                String tag = String.valueOf(scalar.value());
+                if (!tag.isBlank()) {
+                    tags.add(tag);
+                    continue;
+                }
+            }
+            throw YamlFields.problem(item.location(), "tags", "a tag must be a word or a number, but it is " + kind(item),
+                    "Write tags as a list of words, e.g. `tags: [5xx, 502, cloudflare]`");
+        }
+        return tags;
     }
 
     // ---- phases ----
 
     private List<Phase> phases(YamlNode.Entry entry) {
-        if (!(entry.value() instanceof YamlNode.Sequence sequence) || sequence.items().isEmpty()) {
+        if (!(entry.value() instanceof YamlNode.Sequence sequence)) {
             throw YamlFields.problem(entry.value().location(), "phases",
-                    "`phases` must be a non-empty list of phases, but it is " + entry.value().kind(),
+                    "`phases` must be a list of phases, but it is " + kind(entry.value()),
                     "Write each phase as a list item starting with `- name: ...`");
+        }
+        if (sequence.items().isEmpty()) {
+            throw YamlFields.problem(entry.value().location(), "phases", "`phases` is empty: a scenario needs at least one phase",
+                    "Add a phase, e.g. `- name: down` with `requests: 1` and `upstream: {status: 502}`");
         }
         List<Phase> phases = new ArrayList<>();
         Set<String> names = new LinkedHashSet<>();
@@ -125,7 +228,8 @@ public final class ScenarioLoader {
                         "two phases are named `" + name + "`", "Give each phase its own name");
             }
             String where = "phase `" + name + "`";
-            Integer requests = fields.entry("requests").map(e -> (int) longValue(e, 1, Integer.MAX_VALUE)).orElse(null);
+            Integer requests = fields.entry("requests").map(e -> (int) longValue(e, 1, Integer.MAX_VALUE,
+                    "A phase lasts at least 1 request; leave `requests` out of the last phase to make it last for the rest of the run")).orElse(null);
             Duration duration = fields.entry("duration").map(e -> duration(e, where)).orElse(null);
             if (requests != null && duration != null) {
                 throw YamlFields.problem(fields.entry("duration").orElseThrow().keyLocation(), "duration",
@@ -136,38 +240,68 @@ public final class ScenarioLoader {
                         where + " has no `requests` or `duration`, so the phases after it would never start",
                         "Only the last phase may be open-ended: add `requests: N` or `duration: 2s`");
             }
-            UpstreamFault upstream = fields.entry("upstream").map(e -> upstream(e.value(), where)).orElse(null);
+            UpstreamFault upstream = fields.entry("upstream").map(e -> upstream(e, where)).orElse(null);
             List<LinkToxic> link = fields.entry("link").map(e -> link(e, where)).orElse(List.of());
-            phases.add(new Phase(name, requests, duration, upstream, link));
+            try {
+                phases.add(new Phase(name, requests, duration, upstream, link));
+            } catch (IllegalArgumentException e) {
+                throw YamlFields.problem(fields.location(), null, e.getMessage(), null);
+            }
         }
         return phases;
     }
 
     // ---- upstream faults ----
 
-    private UpstreamFault upstream(YamlNode node, String where) {
-        if (node instanceof YamlNode.Scalar scalar && "normal".equals(scalar.value())) {
+    /** {@code upstream:} of a phase: {@code normal} or a fault; null for normal answers. */
+    private UpstreamFault upstream(YamlNode.Entry entry, String where) {
+        YamlNode node = entry.value();
+        if (node instanceof YamlNode.Scalar scalar && NORMAL.equals(scalar.value())) {
             return null;
         }
-        YamlFields fields = YamlFields.of(node, "`upstream` of " + where);
-        String kind = null;
-        for (String candidate : FAULT_KINDS) {
-            if (fields.has(candidate)) {
-                kind = candidate;
-                break;
+        return fault(entry, "`upstream` of " + where, where);
+    }
+
+    /** A fault mapping; {@code what} names it in messages ("`upstream` of phase `burst`"). */
+    private UpstreamFault fault(YamlNode.Entry entry, String what, String where) {
+        YamlNode node = entry.value();
+        if (!(node instanceof YamlNode.Mapping)) {
+            String hint = "Write a fault mapping, e.g. `{status: 502}`, `{connection: reset}` or `{stream: cut}`";
+            if (entry.key().equals("upstream")) {
+                hint = (node instanceof YamlNode.Scalar s && s.value() instanceof String text
+                        ? Closest.likelyTypo(text, List.of(NORMAL)).map(c -> "Did you mean `" + c + "`? ").orElse("") : "")
+                        + "Write `upstream: normal`, or a fault mapping such as `status: 502` on the next line, indented";
             }
+            throw YamlFields.problem(node.location(), entry.key(), what + " must be a fault (a mapping), but it is " + kind(node), hint);
         }
-        if (kind == null) {
-            throw YamlFields.problem(fields.location(), null, "`upstream` of " + where + " does not say which fault to serve",
-                    "Start it with one of: " + String.join(", ", FAULT_KINDS) + " (or write `upstream: normal`)");
+        YamlFields fields = YamlFields.of(node, what);
+        Set<String> anyKey = new LinkedHashSet<>();
+        FAULT_KEYS.values().forEach(anyKey::addAll);
+        fields.allowOnly(anyKey);
+        List<String> kinds = FAULT_KINDS.stream().filter(fields::has).toList();
+        if (kinds.isEmpty()) {
+            Optional<String> errorKey = fields.entries().keySet().stream().filter(ERROR_KEYS::contains).findFirst();
+            throw YamlFields.problem(fields.location(), null, what + " does not say which fault to serve",
+                    errorKey.map(k -> "`" + k + "` belongs to an error answer: add its HTTP status, e.g. `status: 502`")
+                            .orElse("Start it with one of: " + String.join(", ", FAULT_KINDS)
+                                    + (entry.key().equals("upstream") ? " (or write `upstream: normal`)" : "")));
         }
+        if (kinds.size() > 1) {
+            YamlNode.Entry second = fields.entry(kinds.get(1)).orElseThrow();
+            boolean wrapper = kinds.contains("probability") || kinds.contains("flapping");
+            throw YamlFields.problem(second.keyLocation(), second.key(), what + " sets two fault kinds, `" + kinds.get(0)
+                            + "` and `" + kinds.get(1) + "`",
+                    wrapper ? "Put the fault under `fault:`, e.g. `probability: 0.3` and `fault: {status: 502}`"
+                            : "A phase serves one fault: keep one of them, or split the phase in two");
+        }
+        String kind = kinds.get(0);
+        fields.allowOnly(FAULT_KEYS.get(kind));
         switch (kind) {
             case "status":
-                return error(fields.allowOnly(ERROR_KEYS), where);
+                return error(fields, where);
             case "connection": {
-                fields.allowOnly(Set.of("connection"));
-                String value = fields.requireString("connection");
-                return switch (choice(fields, "connection", value, List.of("reset", "empty-response", "malformed-chunk", "random-data"))) {
+                String value = choice(fields, "connection", fields.requireString("connection"), CONNECTION_KINDS);
+                return switch (value) {
                     case "reset" -> Faults.connectionReset();
                     case "empty-response" -> Faults.emptyResponse();
                     case "malformed-chunk" -> Faults.malformedChunk();
@@ -175,29 +309,28 @@ public final class ScenarioLoader {
                 };
             }
             case "stream": {
-                fields.allowOnly(Set.of("stream", "afterEvents", "stall"));
-                String value = choice(fields, "stream", fields.requireString("stream"),
-                        List.of("cut", "reset", "error", "error-nested", "response-failed", "stall"));
-                int after = fields.entry("afterEvents").map(e -> (int) longValue(e, 0, 100_000)).orElse(3);
+                String value = choice(fields, "stream", fields.requireString("stream"), STREAM_KINDS);
+                int after = fields.entry("afterEvents").map(e -> (int) longValue(e, 0, MAX_AFTER_EVENTS, null)).orElse(DEFAULT_AFTER_EVENTS);
                 Duration stall = fields.entry("stall").map(e -> duration(e, where)).orElse(null);
                 if (value.equals("stall") && stall == null) {
-                    throw YamlFields.problem(fields.location(), "stall", "a `stream: stall` needs `stall:` (how long the stream stops)",
-                            "Add for example `stall: 30s`");
+                    throw YamlFields.problem(fields.entry("stream").orElseThrow().value().location(), "stall",
+                            "a `stream: stall` needs `stall:` (how long the stream stops)", "Add for example `stall: 30s`");
+                }
+                if (!value.equals("stall") && stall != null) {
+                    throw YamlFields.problem(fields.entry("stall").orElseThrow().keyLocation(), "stall",
+                            "`stall` only applies to `stream: stall`, but this is `stream: " + value + "`",
+                            "Remove `stall`, or write `stream: stall`");
                 }
                 UpstreamFault.StreamFault.Kind streamKind = UpstreamFault.StreamFault.Kind.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
                 return new UpstreamFault.StreamFault(streamKind, after, stall == null ? Duration.ZERO : stall);
             }
-            case "slow": {
-                fields.allowOnly(Set.of("slow"));
+            case "slow":
                 return Faults.slowAnswer(duration(fields.require("slow"), where));
-            }
             case "rateLimit": {
-                fields.allowOnly(Set.of("rateLimit"));
-                YamlFields limits = fields.mapping("rateLimit", "`rateLimit` of " + where).orElseThrow()
-                        .allowOnly(Set.of("requests", "tokens", "window"));
-                int requests = limits.entry("requests").map(e -> (int) longValue(e, 0, Integer.MAX_VALUE)).orElse(0);
-                int tokens = limits.entry("tokens").map(e -> (int) longValue(e, 0, Integer.MAX_VALUE)).orElse(0);
-                if (requests + tokens == 0) {
+                YamlFields limits = fields.mapping("rateLimit", "`rateLimit` of " + where).orElseThrow().allowOnly(RATE_LIMIT_KEYS);
+                int requests = limits.entry("requests").map(e -> (int) longValue(e, 0, Integer.MAX_VALUE, null)).orElse(0);
+                int tokens = limits.entry("tokens").map(e -> (int) longValue(e, 0, Integer.MAX_VALUE, null)).orElse(0);
+                if (requests == 0 && tokens == 0) {
                     throw YamlFields.problem(limits.location(), "requests", "`rateLimit` of " + where + " limits nothing",
                             "Set `requests:` and/or `tokens:` above 0");
                 }
@@ -205,40 +338,44 @@ public final class ScenarioLoader {
                 return Faults.rateLimit(requests, tokens, window);
             }
             case "overload": {
-                fields.allowOnly(Set.of("overload"));
-                YamlFields overload = fields.mapping("overload", "`overload` of " + where).orElseThrow()
-                        .allowOnly(Set.of("maxInFlight", "retryAfter"));
-                int max = (int) longValue(overload.require("maxInFlight"), 0, Integer.MAX_VALUE);
-                UpstreamFault.ErrorResponse shed = Faults.overloaded();
-                Optional<YamlNode.Entry> retryAfter = overload.entry("retryAfter");
-                shed = retryAfter.isPresent() ? shed.withRetryAfter(retryAfter(retryAfter.get())) : shed.withRetryAfter(RetryAfter.seconds(1));
-                return new UpstreamFault.Overload(max, shed);
+                YamlFields overload = fields.mapping("overload", "`overload` of " + where).orElseThrow().allowOnly(OVERLOAD_KEYS);
+                int max = (int) longValue(overload.require("maxInFlight"), 0, Integer.MAX_VALUE, null);
+                RetryAfter retryAfter = overload.entry("retryAfter").map(ScenarioLoader::retryAfter).orElse(RetryAfter.seconds(1));
+                return new UpstreamFault.Overload(max, Faults.overloaded().withRetryAfter(retryAfter));
             }
             case "probability": {
-                fields.allowOnly(Set.of("probability", "fault"));
-                double p = number(fields.require("probability"), 0, 1);
-                return Faults.withProbability(p, upstream(fields.require("fault").value(), where));
+                double p = number(fields.entry("probability").orElseThrow(), 0, 1,
+                        "A probability is a fraction of requests: 0.3 means 30%");
+                return Faults.withProbability(p, fault(fields.require("fault"), "`fault` of " + where, where));
             }
             default: {
-                fields.allowOnly(Set.of("flapping", "fault"));
-                YamlFields flapping = fields.mapping("flapping", "`flapping` of " + where).orElseThrow().allowOnly(Set.of("down", "up"));
+                YamlFields flapping = fields.mapping("flapping", "`flapping` of " + where).orElseThrow().allowOnly(FLAPPING_KEYS);
                 return Faults.flapping(duration(flapping.require("down"), where), duration(flapping.require("up"), where),
-                        upstream(fields.require("fault").value(), where));
+                        fault(fields.require("fault"), "`fault` of " + where, where));
             }
         }
     }
 
     private UpstreamFault.ErrorResponse error(YamlFields fields, String where) {
-        int status = (int) longValue(fields.require("status"), 100, 599);
-        UpstreamFault.ErrorResponse error = Faults.status(status);
+        YamlNode.Entry statusEntry = fields.entry("status").orElseThrow();
+        int status = (int) longValue(statusEntry, 100, 599, "An HTTP status, e.g. 502");
         Optional<String> fixture = fields.string("fixture");
         if (fixture.isPresent()) {
-            if (Fixtures.find(fixture.get()).isEmpty()) {
-                YamlNode.Entry at = fields.entry("fixture").orElseThrow();
+            YamlNode.Entry at = fields.entry("fixture").orElseThrow();
+            Optional<Fixture> found = Fixtures.find(fixture.get());
+            if (found.isEmpty()) {
                 throw YamlFields.problem(at.value().location(), "fixture", "unknown fixture `" + fixture.get() + "`",
-                        Closest.of(fixture.get(), Fixtures.names()).map(c -> "Did you mean `" + c + "`? ").orElse("")
-                                + "See docs/fixtures.md for the list");
+                        suggestion(fixture.get(), Fixtures.names()).map(c -> "Did you mean `" + c + "`? ").orElse("")
+                                + "docs/fixtures.md lists them all");
             }
+            if (found.get().status() != status) {
+                throw YamlFields.problem(statusEntry.value().location(), "status", "`status` is " + status + " but fixture `"
+                                + fixture.get() + "` is a " + found.get().status() + " response",
+                        "Write `status: " + found.get().status() + "`, or choose a fixture for " + status);
+            }
+        }
+        UpstreamFault.ErrorResponse error = Faults.status(status);
+        if (fixture.isPresent()) {
             error = error.withFixture(fixture.get());
         }
         Optional<YamlNode.Entry> retryAfter = fields.entry("retryAfter");
@@ -247,7 +384,7 @@ public final class ScenarioLoader {
         }
         Optional<YamlNode.Entry> retryAfterMs = fields.entry("retryAfterMs");
         if (retryAfterMs.isPresent()) {
-            error = error.withRetryAfterMs(longValue(retryAfterMs.get(), 0, Long.MAX_VALUE));
+            error = error.withRetryAfterMs(longValue(retryAfterMs.get(), 0, Long.MAX_VALUE, "Milliseconds, e.g. `retryAfterMs: 1500`"));
         }
         Optional<Boolean> shouldRetry = fields.bool("shouldRetry");
         if (shouldRetry.isPresent()) {
@@ -255,7 +392,14 @@ public final class ScenarioLoader {
         }
         Optional<Map<String, YamlFields.Located<String>>> headers = fields.textMap("headers");
         if (headers.isPresent()) {
+            Map<String, YamlNode.Entry> entries = fields.mapping("headers", "`headers`").orElseThrow().entries();
             for (Map.Entry<String, YamlFields.Located<String>> header : headers.get().entrySet()) {
+                try {
+                    new HttpHeader(header.getKey(), header.getValue().value());
+                } catch (IllegalArgumentException e) {
+                    throw YamlFields.problem(entries.get(header.getKey()).keyLocation(), header.getKey(), e.getMessage(),
+                            "A header name is letters, digits and -, and a value is one line");
+                }
                 error = error.withHeader(header.getKey(), header.getValue().value());
             }
         }
@@ -266,21 +410,24 @@ public final class ScenarioLoader {
         return error;
     }
 
-    /** {@code 5} (seconds), {@code "1.5"}, {@code past}, {@code negative}, {@code huge}, {@code garbage}, or {@code {date: 30s}}. */
+    /** {@code 5} (seconds), {@code 1.5}, {@code "1.5"}, {@code past}, {@code negative}, {@code huge}, {@code garbage}, or {@code {date: 30s}}. */
     private static RetryAfter retryAfter(YamlNode.Entry entry) {
         YamlNode value = entry.value();
-        String hint = "Write whole seconds (`retryAfter: 5`), a fraction (`\"1.5\"`), `{date: 30s}` for an HTTP-date ahead, or one of past, negative, huge, garbage";
+        String hint = "Write whole seconds (`retryAfter: 5`), a fraction (`1.5`), `{date: 30s}` for an HTTP-date ahead, or one of "
+                + String.join(", ", RETRY_AFTER_KEYWORDS);
         if (value instanceof YamlNode.Scalar scalar) {
             Object raw = scalar.value();
             if (raw instanceof Integer || raw instanceof Long) {
                 long seconds = ((Number) raw).longValue();
-                if (seconds < 0) {
-                    return RetryAfter.negative();
-                }
-                return RetryAfter.seconds(seconds);
+                return seconds < 0 ? RetryAfter.negative() : RetryAfter.seconds(seconds);
             }
-            if (raw instanceof Double || raw instanceof Float || raw instanceof java.math.BigDecimal) {
-                return RetryAfter.fraction(((Number) raw).doubleValue());
+            if (raw instanceof Number number) {
+                double seconds = number.doubleValue();
+                if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+                    throw YamlFields.problem(value.location(), entry.key(), "`" + entry.key() + "` cannot be " + raw,
+                            "For a negative value write `negative`. " + hint);
+                }
+                return RetryAfter.fraction(seconds);
             }
             if (raw instanceof String text) {
                 switch (text) {
@@ -289,21 +436,20 @@ public final class ScenarioLoader {
                     case "huge": return RetryAfter.huge();
                     case "garbage": return RetryAfter.garbage();
                     default:
-                        try {
+                        if (DECIMAL.matcher(text).matches()) {
                             return RetryAfter.fraction(Double.parseDouble(text));
-                        } catch (NumberFormatException e) {
-                            throw YamlFields.problem(value.location(), entry.key(), "`retryAfter` cannot be `" + text + "`",
-                                    Closest.likelyTypo(text, List.of("past", "negative", "huge", "garbage"))
-                                            .map(c -> "Did you mean `" + c + "`? ").orElse("") + hint);
                         }
+                        throw YamlFields.problem(value.location(), entry.key(), "`" + entry.key() + "` cannot be `" + text + "`",
+                                Closest.likelyTypo(text, RETRY_AFTER_KEYWORDS).map(c -> "Did you mean `" + c + "`? ").orElse("") + hint);
                 }
             }
         }
         if (value instanceof YamlNode.Mapping) {
-            YamlFields date = YamlFields.of(value, "`retryAfter`").allowOnly(Set.of("date"));
-            return RetryAfter.httpDate(duration(date.require("date"), "`retryAfter`"));
+            YamlFields date = YamlFields.of(value, "`" + entry.key() + "`").allowOnly(RETRY_AFTER_DATE_KEYS);
+            return RetryAfter.httpDate(duration(date.require("date"), "`" + entry.key() + "`"));
         }
-        throw YamlFields.problem(value.location(), entry.key(), "`retryAfter` must be a number, a keyword or `{date: …}`, but it is " + value.kind(), hint);
+        throw YamlFields.problem(value.location(), entry.key(), "`" + entry.key() + "` must be a number, a keyword or `{date: …}`, but it is "
+                + kind(value), hint);
     }
 
     // ---- link toxics ----
@@ -311,31 +457,40 @@ public final class ScenarioLoader {
     private List<LinkToxic> link(YamlNode.Entry entry, String where) {
         if (!(entry.value() instanceof YamlNode.Sequence sequence)) {
             throw YamlFields.problem(entry.value().location(), "link", "`link` of " + where + " must be a list of toxics, but it is "
-                    + entry.value().kind(), "Write each toxic as a list item: `- type: latency`");
+                    + kind(entry.value()), "Write each toxic as a list item: `- type: latency`");
         }
         List<LinkToxic> out = new ArrayList<>();
+        Map<String, YamlNode.Location> names = new LinkedHashMap<>();
         for (YamlNode item : sequence.items()) {
             YamlFields fields = YamlFields.of(item, "a link toxic of " + where).allowOnly(TOXIC_KEYS);
             String type = fields.requireString("type");
             ToxicProvider provider = toxics.find(type).orElseThrow(() -> YamlFields.problem(
                     fields.entry("type").orElseThrow().value().location(), "type", "unknown toxic type `" + type + "`",
-                    Closest.of(type, toxics.all().keySet()).map(c -> "Did you mean `" + c + "`? ").orElse("")
+                    suggestion(type, toxics.all().keySet()).map(c -> "Did you mean `" + c + "`? ").orElse("")
                             + "Toxics: " + String.join(", ", toxics.all().keySet())));
             String streamName = fields.string("stream").orElse("downstream");
-            ToxicStream stream = ToxicStream.parse(streamName).orElseThrow(() -> YamlFields.problem(
-                    fields.entry("stream").orElseThrow().value().location(), "stream",
-                    "`stream` must be upstream or downstream, got `" + streamName + "`",
-                    "upstream carries what the client sends, downstream what it receives"));
-            float toxicity = fields.entry("toxicity").map(e -> (float) number(e, 0, 1)).orElse(1f);
-            Map<String, Long> attributes = new LinkedHashMap<>();
-            Optional<YamlFields> given = fields.mapping("attributes", "`attributes` of toxic `" + type + "`");
+            if (!STREAMS.contains(streamName)) {
+                throw YamlFields.problem(fields.entry("stream").orElseThrow().value().location(), "stream",
+                        "`stream` must be upstream or downstream, got `" + streamName + "`",
+                        "upstream carries what the client sends, downstream what it receives");
+            }
+            ToxicStream stream = ToxicStream.parse(streamName).orElseThrow();
+            float toxicity = fields.entry("toxicity").map(e -> (float) number(e, 0, 1,
+                    "The probability that the toxic applies to a connection: 0.5 means half of them")).orElse(1f);
             Map<String, ToxicAttribute> declared = new LinkedHashMap<>();
             provider.attributes().forEach(a -> declared.put(a.name(), a));
+            Map<String, Long> attributes = new LinkedHashMap<>();
+            Optional<YamlFields> given = fields.mapping("attributes", "`attributes` of toxic `" + type + "`");
             if (given.isPresent()) {
+                if (declared.isEmpty() && !given.get().entries().isEmpty()) {
+                    YamlNode.Entry first = given.get().entries().values().iterator().next();
+                    throw YamlFields.problem(first.keyLocation(), first.key(), "toxic `" + type + "` has no attributes",
+                            "Remove `attributes:`");
+                }
                 given.get().allowOnly(declared.keySet());
                 for (YamlNode.Entry attribute : given.get().entries().values()) {
                     ToxicAttribute spec = declared.get(attribute.key());
-                    attributes.put(attribute.key(), longValue(attribute, spec.minimum(), Long.MAX_VALUE));
+                    attributes.put(attribute.key(), attribute(attribute, type, spec));
                 }
             }
             for (ToxicAttribute spec : provider.attributes()) {
@@ -345,36 +500,60 @@ public final class ScenarioLoader {
                             + "` of at least " + spec.minimum() + " (" + spec.unit() + ")", "Set it under `attributes:`");
                 }
             }
-            out.add(new LinkToxic(fields.string("name").orElse(null), type, stream, toxicity, attributes));
+            LinkToxic toxic = new LinkToxic(fields.string("name").orElse(null), type, stream, toxicity, attributes);
+            YamlNode.Location previous = names.putIfAbsent(toxic.name(), fields.location());
+            if (previous != null) {
+                YamlNode.Location at = fields.entry("name").map(YamlNode.Entry::keyLocation).orElse(fields.location());
+                throw YamlFields.problem(at, "name", where + " has two link toxics named `" + toxic.name() + "`"
+                                + (fields.has("name") ? "" : " (the default name is <type>_<stream>)"),
+                        "Give one of them its own `name:` (the other is on line " + previous.line() + ")");
+            }
+            out.add(toxic);
         }
         return out;
+    }
+
+    private static long attribute(YamlNode.Entry entry, String type, ToxicAttribute spec) {
+        if (entry.value() instanceof YamlNode.Scalar scalar && (scalar.value() instanceof Integer || scalar.value() instanceof Long)) {
+            long value = ((Number) scalar.value()).longValue();
+            if (value < spec.minimum()) {
+                throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of toxic `" + type
+                        + "` must be at least " + spec.minimum() + " (" + spec.unit() + "), got " + value,
+                        "Set it to " + spec.minimum() + " or more (docs/toxics.md)");
+            }
+            return value;
+        }
+        throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of toxic `" + type
+                + "` must be a whole number (" + spec.unit() + "), but it is " + kind(entry.value()), null);
     }
 
     // ---- expectation ----
 
     private Expectation expectation(YamlFields fields) {
         fields.allowOnly(EXPECT_KEYS);
-        String outcome = fields.string("outcome").map(o -> choice(fields, "outcome", o, List.of("succeeds", "gives-up"))).orElse("succeeds");
+        String outcome = fields.string("outcome").map(o -> choice(fields, "outcome", o, OUTCOMES)).orElse("succeeds");
         boolean retry = fields.bool("retry").orElse(true);
         String guidanceClass = fields.string("guidance").orElse(null);
         if (guidanceClass != null && guidance.classes().stream().noneMatch(c -> c.name().equals(guidanceClass))) {
+            List<String> classes = guidance.classes().stream().map(FailureClass::name).toList();
             throw YamlFields.problem(fields.entry("guidance").orElseThrow().value().location(), "guidance",
                     "unknown guidance class `" + guidanceClass + "`",
-                    Closest.of(guidanceClass, guidance.classes().stream().map(FailureClass::name).toList())
-                            .map(c -> "Did you mean `" + c + "`? ").orElse("") + "See docs/fixtures.md for the guidance catalog");
+                    suggestion(guidanceClass, classes).map(c -> "Did you mean `" + c + "`? ").orElse("")
+                            + "Classes: " + String.join(", ", classes));
         }
-        Expectation base = outcome.equals("gives-up")
-                ? (retry ? Expectation.recovers().withOutcome(Expectation.Outcome.GIVES_UP).withGuidance(guidanceClass)
-                        : Expectation.stopsWith(guidanceClass == null ? "" : guidanceClass))
-                : Expectation.recovers().withGuidance(guidanceClass);
-        if (outcome.equals("gives-up") && guidanceClass == null) {
-            throw YamlFields.problem(fields.location(), "guidance", "a scenario where the client gives up must say which guidance the user gets",
-                    "Add `guidance: <class>` (e.g. access_denied)");
+        boolean givesUp = outcome.equals("gives-up");
+        if (givesUp && guidanceClass == null) {
+            throw YamlFields.problem(fields.entry("outcome").orElseThrow().value().location(), "guidance",
+                    "a scenario where the client gives up must say which guidance the user gets",
+                    "Add `guidance: <class>` to `expect`, e.g. `guidance: access_denied`");
         }
-        base = base.withRetry(retry);
+        Expectation base = Expectation.recovers().withGuidance(guidanceClass).withRetry(retry);
+        if (givesUp) {
+            base = base.withOutcome(Expectation.Outcome.GIVES_UP);
+        }
         Optional<YamlNode.Entry> attempts = fields.entry("maxAttempts");
         if (attempts.isPresent()) {
-            int value = (int) longValue(attempts.get(), 1, 1000);
+            int value = (int) longValue(attempts.get(), 1, MAX_ATTEMPTS, null);
             if (!retry && value != 1) {
                 throw YamlFields.problem(attempts.get().value().location(), "maxAttempts",
                         "`maxAttempts` is " + value + " but `retry` is false", "A client that must not retry has exactly 1 attempt: remove maxAttempts or set it to 1");
@@ -398,38 +577,51 @@ public final class ScenarioLoader {
         }
         YamlNode.Entry at = fields.entry(key).orElseThrow();
         throw YamlFields.problem(at.value().location(), key, "`" + key + "` cannot be `" + value + "`",
-                Closest.of(value, allowed).map(c -> "Did you mean `" + c + "`? ").orElse("") + "Choose one of: " + String.join(", ", allowed));
+                suggestion(value, allowed).map(c -> "Did you mean `" + c + "`? ").orElse("") + "Choose one of: " + String.join(", ", allowed));
     }
 
-    private static long longValue(YamlNode.Entry entry, long min, long max) {
+    /** The candidate {@code input} is most likely a misspelling or a part of, if any. */
+    private static Optional<String> suggestion(String input, Collection<String> candidates) {
+        Optional<String> containing = Closest.of(input, candidates)
+                .filter(c -> !input.isEmpty() && c.toLowerCase(Locale.ROOT).contains(input.toLowerCase(Locale.ROOT)));
+        return containing.isPresent() ? containing : Closest.likelyTypo(input, candidates);
+    }
+
+    private static long longValue(YamlNode.Entry entry, long min, long max, String hint) {
         if (entry.value() instanceof YamlNode.Scalar scalar && (scalar.value() instanceof Integer || scalar.value() instanceof Long)) {
             long value = ((Number) scalar.value()).longValue();
             if (value < min || value > max) {
                 throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be "
-                        + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : "in " + min + ".." + max) + ", got " + value, null);
+                        + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : "in " + min + ".." + max) + ", got " + value, hint);
             }
             return value;
         }
         throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be a whole number, but it is "
-                + entry.value().kind(), null);
+                + kind(entry.value()), hint);
     }
 
-    private static double number(YamlNode.Entry entry, double min, double max) {
+    private static double number(YamlNode.Entry entry, double min, double max, String hint) {
         if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Number number) {
             double value = number.doubleValue();
             if (!(value >= min && value <= max)) {
-                throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be in " + min + ".." + max + ", got " + value, null);
+                throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be in "
+                        + plain(min) + ".." + plain(max) + ", got " + number, hint);
             }
             return value;
         }
-        throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be a number, but it is " + entry.value().kind(), null);
+        throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be a number, but it is "
+                + kind(entry.value()), hint);
     }
 
-    /** {@code 250ms}, {@code 2s}, {@code 1.5s}, {@code 1m}, {@code 1h}. */
+    private static String plain(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /** {@code 250ms}, {@code 2s}, {@code 1.5s}, {@code 1m}, {@code 1h}; only {@code minBackoff} may be zero. */
     static Duration duration(YamlNode.Entry entry, String where) {
-        String hint = "Write a duration like 250ms, 2s, 1.5s or 1m";
+        String what = "`" + entry.key() + "` of " + where;
         if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof String text) {
-            Matcher m = DURATION.matcher(text.trim());
+            Matcher m = DURATION.matcher(text);
             if (m.matches()) {
                 double amount = Double.parseDouble(m.group(1));
                 long nanos = switch (m.group(2)) {
@@ -440,13 +632,44 @@ public final class ScenarioLoader {
                 };
                 Duration value = Duration.ofNanos(nanos);
                 if (value.isZero() && !entry.key().equals("minBackoff")) {
-                    throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of " + where + " must be more than 0", hint);
+                    throw YamlFields.problem(entry.value().location(), entry.key(), what + " must be more than 0", DURATION_HINT);
                 }
                 return value;
             }
-            throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of " + where + " cannot be `" + text + "`", hint);
+            throw YamlFields.problem(entry.value().location(), entry.key(), what + " cannot be `" + text + "`",
+                    durationFix(text).map(d -> "Did you mean `" + d + "`? ").orElse("") + DURATION_HINT);
         }
-        throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of " + where + " must be a duration, but it is "
-                + entry.value().kind(), hint + " (a bare number has no unit)");
+        if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Number number) {
+            throw YamlFields.problem(entry.value().location(), entry.key(), what + " must be a duration with a unit, but it is a bare number ("
+                    + number + ")", "Write `" + number + "s` for seconds or `" + number + "ms` for milliseconds");
+        }
+        throw YamlFields.problem(entry.value().location(), entry.key(), what + " must be a duration, but it is " + kind(entry.value()), DURATION_HINT);
+    }
+
+    /** {@code 5 seconds} → {@code 5s}, {@code 100 MS} → {@code 100ms}, when the unit is recognisable. */
+    private static Optional<String> durationFix(String text) {
+        Matcher m = LOOSE_DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String unit = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms", "msec", "msecs", "millis", "millisecond", "milliseconds" -> "ms";
+            case "s", "sec", "secs", "second", "seconds" -> "s";
+            case "m", "min", "mins", "minute", "minutes" -> "m";
+            case "h", "hr", "hrs", "hour", "hours" -> "h";
+            default -> null;
+        };
+        return unit == null ? Optional.empty() : Optional.of(m.group(1) + unit);
+    }
+
+    /** The kind of a node for messages, with a short scalar's value: {@code a string (`abc`)}. */
+    private static String kind(YamlNode node) {
+        if (node instanceof YamlNode.Scalar scalar && scalar.value() != null) {
+            String text = String.valueOf(scalar.value());
+            if (text.length() <= 40 && text.indexOf('\n') < 0) {
+                return node.kind() + " (`" + text + "`)";
+            }
+        }
+        return node.kind();
     }
 }
