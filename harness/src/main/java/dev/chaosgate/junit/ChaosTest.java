@@ -1,0 +1,80 @@
+package dev.chaosgate.junit;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Gives every test of the class its own {@link dev.chaosgate.gateway.ChaosGateway} playing the
+ * test's {@link Scenario}: declare a {@code ChaosGateway} parameter on the test method, a
+ * {@code @BeforeEach}/{@code @AfterEach} method or the constructor, point the client under test at
+ * {@link dev.chaosgate.gateway.ChaosGateway#baseUrl() gateway.baseUrl()}, and look at what happened
+ * in {@link dev.chaosgate.gateway.ChaosGateway#exchanges() gateway.exchanges()}.
+ *
+ * <pre>{@code
+ * @ChaosTest
+ * class ChatRetryTests {
+ *     @Test
+ *     @Scenario("bad-gateway-single")
+ *     void oneBadGatewayIsRetriedAway(ChaosGateway gateway) {
+ *         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test").build();
+ *         ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
+ *                 .model("gpt-4o-mini").addUserMessage("Where is my order?").build());
+ *         assertThat(answer.choices()).isNotEmpty();
+ *         assertThat(gateway.exchanges()).extracting(UpstreamExchange::status).containsExactly(502, 200);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifetime.</b> Each test (each invocation of a parameterized or repeated test) gets a fresh
+ * gateway on its own free ports; the constructor, {@code @BeforeEach}, the test and
+ * {@code @AfterEach} of one test share it, and it is closed when the test ends. Tests never share
+ * state, so the class may run under JUnit's parallel execution. {@code @Nested} classes inherit the
+ * extension, {@code @ChaosTest} settings and a class-level {@code @Scenario}. To share one gateway
+ * across the tests of a class, register the extension instead:
+ * {@code @RegisterExtension static ChaosExtension chaos = ChaosExtension.builder().scenario("...").build();}
+ * (see {@link ChaosExtension}). There is no gateway for {@code @BeforeAll}/{@code @AfterAll} methods
+ * or for {@code @TestInstance(PER_CLASS)} constructors of a {@code @ChaosTest} class: asking for one
+ * there is an error that says so.
+ *
+ * <p><b>Composing.</b> {@code @ChaosTest} may sit on an annotation of your own (with
+ * {@code @Scenario} too), e.g. {@code @ChaosTest(pacing = Pacing.IMMEDIATE) @Scenario("bad-gateway-single")
+ * @interface FlakyGateway {}}. It is {@link Inherited}, so subclasses of a {@code @ChaosTest} class
+ * are chaos tests too.
+ *
+ * <p>See {@code docs/junit.md}.
+ *
+ * @see Scenario
+ * @see ScenarioSource
+ * @see ChaosExtension
+ */
+@Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(ChaosExtension.class)
+public @interface ChaosTest {
+
+    /**
+     * The seed of every random draw the gateway makes (fault probabilities, toxicity, fixture values).
+     * Leave it out to use the seed written in each scenario; give at most one value:
+     * {@code @ChaosTest(seed = 7)}.
+     */
+    long[] seed() default {};
+
+    /** How fast streamed answers flow; {@link Pacing#REALISTIC} unless said otherwise. */
+    Pacing pacing() default Pacing.REALISTIC;
+
+    /** How a streamed answer is spaced in time (see {@link dev.chaosgate.upstream.StreamPacing}). */
+    enum Pacing {
+        /** Like a hosted chat model: about 150 ms to the first token, then 25 ms per chunk. */
+        REALISTIC,
+        /** No waiting between events, for tests that only look at content. */
+        IMMEDIATE
+    }
+}

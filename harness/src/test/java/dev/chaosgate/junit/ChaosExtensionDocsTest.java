@@ -1,0 +1,234 @@
+package dev.chaosgate.junit;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.upstream.UpstreamExchange;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+
+import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.chaosgate.junit.ChaosTestKit.assertAllSucceeded;
+import static dev.chaosgate.junit.ChaosTestKit.chat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The examples of {@code docs/junit.md} and of {@link ChaosTest}'s Javadoc: each is a fixture run
+ * here through the Jupiter engine, and the docs must show exactly the tagged code.
+ */
+class ChaosExtensionDocsTest {
+
+    // tag::quick-start[]
+    @ChaosTest
+    static class ChatRetryTestCases {
+        @Test
+        @Scenario("bad-gateway-single")
+        void oneBadGatewayIsRetriedAway(ChaosGateway gateway) {
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test").build();
+            ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("gpt-4o-mini").addUserMessage("Where is my order?").build());
+            assertThat(answer.choices()).isNotEmpty();
+            assertThat(gateway.exchanges()).extracting(UpstreamExchange::status).containsExactly(502, 200);
+        }
+    }
+    // end::quick-start[]
+
+    // tag::choosing[]
+    @ChaosTest
+    @Scenario("bad-gateway-burst")                  // the default for every test of the class
+    static class ChoosingTestCases {
+        @Test
+        void burst(ChaosGateway gateway) {
+            assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-burst");
+        }
+
+        @Test
+        @Scenario("bad-gateway-single")                     // a method's own scenario wins
+        void single(ChaosGateway gateway) {
+            assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-single");
+        }
+
+        @Test
+        @Scenario(file = "src/test/resources/junit/two-503s-then-ok.yaml")   // a team's own file
+        void ownFile(ChaosGateway gateway) throws Exception {
+            assertThat(gateway.phase()).isEqualTo("overloaded");
+            assertThat(List.of(chat(gateway), chat(gateway), chat(gateway))).containsExactly(503, 503, 200);
+            assertThat(gateway.phase()).isEqualTo("recovered");
+        }
+
+        @Nested
+        class WhenTheGatewayIsOverloaded {        // @Nested classes inherit @ChaosTest and the class's @Scenario
+            @Test
+            void inherits(ChaosGateway gateway) {
+                assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-burst");
+            }
+        }
+    }
+    // end::choosing[]
+
+    // tag::scenario-source[]
+    @ChaosTest
+    static class EveryScenarioTestCases {
+        @ParameterizedTest
+        @ScenarioSource({"bad-gateway-single", "bad-gateway-burst"})
+        void theFirstAnswerIsABadGateway(String scenario, ChaosGateway gateway) throws Exception {
+            assertThat(gateway.scenario().name()).isEqualTo(scenario);
+            assertThat(chat(gateway)).isEqualTo(502);
+        }
+    }
+    // end::scenario-source[]
+
+    // tag::injection[]
+    @ChaosTest
+    @Scenario("bad-gateway-single")
+    static class InjectionTestCases {
+        private final ChaosGateway gateway;
+        private String baseUrl;
+
+        InjectionTestCases(ChaosGateway gateway) {  // the constructor, @BeforeEach and the test share one gateway
+            this.gateway = gateway;
+        }
+
+        @BeforeEach
+        void pointTheAppAtTheGateway(ChaosGateway gateway) {
+            baseUrl = gateway.baseUrl();            // e.g. new ChatService(gateway.baseUrl())
+        }
+
+        @Test
+        void sameGateway(ChaosGateway gateway) {
+            assertThat(gateway).isSameAs(this.gateway);
+            assertThat(baseUrl).isEqualTo(gateway.baseUrl());
+        }
+    }
+    // end::injection[]
+
+    // tag::static-field[]
+    static class SharedGatewayTestCases {
+        @RegisterExtension                          // static: one gateway for all tests of the class
+        static ChaosExtension chaos = ChaosExtension.builder().scenario("bad-gateway-burst").seed(7).build();
+
+        @Test
+        void first(ChaosGateway gateway) {
+            assertThat(gateway.seed()).isEqualTo(7);
+        }
+
+        @Test
+        void second(ChaosGateway gateway) {
+            assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-burst");
+        }
+    }
+    // end::static-field[]
+
+    // tag::instance-field[]
+    static class GatewayPerTestTestCases {
+        @RegisterExtension                          // instance field: a fresh gateway per test
+        ChaosExtension chaos = ChaosExtension.builder().scenario("bad-gateway-burst").build();
+
+        @Test
+        void builderScenario(ChaosGateway gateway) {
+            assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-burst");
+        }
+
+        @Test
+        @Scenario("bad-gateway-single")                     // per-test gateways may play the method's own scenario
+        void ownScenario(ChaosGateway gateway) {
+            assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-single");
+        }
+    }
+    // end::instance-field[]
+
+    // tag::composed[]
+    @Target(ElementType.TYPE)
+    @Retention(RetentionPolicy.RUNTIME)
+    @ChaosTest(seed = 42, pacing = ChaosTest.Pacing.IMMEDIATE)
+    @Scenario("bad-gateway-burst")
+    @interface BadGatewayChaos {
+    }
+
+    @BadGatewayChaos
+    static class ComposedTestCases {
+        @Test
+        void seeded(ChaosGateway gateway) {
+            assertThat(gateway.seed()).isEqualTo(42);
+        }
+    }
+    // end::composed[]
+
+    @Test
+    void theJavadocAndQuickStartExampleRuns() {
+        assertAllSucceeded(ChaosTestKit.run(ChatRetryTestCases.class), 1);
+    }
+
+    @Test
+    void theDocsExamplesRun() {
+        assertAllSucceeded(ChaosTestKit.run(ChoosingTestCases.class), 4);
+        assertAllSucceeded(ChaosTestKit.run(EveryScenarioTestCases.class), 2);
+        assertAllSucceeded(ChaosTestKit.run(InjectionTestCases.class), 1);
+        assertAllSucceeded(ChaosTestKit.run(SharedGatewayTestCases.class), 2);
+        assertAllSucceeded(ChaosTestKit.run(GatewayPerTestTestCases.class), 2);
+        assertAllSucceeded(ChaosTestKit.run(ComposedTestCases.class), 1);
+    }
+
+    // ---- the docs show the code above, as it is ----
+
+    private static final Path SOURCE = Path.of("src/test/java/dev/chaosgate/junit/ChaosExtensionDocsTest.java");
+    private static final Path DOCS = Path.of("../docs/junit.md");
+    private static final Path CHAOS_TEST = Path.of("src/main/java/dev/chaosgate/junit/ChaosTest.java");
+    /** {@code <!-- snippet: quick-start -->} followed by a fenced Java block. */
+    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([a-z-]+) -->\\s*```java\\n(.*?)```", Pattern.DOTALL);
+
+    @Test
+    void everySnippetInTheDocsIsTheTaggedCodeOfThisClass() throws IOException {
+        String source = Files.readString(SOURCE, StandardCharsets.UTF_8);
+        String docs = Files.readString(DOCS, StandardCharsets.UTF_8);
+        Matcher snippet = SNIPPET.matcher(docs);
+        List<String> shown = new ArrayList<>();
+        while (snippet.find()) {
+            shown.add(snippet.group(1));
+            assertThat(snippet.group(2)).as("snippet %s of docs/junit.md", snippet.group(1)).isEqualTo(tagged(source, snippet.group(1)));
+        }
+        assertThat(shown).containsExactlyInAnyOrder("quick-start", "choosing", "scenario-source", "injection", "static-field",
+                "instance-field", "composed");
+    }
+
+    @Test
+    void theChaosTestJavadocShowsTheQuickStart() throws IOException {
+        String javadoc = Files.readString(CHAOS_TEST, StandardCharsets.UTF_8);
+        Matcher example = Pattern.compile("<pre>\\{@code\\n(.*?)\\n \\* }</pre>", Pattern.DOTALL).matcher(javadoc);
+        assertThat(example.find()).isTrue();
+        String code = example.group(1).replaceAll("(?m)^ \\* ?", "") + "\n";
+        String quickStart = tagged(Files.readString(SOURCE, StandardCharsets.UTF_8), "quick-start")
+                .replace("ChatRetryTestCases", "ChatRetryTests").replace("static class", "class");
+        assertThat(code).isEqualTo(quickStart);
+        assertThat(code.lines().filter(l -> !l.isBlank() && !l.trim().equals("}")).count()).as("lines of code").isLessThanOrEqualTo(10);
+    }
+
+    /** The lines between {@code // tag::NAME[]} and {@code // end::NAME[]}, one indentation level less. */
+    private static String tagged(String source, String name) {
+        int start = source.indexOf("// tag::" + name + "[]\n");
+        int end = source.indexOf("    // end::" + name + "[]");
+        assertThat(start).as("tag %s", name).isNotNegative();
+        StringBuilder out = new StringBuilder();
+        for (String line : source.substring(source.indexOf('\n', start) + 1, end).split("\n", -1)) {
+            out.append(line.startsWith("    ") ? line.substring(4) : line).append('\n');
+        }
+        return out.toString().replaceAll("\\n+$", "\n");
+    }
+}
