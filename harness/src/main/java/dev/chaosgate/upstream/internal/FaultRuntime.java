@@ -1,5 +1,6 @@
 package dev.chaosgate.upstream.internal;
 
+import dev.chaosgate.fixtures.GoDuration;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.upstream.TimelineStep;
