@@ -24,9 +24,10 @@ import java.util.Map;
  * @param duration        from arrival to the last byte written (or the break); while not complete, to when the answer was decided
  * @param complete        whether the answer has been written to its end (or broken)
  * @param phase           the scenario phase the request fell in, or null when no timeline plays
+ * @param failureClass    the guidance catalog's class of the failure served (e.g. {@code bad_gateway}), or null for a normal answer
  */
 public record UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
                                Map<String, List<String>> requestHeaders, String requestBody,
                                String fault, int status, Map<String, String> responseHeaders,
-                               boolean streamed, Duration duration, boolean complete, String phase) {
+                               boolean streamed, Duration duration, boolean complete, String phase, String failureClass) {
 }

@@ -32,6 +32,7 @@ final class RequestScope {
     volatile String body;
     volatile String faultLabel;
     volatile String phase;
+    volatile String failureClass;
     volatile int status;
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;

@@ -10,6 +10,8 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.chaosgate.fixtures.ChatFixtures;
+import dev.chaosgate.fixtures.FailureClass;
+import dev.chaosgate.fixtures.Fixture;
 import dev.chaosgate.fixtures.FixtureValues;
 import dev.chaosgate.fixtures.Fixtures;
 import dev.chaosgate.fixtures.SseEvent;
@@ -127,10 +129,14 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         }
         UpstreamFault fault = decision.fault();
         if (fault instanceof UpstreamFault.ConnectionFault connection) {
+            scope.failureClass = FailureClass.CONNECTION_FAILURE.name();
             return Response.response().status(200).fault(wireMockFault(connection.kind())).build();
         }
         if (fault instanceof UpstreamFault.ErrorResponse error) {
             return error(error, requestValues, scope);
+        }
+        if (fault instanceof UpstreamFault.StreamFault && parsed.stream()) {
+            scope.failureClass = FailureClass.STREAM_INTERRUPTED.name();
         }
         Response.Builder answer = answer(parsed, requestValues, decision, scope);
         if (fault instanceof UpstreamFault.SlowAnswer slow) {
@@ -154,7 +160,9 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             // Drives the "try again in" texts and resets of fixtures that were not given their own.
             values = values.withRetryAfterSeconds(Math.max(0, error.retryAfter().delay().toSeconds()));
         }
-        WireResponse wire = Fixtures.load(fixture).render(values);
+        Fixture used = Fixtures.load(fixture);
+        scope.failureClass = used.failureClass().map(FailureClass::name).orElse(null);
+        WireResponse wire = used.render(values);
         if (wire.status() != error.status()) {
             wire = wire.withStatus(error.status());
         }
