@@ -12,6 +12,9 @@ import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.verdict.ClientReport;
+import dev.chaosgate.verdict.Verdict;
+import dev.chaosgate.verdict.VerdictEngine;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +55,9 @@ public final class ChaosGateway implements AutoCloseable {
         return thread;
     });
     private volatile Scenario scenario;
+    /** Exchanges up to this sequence number came before the scenario started playing. */
+    private volatile long playedFrom;
+    private volatile long linkConnectionsBefore;
 
     private ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort) {
         this.linkServer = linkServer;
@@ -114,12 +120,38 @@ public final class ChaosGateway implements AutoCloseable {
         for (Phase phase : played.phases()) {
             steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream()));
         }
+        List<UpstreamExchange> before = upstream.exchanges();
+        playedFrom = before.isEmpty() ? 0 : before.get(before.size() - 1).sequence();
+        linkConnectionsBefore = linkCounters().connectionsAccepted();
         scenario = played;
         upstream.play(steps, played.seed(), index -> {
             List<LinkToxic> toxics = played.phases().get(index).link();
             phaseChanges.execute(() -> applyLinkToxics(toxics));
         });
         awaitPhaseChanges();
+    }
+
+    /**
+     * Judges the client's action in the scenario playing: everything the upstream saw since the
+     * scenario started, and what the client showed the user.
+     *
+     * @throws IllegalStateException when no scenario plays
+     */
+    public Verdict verdict(ClientReport report) {
+        Scenario played = scenario;
+        if (played == null) {
+            throw new IllegalStateException("no scenario is playing: start the gateway with ChaosGateway.builder().scenario(...)"
+                    + " or call play(scenario) before asking for a verdict");
+        }
+        long from = playedFrom;
+        List<UpstreamExchange> seen = upstream.exchanges().stream().filter(e -> e.sequence() > from).toList();
+        return VerdictEngine.standard().judge(played, seen, linkCounters().connectionsAccepted() - linkConnectionsBefore,
+                Objects.requireNonNull(report, "report cannot be null"));
+    }
+
+    /** {@link #verdict(ClientReport)} for one action: the prompt typed, the texts shown, the composer at the end. */
+    public Verdict verdict(String prompt, List<String> shown, String draft) {
+        return verdict(ClientReport.of(prompt, shown, draft));
     }
 
     /** The scenario playing, or null. */

@@ -25,9 +25,10 @@ import java.util.Map;
  * @param complete        whether the answer has been written to its end (or broken)
  * @param phase           the scenario phase the request fell in, or null when no timeline plays
  * @param failureClass    the guidance catalog's class of the failure served (e.g. {@code bad_gateway}), or null for a normal answer
+ * @param prompt          the user prompt of a chat or Responses request (last user message, or the input), else null
  */
 public record UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
                                Map<String, List<String>> requestHeaders, String requestBody,
                                String fault, int status, Map<String, String> responseHeaders,
-                               boolean streamed, Duration duration, boolean complete, String phase, String failureClass) {
+                               boolean streamed, Duration duration, boolean complete, String phase, String failureClass, String prompt) {
 }

@@ -33,6 +33,7 @@ final class RequestScope {
     volatile String faultLabel;
     volatile String phase;
     volatile String failureClass;
+    volatile String prompt;
     volatile int status;
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;

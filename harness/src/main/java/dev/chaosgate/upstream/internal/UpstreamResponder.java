@@ -116,6 +116,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(), scope));
         scope.faultLabel = decision.label();
         scope.phase = decision.phase();
+        scope.prompt = parsed.prompt();
         FixtureValues requestValues = values.get().withModel(parsed.model());
         String host = request.getHeader("Host");
         if (host != null) {

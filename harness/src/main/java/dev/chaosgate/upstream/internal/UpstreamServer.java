@@ -197,7 +197,7 @@ public final class UpstreamServer implements AutoCloseable {
                 + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString());
         return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), path,
                 headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
-                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass);
+                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass, scope.prompt);
     }
 
     @Override

@@ -1,0 +1,43 @@
+package dev.chaosgate.verdict;
+
+/**
+ * The stable codes of what the verdict finds wrong with a client. Codes are never renamed; new ones
+ * may be added. {@code docs/verdicts.md} explains each with an example.
+ */
+public enum FindingCode {
+    /** A retryable failure, budget left, a scenario that recovers, and the client gave up. */
+    NO_RETRY("gave up on a failure that retrying would have fixed"),
+    /** Another attempt after a failure retrying cannot fix (1020/403, 400, 401, quota, too large, x-should-retry: false). */
+    RETRIED_NON_RETRYABLE("retried a failure that retrying cannot fix"),
+    /** The next attempt came before the wait Retry-After (or retry-after-ms) asked for. */
+    RETRY_AFTER_IGNORED("came back before Retry-After allowed"),
+    /** Attempts too close together, or a backoff that does not grow. */
+    NO_BACKOFF("retried without backing off"),
+    /** More attempts than the scenario's budget. */
+    TOO_MANY_ATTEMPTS("made more attempts than the budget"),
+    /** A retry sent a different prompt from the one the user typed. */
+    PROMPT_CHANGED("changed the prompt on a retry"),
+    /** After giving up, the user's prompt was no longer in the composer. */
+    PROMPT_LOST("lost the user's prompt"),
+    /** After giving up, the user was told nothing useful about what happened. */
+    NO_GUIDANCE("told the user nothing useful"),
+    /** The user was told something the guidance catalog forbids for this failure, or only part of what it must say. */
+    WRONG_GUIDANCE("told the user the wrong thing"),
+    /** Raw HTML, JSON or a stack trace was shown to the user. */
+    RAW_ERROR_SHOWN("showed a raw error to the user"),
+    /** A stream cut mid-answer was presented as a complete answer. */
+    TRUNCATION_UNDETECTED("presented a cut stream as a complete answer"),
+    /** No attempt met the scenario's fault, so nothing was tested. */
+    FAULT_NOT_EXERCISED("never met the scenario's fault");
+
+    private final String summary;
+
+    FindingCode(String summary) {
+        this.summary = summary;
+    }
+
+    /** What the code means in a few words ("retried without backing off"). */
+    public String summary() {
+        return summary;
+    }
+}

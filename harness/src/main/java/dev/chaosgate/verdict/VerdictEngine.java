@@ -1,0 +1,121 @@
+package dev.chaosgate.verdict;
+
+import dev.chaosgate.fixtures.GuidanceCatalog;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.upstream.UpstreamExchange;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Judges one user action of a client in a scenario, from what the upstream recorded and what the
+ * client reports it showed. Pure: the same inputs give the same verdict.
+ */
+public final class VerdictEngine {
+    private final GuidanceCatalog catalog;
+
+    private VerdictEngine(GuidanceCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** Judges against the built-in guidance catalog. */
+    public static VerdictEngine standard() {
+        return new VerdictEngine(GuidanceCatalog.builtIn());
+    }
+
+    /** Judges against a team's own catalog (e.g. {@code GuidanceCatalog.builtIn().withOverrides(mine)}). */
+    public static VerdictEngine withGuidance(GuidanceCatalog catalog) {
+        return new VerdictEngine(catalog);
+    }
+
+    /**
+     * @param exchanges       every request the upstream saw while the action ran, oldest first
+     * @param linkConnections connections the link accepted (evidence for faults that stop requests before the upstream)
+     */
+    public Verdict judge(Scenario scenario, List<UpstreamExchange> exchanges, long linkConnections, ClientReport report) {
+        List<UpstreamExchange> related = new ArrayList<>();
+        List<UpstreamExchange> others = new ArrayList<>();
+        group(exchanges, report.prompt(), related, others);
+        List<Attempt> attempts = attempts(related);
+        VerdictCase verdictCase = new VerdictCase(scenario, attempts, report, linkConnections, catalog);
+        List<Finding> findings = new ArrayList<>();
+        for (Judge judge : Judge.all()) {
+            judge.judge(verdictCase, findings);
+        }
+        return new Verdict(scenario.name(), scenario.expect(), report, attempts, others, findings);
+    }
+
+    /**
+     * Attempts of the user's action are the generation requests whose prompt is the user's, or close
+     * to it (a rewritten retry), or that carry the idempotency key or SDK retry count of one that is.
+     * Other calls (model lists, title generation with another prompt) are set aside.
+     */
+    static void group(List<UpstreamExchange> exchanges, String prompt, List<UpstreamExchange> related, List<UpstreamExchange> others) {
+        Set<String> keys = new HashSet<>();
+        for (UpstreamExchange exchange : exchanges) {
+            boolean generation = exchange.method().equals("POST")
+                    && (exchange.path().startsWith("/v1/chat/completions") || exchange.path().startsWith("/v1/responses"));
+            String key = header(exchange, "idempotency-key");
+            String retryCount = header(exchange, "x-stainless-retry-count");
+            boolean sameKey = key != null && keys.contains(key);
+            boolean sdkRetry = retryCount != null && !retryCount.equals("0") && !related.isEmpty();
+            if (generation && (similar(exchange.prompt(), prompt) || sameKey || sdkRetry)) {
+                related.add(exchange);
+                if (key != null) {
+                    keys.add(key);
+                }
+            } else {
+                others.add(exchange);
+            }
+        }
+    }
+
+    private static String header(UpstreamExchange exchange, String name) {
+        List<String> values = exchange.requestHeaders().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Equal, one containing the other, or sharing most of their words. */
+    static boolean similar(String sent, String typed) {
+        String a = PromptJudge.normalize(sent);
+        String b = PromptJudge.normalize(typed);
+        if (a.isEmpty() || b.isEmpty()) {
+            return a.equals(b);
+        }
+        if (a.contains(b) || b.contains(a)) {
+            return true;
+        }
+        Set<String> wordsA = new HashSet<>(Arrays.asList(a.split("[^\\p{L}\\p{N}]+")));
+        Set<String> wordsB = new HashSet<>(Arrays.asList(b.split("[^\\p{L}\\p{N}]+")));
+        Set<String> both = new HashSet<>(wordsA);
+        both.retainAll(wordsB);
+        Set<String> either = new HashSet<>(wordsA);
+        either.addAll(wordsB);
+        return !either.isEmpty() && both.size() * 10 >= either.size() * 6;
+    }
+
+    private static List<Attempt> attempts(List<UpstreamExchange> related) {
+        List<Attempt> attempts = new ArrayList<>();
+        for (int i = 0; i < related.size(); i++) {
+            UpstreamExchange exchange = related.get(i);
+            Duration offset = Duration.between(related.get(0).arrived(), exchange.arrived());
+            Duration gap = null;
+            if (i > 0) {
+                UpstreamExchange previous = related.get(i - 1);
+                gap = Duration.between(previous.arrived().plus(previous.duration()), exchange.arrived());
+                if (gap.isNegative()) {
+                    gap = Duration.ZERO;
+                }
+            }
+            Duration asked = exchange.fault() == null ? null
+                    : RetryAfterHeaders.askedWait(exchange.responseHeaders(), exchange.arrived().plus(exchange.duration()));
+            attempts.add(new Attempt(i + 1, offset, gap, exchange, asked, RetryAfterHeaders.shouldRetry(exchange.responseHeaders())));
+        }
+        return attempts;
+    }
+
+}
