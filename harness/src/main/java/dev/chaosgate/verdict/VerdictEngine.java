@@ -39,7 +39,9 @@ public final class VerdictEngine {
     public Verdict judge(Scenario scenario, List<UpstreamExchange> exchanges, long linkConnections, ClientReport report) {
         List<UpstreamExchange> related = new ArrayList<>();
         List<UpstreamExchange> others = new ArrayList<>();
-        group(exchanges, report.prompt(), related, others);
+        Set<String> linkPhases = new HashSet<>();
+        scenario.phases().stream().filter(p -> !p.link().isEmpty()).forEach(p -> linkPhases.add(p.name()));
+        group(exchanges, report.prompt(), linkPhases, related, others);
         List<Attempt> attempts = attempts(related);
         VerdictCase verdictCase = new VerdictCase(scenario, attempts, report, linkConnections, catalog);
         List<Finding> findings = new ArrayList<>();
@@ -51,27 +53,47 @@ public final class VerdictEngine {
 
     /**
      * Attempts of the user's action are the generation requests whose prompt is the user's, or close
-     * to it (a rewritten retry), or that carry the idempotency key or SDK retry count of one that is.
-     * Other calls (model lists, title generation with another prompt) are set aside.
+     * to it (a rewritten retry), or that carry the idempotency key of one that is, or an SDK retry
+     * count with the very body of one that is (an SDK resends the same bytes). Other calls (model
+     * lists, title generation with another prompt, an SDK's retries of those) are set aside.
+     *
+     * <p>A request that only resembles the prompt is a retry only while the action has not been
+     * answered: once an attempt got a normal, complete answer (in a phase without link toxics, which
+     * can break an answer the upstream wrote in full), a later request with a similar prompt is
+     * another call, such as a title generation that quotes the prompt, and not another attempt.
+     *
+     * @param linkPhases names of the scenario's phases that have link toxics
      */
-    static void group(List<UpstreamExchange> exchanges, String prompt, List<UpstreamExchange> related, List<UpstreamExchange> others) {
+    static void group(List<UpstreamExchange> exchanges, String prompt, Set<String> linkPhases,
+                      List<UpstreamExchange> related, List<UpstreamExchange> others) {
         Set<String> keys = new HashSet<>();
+        Set<String> bodies = new HashSet<>();
         for (UpstreamExchange exchange : exchanges) {
             boolean generation = exchange.method().equals("POST")
                     && (exchange.path().startsWith("/v1/chat/completions") || exchange.path().startsWith("/v1/responses"));
             String key = header(exchange, "idempotency-key");
             String retryCount = header(exchange, "x-stainless-retry-count");
             boolean sameKey = key != null && keys.contains(key);
-            boolean sdkRetry = retryCount != null && !retryCount.equals("0") && !related.isEmpty();
-            if (generation && (similar(exchange.prompt(), prompt) || sameKey || sdkRetry)) {
+            boolean sdkRetry = retryCount != null && !retryCount.equals("0") && exchange.requestBody() != null
+                    && bodies.contains(exchange.requestBody());
+            boolean answered = !related.isEmpty() && answeredNormally(related.get(related.size() - 1), linkPhases);
+            if (generation && ((similar(exchange.prompt(), prompt) && !answered) || sameKey || sdkRetry)) {
                 related.add(exchange);
                 if (key != null) {
                     keys.add(key);
+                }
+                if (exchange.requestBody() != null) {
+                    bodies.add(exchange.requestBody());
                 }
             } else {
                 others.add(exchange);
             }
         }
+    }
+
+    private static boolean answeredNormally(UpstreamExchange exchange, Set<String> linkPhases) {
+        return exchange.fault() == null && exchange.complete() && exchange.status() / 100 == 2
+                && (exchange.phase() == null || !linkPhases.contains(exchange.phase()));
     }
 
     private static String header(UpstreamExchange exchange, String name) {
