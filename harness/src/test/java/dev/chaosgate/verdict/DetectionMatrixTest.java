@@ -23,12 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The detection matrix: every reference client (the well-behaved one and one per realistic bug)
  * against scenarios that expose each bug; each cell must hold exactly the expected findings, no
  * more and no fewer. The matrix is printed to the build log.
+ *
+ * <p>The default run pins eight scenarios that between them expose every bug (about 90 s). With
+ * {@code -Dchaosgate.matrix=full} every catalog scenario runs (about 15 minutes: black holes and
+ * stalls wait for the clients' timeouts): the pinned cells are checked as usual, the well-behaved
+ * client must pass every scenario, and the other cells are printed.
  */
 class DetectionMatrixTest {
     private static final String PROMPT = "Plan a three-day trip to Lisbon";
-    private static final List<String> SCENARIOS = List.of("bad-gateway-burst", "connection-reset", "full-outage",
+    private static final List<String> PINNED = List.of("bad-gateway-burst", "connection-reset", "full-outage",
             "service-unavailable-maintenance", "access-denied-1020", "quota-exhausted", "should-retry-false",
             "stream-cut-mid-answer");
+    private static final boolean FULL = "full".equals(System.getProperty("chaosgate.matrix"));
+    private static final List<String> SCENARIOS = FULL ? ScenarioCatalog.builtIn().names() : PINNED;
 
     /** client → scenario → findings; a missing scenario means PASS. */
     private static final Map<String, Map<String, Set<FindingCode>>> EXPECTED = new LinkedHashMap<>();
@@ -108,6 +115,9 @@ class DetectionMatrixTest {
         for (Map.Entry<String, Map<String, Verdict>> row : actual.entrySet()) {
             Map<String, Set<FindingCode>> expectedRow = EXPECTED.getOrDefault(row.getKey(), Map.of());
             for (Map.Entry<String, Verdict> cell : row.getValue().entrySet()) {
+                if (!PINNED.contains(cell.getKey()) && !row.getKey().equals("well-behaved")) {
+                    continue;
+                }
                 Set<FindingCode> expected = expectedRow.getOrDefault(cell.getKey(), Set.of());
                 if (!cell.getValue().codes().equals(expected)) {
                     mismatches.add(row.getKey() + " x " + cell.getKey() + ": expected " + expected + ", got "
