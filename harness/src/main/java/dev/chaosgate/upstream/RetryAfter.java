@@ -1,9 +1,9 @@
 package dev.chaosgate.upstream;
 
+import dev.chaosgate.fixtures.HttpDate;
+
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
@@ -32,9 +32,6 @@ public record RetryAfter(Kind kind, Duration delay) {
         GARBAGE
     }
 
-    /** IMF-fixdate (RFC 9110 §5.6.7): two-digit day, unlike {@link DateTimeFormatter#RFC_1123_DATE_TIME}. */
-    static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.ROOT).withZone(ZoneOffset.UTC);
 
     public RetryAfter {
         Objects.requireNonNull(kind, "kind cannot be null");
@@ -77,7 +74,7 @@ public record RetryAfter(Kind kind, Duration delay) {
         return switch (kind) {
             case SECONDS, HUGE, NEGATIVE -> Long.toString(delay.toSeconds());
             case FRACTION -> trimFraction(delay.toNanos() / 1e9);
-            case HTTP_DATE, PAST_DATE -> HTTP_DATE.format(now.plus(delay));
+            case HTTP_DATE, PAST_DATE -> HttpDate.format(now.plus(delay));
             case GARBAGE -> "soon, probably";
         };
     }

@@ -14,6 +14,7 @@ import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.fixtures.Fixture;
 import dev.chaosgate.fixtures.FixtureValues;
 import dev.chaosgate.fixtures.Fixtures;
+import dev.chaosgate.fixtures.HttpDate;
 import dev.chaosgate.fixtures.SseEvent;
 import dev.chaosgate.fixtures.SseStream;
 import dev.chaosgate.fixtures.WireResponse;
@@ -23,8 +24,6 @@ import dev.chaosgate.upstream.UpstreamFault;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +42,6 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private static final System.Logger LOG = System.getLogger("dev.chaosgate.upstream");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** IMF-fixdate, as servers write {@code Date}: two-digit day. */
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final Pattern HOST = Pattern.compile("[^\\s/]+");
 
     /** The fixture of {@link dev.chaosgate.upstream.Faults#status(int)} when none is named; others get OpenAI's 500 body. */
@@ -308,7 +305,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         }
         if (!dated) {
             // Jetty (as WireMock sets it up) sends no Date; every real gateway does.
-            headers.add(0, new HttpHeader("date", HTTP_DATE.format(Instant.now())));
+            headers.add(0, new HttpHeader("date", HttpDate.format(Instant.now())));
         }
         return new HttpHeaders(headers);
     }
