@@ -1,5 +1,6 @@
 package dev.chaosgate.gateway;
 
+import dev.chaosgate.journal.Journal;
 import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.ProxyCounters;
@@ -48,6 +49,8 @@ public final class ChaosGateway implements AutoCloseable {
     private final LinkServer linkServer;
     private final FakeUpstream upstream;
     private final int linkPort;
+    /** Every request and link event of this gateway (see {@link #journal()}). */
+    private final Journal journal = new Journal();
     /** Applies each phase's link toxics in order, off the thread that decided the phase change. */
     private final ExecutorService phaseChanges = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "chaosgate-phases");
@@ -81,6 +84,14 @@ public final class ChaosGateway implements AutoCloseable {
     /** The upstream directly, bypassing the link (for checks, never for the client under test). */
     public FakeUpstream upstream() {
         return upstream;
+    }
+
+    /**
+     * The journal of this gateway: every request the upstream answered and every connection event
+     * of the {@link #LINK} proxy, live from Java or exported as JSON lines.
+     */
+    public Journal journal() {
+        return journal;
     }
 
     /** The link engine; the proxy in front of the upstream is named {@link #LINK}. */
@@ -152,6 +163,106 @@ public final class ChaosGateway implements AutoCloseable {
     /** {@link #verdict(ClientReport)} for one action: the prompt typed, the texts shown, the composer at the end. */
     public Verdict verdict(String prompt, List<String> shown, String draft) {
         return verdict(ClientReport.of(prompt, shown, draft));
+    }
+
+    /**
+     * Waits until at least {@code n} generation requests ({@code POST /v1/chat/completions} or
+     * {@code /v1/responses}) reached the upstream since the scenario started (since the gateway
+     * started when none plays), for an asynchronous app. Polls every 20 ms.
+     *
+     * @return the generation requests seen so far, oldest first
+     * @throws AssertionError naming how many arrived, with their timeline, when {@code timeout} passes first
+     */
+    public List<UpstreamExchange> awaitAttempts(int n, java.time.Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout cannot be null");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<UpstreamExchange> seen = generationRequestsSincePlayed();
+            if (seen.size() >= n) {
+                return seen;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("expected at least " + n + " generation request(s) at the upstream within "
+                        + timeout.toMillis() + " ms, but " + seen.size() + " arrived" + timeline(seen));
+            }
+            pause();
+        }
+    }
+
+    /**
+     * Waits until no new request reached the upstream for {@code quietFor} (the app has stopped
+     * retrying), before asking for a verdict of an asynchronous client. Polls every 20 ms.
+     *
+     * @return the requests seen since the scenario started, oldest first
+     * @throws AssertionError with the timeline when requests keep arriving until {@code timeout}
+     */
+    public List<UpstreamExchange> awaitQuiet(java.time.Duration quietFor, java.time.Duration timeout) {
+        Objects.requireNonNull(quietFor, "quietFor cannot be null");
+        Objects.requireNonNull(timeout, "timeout cannot be null");
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long lastSequence = lastSequence();
+        long lastChange = start;
+        while (true) {
+            long now = System.nanoTime();
+            long sequence = lastSequence();
+            if (sequence != lastSequence) {
+                lastSequence = sequence;
+                lastChange = now;
+            } else if (now - lastChange >= quietFor.toNanos()) {
+                return exchangesSincePlayed();
+            }
+            if (now - deadline >= 0) {
+                List<UpstreamExchange> seen = exchangesSincePlayed();
+                throw new AssertionError("expected the upstream to see no new request for " + quietFor.toMillis()
+                        + " ms within " + timeout.toMillis() + " ms, but requests kept arriving: " + seen.size()
+                        + " so far" + timeline(seen));
+            }
+            pause();
+        }
+    }
+
+    private List<UpstreamExchange> exchangesSincePlayed() {
+        long from = playedFrom;
+        return upstream.exchanges().stream().filter(e -> e.sequence() > from).toList();
+    }
+
+    private List<UpstreamExchange> generationRequestsSincePlayed() {
+        return exchangesSincePlayed().stream().filter(e -> e.method().equals("POST")
+                && (e.path().startsWith("/v1/chat/completions") || e.path().startsWith("/v1/responses"))).toList();
+    }
+
+    private long lastSequence() {
+        List<UpstreamExchange> all = upstream.exchanges();
+        return all.isEmpty() ? 0 : all.get(all.size() - 1).sequence();
+    }
+
+    private static String timeline(List<UpstreamExchange> seen) {
+        if (seen.isEmpty()) {
+            return " (none)";
+        }
+        StringBuilder out = new StringBuilder(":");
+        java.time.Instant first = seen.get(0).arrived();
+        for (UpstreamExchange e : seen) {
+            out.append("\n  #").append(e.sequence()).append("  +")
+                    .append(java.time.Duration.between(first, e.arrived()).toMillis()).append(" ms  ")
+                    .append(e.method()).append(' ').append(e.path()).append("  ")
+                    .append(e.status() == 0 ? "no status" : String.valueOf(e.status()))
+                    .append(e.fault() == null ? "  answered" : "  " + e.fault());
+            if (e.phase() != null) {
+                out.append("  [").append(e.phase()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the upstream", e);
+        }
     }
 
     /** The scenario playing, or null. */
@@ -262,6 +373,12 @@ public final class ChaosGateway implements AutoCloseable {
             try {
                 int port = link.engine().createProxy(LINK, "127.0.0.1:0", "127.0.0.1:" + upstream.port(), true).listenPort();
                 ChaosGateway gateway = new ChaosGateway(link, upstream, port);
+                upstream.onExchange(gateway.journal::record);
+                link.engine().onEvent(event -> {
+                    if (LINK.equals(event.proxy())) {
+                        gateway.journal.record(event);
+                    }
+                });
                 if (scenario != null) {
                     gateway.play(seedSet ? withSeed(scenario, seed) : scenario);
                 }

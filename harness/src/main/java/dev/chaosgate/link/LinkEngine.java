@@ -12,8 +12,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The link engine: named proxies, their toxics and live connections, with the semantics of
@@ -58,6 +61,7 @@ public final class LinkEngine implements AutoCloseable {
     private final boolean ownsGroup;
     private final ProxyRuntime.Shared shared;
     private final Map<String, ProxyRuntime> proxies = new TreeMap<>();
+    private final List<Consumer<LinkEvent>> eventListeners = new CopyOnWriteArrayList<>();
 
     /** An engine with its own event loops (one per core) and the given seed. */
     public LinkEngine(long seed) {
@@ -68,7 +72,26 @@ public final class LinkEngine implements AutoCloseable {
         Transport transport = Transport.best();
         this.group = transport.newDataPlaneGroup(ioThreads, "chaosgate-link", Long.getLong("chaosgate.link.spinMicros", 50));
         this.ownsGroup = true;
-        this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed);
+        this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed, this::publish);
+    }
+
+    /**
+     * Calls {@code listener} with every {@link LinkEvent} of every proxy (connection opened, closed,
+     * reset), synchronously on the connection's event loop: keep it cheap and never block in it.
+     * A listener that throws is ignored.
+     */
+    public void onEvent(Consumer<LinkEvent> listener) {
+        eventListeners.add(Objects.requireNonNull(listener, "listener cannot be null"));
+    }
+
+    private void publish(LinkEvent event) {
+        for (Consumer<LinkEvent> listener : eventListeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException ignored) {
+                // a listener cannot disturb the data plane
+            }
+        }
     }
 
     /** The seed every toxic's random source derives from; print it to reproduce a run. */

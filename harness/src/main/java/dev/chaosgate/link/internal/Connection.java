@@ -24,11 +24,16 @@ final class Connection {
     private final Link upstream;
     private final Link downstream;
     private boolean closing;
+    private Runnable onReset = () -> { };
+    private final int clientPort;
+    private final int upstreamPort;
 
     Connection(long sequence, Channel client, Channel server, ProxyRuntime.Counters counters) {
         this.sequence = sequence;
         this.client = client;
         this.server = server;
+        this.clientPort = port(client.remoteAddress());
+        this.upstreamPort = port(server.localAddress());
         this.upstream = new Link(this, ToxicStream.UPSTREAM, client, server, counters.upstreamIn, counters.upstreamOut);
         this.downstream = new Link(this, ToxicStream.DOWNSTREAM, server, client, counters.downstreamIn, counters.downstreamOut);
         client.pipeline().addLast("chaosgate-relay", new Relay(upstream, downstream));
@@ -37,6 +42,23 @@ final class Connection {
 
     long sequence() {
         return sequence;
+    }
+
+    /** Runs {@code action} when the connection is closed with RSTs ({@code close(true)}). */
+    void onReset(Runnable action) {
+        this.onReset = action;
+    }
+
+    int clientPort() {
+        return clientPort;
+    }
+
+    int upstreamPort() {
+        return upstreamPort;
+    }
+
+    private static int port(java.net.SocketAddress address) {
+        return address instanceof java.net.InetSocketAddress inet ? inet.getPort() : 0;
     }
 
     EventLoop eventLoop() {
@@ -62,6 +84,9 @@ final class Connection {
             return;
         }
         closing = true;
+        if (reset) {
+            onReset.run();
+        }
         upstream.close();
         downstream.close();
         for (Channel channel : List.of(client, server)) {

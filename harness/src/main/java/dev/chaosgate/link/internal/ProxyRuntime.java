@@ -1,6 +1,7 @@
 package dev.chaosgate.link.internal;
 
 import dev.chaosgate.link.ApiError;
+import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.ProxyCounters;
 import dev.chaosgate.link.ProxyInfo;
 import dev.chaosgate.link.ToxicDefinition;
@@ -24,6 +25,7 @@ import io.netty.util.concurrent.Future;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * One proxy: its listener, its toxics and its live connections. Mutations come from the engine
@@ -51,7 +54,11 @@ public final class ProxyRuntime {
     private static final WriteBufferWaterMark WRITE_MARKS = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
     /** What every proxy of one engine shares. */
-    public record Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed) {
+    public record Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed,
+                         Consumer<LinkEvent> events) {
+        public Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed) {
+            this(group, transport, registry, seed, event -> { });
+        }
     }
 
     static final class Counters {
@@ -316,7 +323,9 @@ public final class ProxyRuntime {
                 return;
             }
             Connection connection = new Connection(++connectionSequence, client, server, counters);
+            connection.onReset(() -> emit(connection, LinkEvent.Kind.RESET));
             connections.add(connection);
+            emit(connection, LinkEvent.Kind.OPENED);
             counters.open.incrementAndGet();
             client.closeFuture().addListener(f -> server.closeFuture().addListener(g -> unregister(connection)));
             try {
@@ -329,12 +338,27 @@ public final class ProxyRuntime {
     }
 
     private void unregister(Connection connection) {
+        boolean removed;
         synchronized (this) {
-            if (connections.remove(connection)) {
+            removed = connections.remove(connection);
+            if (removed) {
                 counters.open.decrementAndGet();
             }
         }
         connection.close(false);
+        if (removed) {
+            emit(connection, LinkEvent.Kind.CLOSED);
+        }
+    }
+
+    /** Tells the engine's event listener; a listener that throws never disturbs the connection. */
+    private void emit(Connection connection, LinkEvent.Kind kind) {
+        try {
+            shared.events().accept(new LinkEvent(Instant.now(), name, connection.sequence(), kind,
+                    connection.clientPort(), connection.upstreamPort()));
+        } catch (RuntimeException ignored) {
+            // listeners must not break the data plane
+        }
     }
 
     /** Dials the upstream for a freshly accepted client; if that fails, the client is closed (Toxiproxy's accept-then-close). */
