@@ -24,10 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against scenarios that expose each bug; each cell must hold exactly the expected findings, no
  * more and no fewer. The matrix is printed to the build log.
  *
- * <p>The default run pins eight scenarios that between them expose every bug (about 90 s). With
+ * <p>The default run takes eight scenarios that between them expose every bug (about 90 s). With
  * {@code -Dchaosgate.matrix=full} every catalog scenario runs (about 15 minutes: black holes and
- * stalls wait for the clients' timeouts): the pinned cells are checked as usual, the well-behaved
- * client must pass every scenario, and the other cells are printed.
+ * stalls wait for the clients' timeouts), every cell checked against the same table.
  */
 class DetectionMatrixTest {
     private static final String PROMPT = "Plan a three-day trip to Lisbon";
@@ -37,67 +36,86 @@ class DetectionMatrixTest {
     private static final boolean FULL = "full".equals(System.getProperty("chaosgate.matrix"));
     private static final List<String> SCENARIOS = FULL ? ScenarioCatalog.builtIn().names() : PINNED;
 
-    /** client → scenario → findings; a missing scenario means PASS. */
-    private static final Map<String, Map<String, Set<FindingCode>>> EXPECTED = new LinkedHashMap<>();
+    /**
+     * The expected matrix, one line per scenario: the clients that must get findings there, with their
+     * codes (abbreviated as in the printed matrix, joined by {@code +}); every client not named must
+     * PASS. overloaded-under-concurrency and rate-limit-window need several requests at once or in a
+     * row, which one user action never sends, so every client gets FAULT_NOT_EXERCISED there: the
+     * verdict refuses to call a scenario that never bit a pass.
+     */
+    private static final String EXPECTED_TABLE = """
+            bad-gateway-single                | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            bad-gateway-burst                 | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            bad-gateway-cloudflare-html       | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            bad-gateway-edge-json             | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            bad-gateway-nginx                 | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            bad-gateway-cloudflare-unbranded  | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            cloudflare-520-unknown-error      | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            cloudflare-521-origin-down        | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            cloudflare-522-connection-timed-out| no-retry=NR no-backoff=NB rewrites-prompt=PC
+            server-error-retry                | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            service-unavailable-maintenance   | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
+            overloaded-under-concurrency      | well-behaved=FNE no-retry=FNE retries-everything=FNE ignores-retry-after=FNE no-backoff=FNE retry-storm=FNE rewrites-prompt=FNE clears-draft=FNE raw-error=FNE generic-message=FNE truncation-blind=FNE
+            gateway-timeout-504               | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            origin-timeout-524                | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            rate-limit-window                 | well-behaved=FNE no-retry=FNE retries-everything=FNE ignores-retry-after=FNE no-backoff=FNE retry-storm=FNE rewrites-prompt=FNE clears-draft=FNE raw-error=FNE generic-message=FNE truncation-blind=FNE
+            rate-limited-tokens               | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
+            cloudflare-1015-rate-limited      | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
+            quota-exhausted                   | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
+            request-too-large                 | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
+            access-denied-1020                | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
+            unsupported-region                | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
+            invalid-api-key                   | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
+            model-not-found                   | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
+            slow-first-byte                   |
+            slow-trickle                      |
+            origin-hangs-once                 | no-retry=NR rewrites-prompt=PC
+            black-hole-timeout                | clears-draft=PL raw-error=RAW generic-message=NG
+            connection-reset                  | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            stream-cut-mid-answer             | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
+            stream-error-event                | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
+            stream-reset-mid-answer           | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
+            stream-stall                      | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
+            brownout-30-percent               | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            gateway-flapping                  | no-retry=NR no-backoff=NB retry-storm=TMA rewrites-prompt=PC
+            full-outage                       | no-backoff=NB retry-storm=TMA rewrites-prompt=PC clears-draft=PL raw-error=RAW
+            retry-after-past                  | no-retry=NR rewrites-prompt=PC
+            retry-after-huge                  | no-retry=NR rewrites-prompt=PC
+            retry-after-http-date             | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
+            retry-after-garbage               | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            should-retry-false                | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=WG
+            """;
 
-    static {
-        expect("well-behaved");
-        // full-outage never recovers, so giving up at once is not NO_RETRY there.
-        expect("no-retry",
-                "bad-gateway-burst", "NO_RETRY",
-                "connection-reset", "NO_RETRY",
-                "service-unavailable-maintenance", "NO_RETRY");
-        expect("retries-everything",
-                "access-denied-1020", "RETRIED_NON_RETRYABLE TOO_MANY_ATTEMPTS",
-                "quota-exhausted", "RETRIED_NON_RETRYABLE TOO_MANY_ATTEMPTS",
-                "should-retry-false", "RETRIED_NON_RETRYABLE TOO_MANY_ATTEMPTS");
-        expect("ignores-retry-after",
-                "service-unavailable-maintenance", "RETRY_AFTER_IGNORED");
-        expect("no-backoff",
-                "bad-gateway-burst", "NO_BACKOFF",
-                "connection-reset", "NO_BACKOFF",
-                "full-outage", "NO_BACKOFF");
-        expect("retry-storm",
-                "full-outage", "TOO_MANY_ATTEMPTS");
-        expect("rewrites-prompt",
-                "bad-gateway-burst", "PROMPT_CHANGED",
-                "connection-reset", "PROMPT_CHANGED",
-                "full-outage", "PROMPT_CHANGED",
-                "service-unavailable-maintenance", "PROMPT_CHANGED");
-        expect("clears-draft",
-                "full-outage", "PROMPT_LOST",
-                "access-denied-1020", "PROMPT_LOST",
-                "quota-exhausted", "PROMPT_LOST",
-                "should-retry-false", "PROMPT_LOST",
-                "stream-cut-mid-answer", "PROMPT_LOST");
-        expect("raw-error",
-                "full-outage", "RAW_ERROR_SHOWN",
-                "access-denied-1020", "RAW_ERROR_SHOWN",
-                "quota-exhausted", "RAW_ERROR_SHOWN",
-                "should-retry-false", "RAW_ERROR_SHOWN",
-                "stream-cut-mid-answer", "RAW_ERROR_SHOWN");
-        // "Something went wrong. Please try again." is fine guidance for a bad gateway, nothing useful
-        // for a block or a quota, and a false promise where the server said not to retry.
-        expect("generic-message",
-                "access-denied-1020", "NO_GUIDANCE",
-                "quota-exhausted", "NO_GUIDANCE",
-                "should-retry-false", "WRONG_GUIDANCE",
-                "stream-cut-mid-answer", "TRUNCATION_UNDETECTED");
-        // Taking the cut answer for a complete one, it also clears the composer as after a success.
-        expect("truncation-blind",
-                "stream-cut-mid-answer", "PROMPT_LOST TRUNCATION_UNDETECTED");
+    /** client → scenario → findings; a missing cell means PASS. */
+    private static final Map<String, Map<String, Set<FindingCode>>> EXPECTED = parse(EXPECTED_TABLE);
+
+    private static Map<String, Map<String, Set<FindingCode>>> parse(String table) {
+        Map<String, Map<String, Set<FindingCode>>> expected = new LinkedHashMap<>();
+        for (String line : table.strip().split("\n")) {
+            String[] parts = line.split("\\|", 2);
+            String scenario = parts[0].strip();
+            if (parts.length < 2 || parts[1].isBlank()) {
+                continue;
+            }
+            for (String cell : parts[1].strip().split("\\s+")) {
+                String[] clientCodes = cell.split("=");
+                Set<FindingCode> codes = EnumSet.noneOf(FindingCode.class);
+                for (String abbreviation : clientCodes[1].split("\\+")) {
+                    codes.add(fromAbbreviation(abbreviation));
+                }
+                expected.computeIfAbsent(clientCodes[0], c -> new LinkedHashMap<>()).put(scenario, codes);
+            }
+        }
+        return expected;
     }
 
-    private static void expect(String client, String... scenarioThenCodes) {
-        Map<String, Set<FindingCode>> cells = new LinkedHashMap<>();
-        for (int i = 0; i < scenarioThenCodes.length; i += 2) {
-            Set<FindingCode> codes = EnumSet.noneOf(FindingCode.class);
-            for (String code : scenarioThenCodes[i + 1].split("\\s+")) {
-                codes.add(FindingCode.valueOf(code));
+    private static FindingCode fromAbbreviation(String abbreviation) {
+        for (FindingCode code : FindingCode.values()) {
+            if (abbreviation(code).equals(abbreviation)) {
+                return code;
             }
-            cells.put(scenarioThenCodes[i], codes);
         }
-        EXPECTED.put(client, cells);
+        throw new IllegalArgumentException("unknown finding abbreviation " + abbreviation);
     }
 
     @Test
@@ -115,9 +133,6 @@ class DetectionMatrixTest {
         for (Map.Entry<String, Map<String, Verdict>> row : actual.entrySet()) {
             Map<String, Set<FindingCode>> expectedRow = EXPECTED.getOrDefault(row.getKey(), Map.of());
             for (Map.Entry<String, Verdict> cell : row.getValue().entrySet()) {
-                if (!PINNED.contains(cell.getKey()) && !row.getKey().equals("well-behaved")) {
-                    continue;
-                }
                 Set<FindingCode> expected = expectedRow.getOrDefault(cell.getKey(), Set.of());
                 if (!cell.getValue().codes().equals(expected)) {
                     mismatches.add(row.getKey() + " x " + cell.getKey() + ": expected " + expected + ", got "
