@@ -131,8 +131,7 @@ public final class ChaosGateway implements AutoCloseable {
         for (Phase phase : played.phases()) {
             steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream()));
         }
-        List<UpstreamExchange> before = upstream.exchanges();
-        playedFrom = before.isEmpty() ? 0 : before.get(before.size() - 1).sequence();
+        playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
         scenario = played;
         upstream.play(steps, played.seed(), index -> {
@@ -154,9 +153,7 @@ public final class ChaosGateway implements AutoCloseable {
             throw new IllegalStateException("no scenario is playing: start the gateway with ChaosGateway.builder().scenario(...)"
                     + " or call play(scenario) before asking for a verdict");
         }
-        long from = playedFrom;
-        List<UpstreamExchange> seen = upstream.exchanges().stream().filter(e -> e.sequence() > from).toList();
-        return VerdictEngine.standard().judge(played, seen, linkCounters().connectionsAccepted() - linkConnectionsBefore,
+        return VerdictEngine.standard().judge(played, exchangesSincePlayed(), linkCounters().connectionsAccepted() - linkConnectionsBefore,
                 Objects.requireNonNull(report, "report cannot be null"));
     }
 
@@ -228,8 +225,7 @@ public final class ChaosGateway implements AutoCloseable {
     }
 
     private List<UpstreamExchange> generationRequestsSincePlayed() {
-        return exchangesSincePlayed().stream().filter(e -> e.method().equals("POST")
-                && (e.path().startsWith("/v1/chat/completions") || e.path().startsWith("/v1/responses"))).toList();
+        return exchangesSincePlayed().stream().filter(UpstreamExchange::isGeneration).toList();
     }
 
     private long lastSequence() {

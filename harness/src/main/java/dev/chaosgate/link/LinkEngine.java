@@ -58,7 +58,6 @@ public final class LinkEngine implements AutoCloseable {
     }
 
     private final EventLoopGroup group;
-    private final boolean ownsGroup;
     private final ProxyRuntime.Shared shared;
     private final Map<String, ProxyRuntime> proxies = new TreeMap<>();
     private final List<Consumer<LinkEvent>> eventListeners = new CopyOnWriteArrayList<>();
@@ -71,7 +70,6 @@ public final class LinkEngine implements AutoCloseable {
     public LinkEngine(long seed, int ioThreads) {
         Transport transport = Transport.best();
         this.group = transport.newDataPlaneGroup(ioThreads, "chaosgate-link", Long.getLong("chaosgate.link.spinMicros", 50));
-        this.ownsGroup = true;
         this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed, this::publish);
     }
 
@@ -363,8 +361,6 @@ public final class LinkEngine implements AutoCloseable {
             }
             proxies.clear();
         }
-        if (ownsGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 }

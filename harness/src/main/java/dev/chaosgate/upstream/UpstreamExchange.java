@@ -31,4 +31,9 @@ public record UpstreamExchange(long sequence, Instant arrived, int connection, S
                                Map<String, List<String>> requestHeaders, String requestBody,
                                String fault, int status, Map<String, String> responseHeaders,
                                boolean streamed, Duration duration, boolean complete, String phase, String failureClass, String prompt) {
+
+    /** A request for a model's answer: {@code POST /v1/chat/completions} or {@code POST /v1/responses}. */
+    public boolean isGeneration() {
+        return method.equals("POST") && (path.startsWith("/v1/chat/completions") || path.startsWith("/v1/responses"));
+    }
 }

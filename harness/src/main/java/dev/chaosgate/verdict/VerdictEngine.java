@@ -69,8 +69,7 @@ public final class VerdictEngine {
         Set<String> keys = new HashSet<>();
         Set<String> bodies = new HashSet<>();
         for (UpstreamExchange exchange : exchanges) {
-            boolean generation = exchange.method().equals("POST")
-                    && (exchange.path().startsWith("/v1/chat/completions") || exchange.path().startsWith("/v1/responses"));
+            boolean generation = exchange.isGeneration();
             String key = header(exchange, "idempotency-key");
             String retryCount = header(exchange, "x-stainless-retry-count");
             boolean sameKey = key != null && keys.contains(key);
