@@ -9,6 +9,7 @@ import dev.chaosgate.scenario.LinkToxic;
 import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.FakeUpstream;
+import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
@@ -49,6 +50,7 @@ public final class ChaosGateway implements AutoCloseable {
     private final LinkServer linkServer;
     private final FakeUpstream upstream;
     private final int linkPort;
+    private final String linkHost;
     /** Every request and link event of this gateway (see {@link #journal()}). */
     private final Journal journal = new Journal();
     /** Applies each phase's link toxics in order, off the thread that decided the phase change. */
@@ -61,8 +63,13 @@ public final class ChaosGateway implements AutoCloseable {
     /** Exchanges up to this sequence number came before the scenario started playing. */
     private volatile long playedFrom;
     private volatile long linkConnectionsBefore;
+    /** The index of the scenario phase in force (for resuming its toxics). */
+    private volatile int phaseIndex;
+    /** Set while a replay runs. */
+    private volatile java.util.concurrent.atomic.AtomicReference<ReplayPhases> replayPhases;
 
-    private ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort) {
+    private ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort, String linkHost) {
+        this.linkHost = linkHost;
         this.linkServer = linkServer;
         this.upstream = upstream;
         this.linkPort = linkPort;
@@ -78,7 +85,9 @@ public final class ChaosGateway implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<link port>/v1}: give this to the client under test as its OpenAI base URL. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + linkPort + "/v1";
+        boolean wildcard = linkHost.isEmpty() || linkHost.equals("0.0.0.0") || linkHost.equals("::");
+        return "http://" + (wildcard ? "127.0.0.1" : hostPort(linkHost, linkPort).replaceFirst(":\\d+$", ""))
+                + ":" + linkPort + "/v1";
     }
 
     /** The upstream directly, bypassing the link (for checks, never for the client under test). */
@@ -111,11 +120,15 @@ public final class ChaosGateway implements AutoCloseable {
     /** Serves {@code fault} on the upstream from now on (see {@link dev.chaosgate.upstream.Faults}). */
     public void serve(UpstreamFault fault) {
         scenario = null;
+        replayPhases = null;
+        upstream.replay(null);
         upstream.serve(fault);
     }
 
     public void serveNormally() {
         scenario = null;
+        replayPhases = null;
+        upstream.replay(null);
         upstream.serveNormally();
         phaseChanges.execute(() -> applyLinkToxics(List.of()));
     }
@@ -134,11 +147,126 @@ public final class ChaosGateway implements AutoCloseable {
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
         scenario = played;
+        replayPhases = null;
+        upstream.replay(null);
+        upstream.clearInjected();
         upstream.play(steps, played.seed(), index -> {
+            phaseIndex = index;
             List<LinkToxic> toxics = played.phases().get(index).link();
-            phaseChanges.execute(() -> applyLinkToxics(toxics));
+            phaseChanges.execute(() -> applyPhaseToxics(toxics));
         });
         awaitPhaseChanges();
+    }
+
+    /** Plays the scenario playing again from its first phase, with fresh state; queued faults are dropped. */
+    public void restart() {
+        Scenario played = scenario;
+        if (played == null) {
+            throw new IllegalStateException("no scenario is playing: nothing to restart");
+        }
+        play(played);
+    }
+
+    /**
+     * Serves {@code fault} to the next {@code count} generation requests, ahead of the scenario,
+     * which neither sees nor counts them (see {@link FakeUpstream#failNext}). Link toxics stay as they are.
+     */
+    public void failNext(int count, UpstreamFault fault) {
+        upstream.failNext(count, fault);
+    }
+
+    /** Generation requests that will still get a fault queued by {@link #failNext}. */
+    public int injectedRemaining() {
+        return upstream.injectedRemaining();
+    }
+
+    /**
+     * Pauses every fault: the upstream answers normally and the link carries no toxic, until
+     * {@link #resumeFaults()} puts back the toxics of the phase in force.
+     */
+    public void pauseFaults() {
+        upstream.pauseFaults(true);
+        phaseChanges.execute(() -> applyLinkToxics(List.of()));
+        awaitPhaseChanges();
+    }
+
+    public void resumeFaults() {
+        upstream.pauseFaults(false);
+        Scenario played = scenario;
+        if (played != null && phaseIndex < played.phases().size()) {
+            List<LinkToxic> toxics = played.phases().get(phaseIndex).link();
+            phaseChanges.execute(() -> applyLinkToxics(toxics));
+            awaitPhaseChanges();
+        }
+    }
+
+    public boolean faultsPaused() {
+        return upstream.faultsPaused();
+    }
+
+    /**
+     * Serves the recorded {@code decisions} of a run of {@code recorded} again, in order (see
+     * {@link FakeUpstream#replay}); the link carries the toxics of the phase of the next recorded
+     * generation decision, switched as each one is served. Verdicts judge against {@code recorded}.
+     */
+    public void replay(Scenario recorded, List<FaultDecision> decisions) {
+        Objects.requireNonNull(recorded, "scenario cannot be null");
+        List<String> phases = decisions.stream().filter(FaultDecision::generation).map(FaultDecision::phase).toList();
+        playedFrom = lastSequence();
+        linkConnectionsBefore = linkCounters().connectionsAccepted();
+        scenario = recorded;
+        upstream.clearInjected();
+        upstream.serveNormally();
+        replayPhases = new java.util.concurrent.atomic.AtomicReference<>(new ReplayPhases(recorded, phases));
+        upstream.replay(decisions);
+        switchReplayPhase(0);
+        awaitPhaseChanges();
+    }
+
+    /** Recorded generation decisions a replay has still to serve, or -1 when no replay runs. */
+    public int replayRemaining() {
+        return upstream.replayRemaining();
+    }
+
+    /** Hears every decision the upstream takes, before the answer is written (see {@link FakeUpstream#onDecision}). */
+    public void onDecision(java.util.function.Consumer<FaultDecision> listener) {
+        upstream.onDecision(listener);
+    }
+
+    /** Link toxics for the phase of recorded generation decision {@code next} (the last phase when past the end). */
+    private void switchReplayPhase(int next) {
+        java.util.concurrent.atomic.AtomicReference<ReplayPhases> current = replayPhases;
+        if (current == null) {
+            return;
+        }
+        ReplayPhases replay = current.get();
+        if (replay.phases.isEmpty()) {
+            return;
+        }
+        String name = replay.phases.get(Math.min(next, replay.phases.size() - 1));
+        for (int i = 0; i < replay.scenario.phases().size(); i++) {
+            if (replay.scenario.phases().get(i).name().equals(name)) {
+                if (i != phaseIndex || next == 0) {
+                    phaseIndex = i;
+                    List<LinkToxic> toxics = replay.scenario.phases().get(i).link();
+                    phaseChanges.execute(() -> applyPhaseToxics(toxics));
+                }
+                return;
+            }
+        }
+    }
+
+    private void onReplayed(FaultDecision decision) {
+        java.util.concurrent.atomic.AtomicReference<ReplayPhases> current = replayPhases;
+        if (current != null && decision.source() == FaultDecision.Source.REPLAY && decision.generation()) {
+            switchReplayPhase(current.get().served.incrementAndGet());
+        }
+    }
+
+    private record ReplayPhases(Scenario scenario, List<String> phases, java.util.concurrent.atomic.AtomicInteger served) {
+        ReplayPhases(Scenario scenario, List<String> phases) {
+            this(scenario, phases, new java.util.concurrent.atomic.AtomicInteger());
+        }
     }
 
     /**
@@ -271,6 +399,13 @@ public final class ChaosGateway implements AutoCloseable {
         return scenario == null ? null : upstream.phase();
     }
 
+    /** A phase's toxics, unless faults are paused (then resuming applies them). */
+    private void applyPhaseToxics(List<LinkToxic> toxics) {
+        if (!upstream.faultsPaused()) {
+            applyLinkToxics(toxics);
+        }
+    }
+
     private void applyLinkToxics(List<LinkToxic> toxics) {
         LinkEngine engine = link();
         for (ToxicDefinition existing : engine.toxics(LINK)) {
@@ -312,6 +447,10 @@ public final class ChaosGateway implements AutoCloseable {
         }
     }
 
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     private static Scenario withSeed(Scenario scenario, long seed) {
         return new Scenario(scenario.name(), scenario.description(), scenario.situation(), seed, scenario.phases(),
                 scenario.expect(), scenario.tags());
@@ -324,6 +463,8 @@ public final class ChaosGateway implements AutoCloseable {
         private boolean seedSet;
         private int upstreamThreads = 64;
         private Scenario scenario;
+        private String listenHost = "127.0.0.1";
+        private int listenPort = 0;
 
         private Builder() {
         }
@@ -354,6 +495,19 @@ public final class ChaosGateway implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the link listens for the client (default {@code 127.0.0.1} on a free port), e.g. a
+         * fixed port an app is configured with. A port in use fails {@link #start()}.
+         */
+        public Builder listen(String host, int port) {
+            this.listenHost = Objects.requireNonNull(host, "host cannot be null");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.listenPort = port;
+            return this;
+        }
+
         public ChaosGateway start() {
             if (scenario != null && !seedSet) {
                 seed = scenario.seed();
@@ -367,8 +521,9 @@ public final class ChaosGateway implements AutoCloseable {
                 throw e;
             }
             try {
-                int port = link.engine().createProxy(LINK, "127.0.0.1:0", "127.0.0.1:" + upstream.port(), true).listenPort();
-                ChaosGateway gateway = new ChaosGateway(link, upstream, port);
+                int port = link.engine().createProxy(LINK, hostPort(listenHost, listenPort), "127.0.0.1:" + upstream.port(), true).listenPort();
+                ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost);
+                upstream.onDecision(gateway::onReplayed);
                 upstream.onExchange(gateway.journal::record);
                 link.engine().onEvent(event -> {
                     if (LINK.equals(event.proxy())) {

@@ -70,6 +70,57 @@ public final class FakeUpstream implements AutoCloseable {
         return server.phase();
     }
 
+    /**
+     * Serves {@code fault} to the next {@code count} generation requests (chat completions,
+     * Responses), ahead of the fault or scenario being served, which neither sees nor counts them.
+     * Calls queue up in order.
+     */
+    public void failNext(int count, UpstreamFault fault) {
+        server.failNext(count, fault);
+    }
+
+    /** Generation requests that will still get a fault queued by {@link #failNext}. */
+    public int injectedRemaining() {
+        return server.injectedRemaining();
+    }
+
+    /** Drops the faults queued by {@link #failNext}. */
+    public void clearInjected() {
+        server.clearInjected();
+    }
+
+    /**
+     * Pauses (true) or resumes faults: while paused every request is answered normally and a
+     * timeline does not count requests (phases that last a duration still end on the clock).
+     */
+    public void pauseFaults(boolean paused) {
+        server.pauseFaults(paused);
+    }
+
+    public boolean faultsPaused() {
+        return server.faultsPaused();
+    }
+
+    /**
+     * Serves recorded {@code decisions} again in their order, ahead of anything else: recorded
+     * generation decisions go to generation requests, the others to the other requests, so a side
+     * call more or less does not shift the faults; once they run out, requests are answered
+     * normally. {@code null} ends the replay.
+     */
+    public void replay(List<FaultDecision> decisions) {
+        server.replay(decisions == null ? null : List.copyOf(decisions));
+    }
+
+    /** Recorded generation decisions not yet served again, or -1 when no replay runs. */
+    public int replayRemaining() {
+        return server.replayRemaining();
+    }
+
+    /** Calls {@code listener} with every decision, on the serving thread, before the answer is written. */
+    public void onDecision(Consumer<FaultDecision> listener) {
+        server.onDecision(listener);
+    }
+
     public void serveNormally() {
         server.serve(null);
     }

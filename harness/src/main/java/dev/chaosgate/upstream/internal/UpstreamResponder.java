@@ -110,7 +110,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
 
     private Response respond(RequestScope scope, Request request) {
         OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), scope.body);
-        Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(), scope));
+        Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(),
+                parsed.api() == OpenAiRequest.Api.CHAT_COMPLETIONS || parsed.api() == OpenAiRequest.Api.RESPONSES, scope));
         scope.faultLabel = decision.label();
         scope.phase = decision.phase();
         scope.prompt = parsed.prompt();

@@ -8,6 +8,7 @@ import dev.chaosgate.fixtures.FixtureValues;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
+import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.UpstreamFault;
 import wiremock.jakarta.servlet.DispatcherType;
 import wiremock.org.eclipse.jetty.servlet.FilterHolder;
@@ -15,12 +16,14 @@ import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,6 +52,8 @@ public final class UpstreamServer implements AutoCloseable {
     private volatile StreamPacing pacing;
     private volatile BiFunction<FaultRuntime, RequestFacts, Decision> decider = FaultRuntime::decide;
     private FixtureValues values;
+    private final Steering steering = new Steering();
+    private final List<Consumer<FaultDecision>> decisionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
         this.seed = seed;
@@ -73,7 +78,7 @@ public final class UpstreamServer implements AutoCloseable {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
             }
         };
-        UpstreamResponder responder = new UpstreamResponder(facts -> decider.apply(faults, facts), this::nextValues, () -> this.pacing);
+        UpstreamResponder responder = new UpstreamResponder(this::decide, this::nextValues, () -> this.pacing);
         wireMock = new WireMockServer(options()
                 .bindAddress(host)
                 .port(port)
@@ -87,6 +92,145 @@ public final class UpstreamServer implements AutoCloseable {
                 .extensions(responder));
         wireMock.start();
         wireMock.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(200)));
+    }
+
+    /**
+     * The decision for one request: a replayed one while a replay runs, a normal answer while faults
+     * are paused, a queued fault for a generation request while any is queued, else the fault or
+     * timeline being served. Decision listeners hear it before the answer is written.
+     */
+    private Decision decide(RequestFacts facts) {
+        Decision decision;
+        FaultDecision.Source source;
+        synchronized (steering) {
+            if (steering.replay != null) {
+                decision = steering.replay.next(facts.generation());
+                source = FaultDecision.Source.REPLAY;
+            } else if (steering.paused) {
+                decision = Decision.NORMAL;
+                source = FaultDecision.Source.PAUSED;
+            } else if (facts.generation() && !steering.injected.isEmpty()) {
+                Injection injection = steering.injected.peekFirst();
+                decision = injection.runtime.decide(facts).relabel(injection.fault.label() + " (injected)");
+                if (--injection.remaining == 0) {
+                    steering.injected.pollFirst();
+                }
+                source = FaultDecision.Source.INJECTED;
+            } else {
+                decision = decider.apply(faults, facts);
+                source = FaultDecision.Source.SCENARIO;
+            }
+        }
+        if (!decisionListeners.isEmpty()) {
+            long sequence = facts.scope() == null ? 0 : facts.scope().sequence;
+            FaultDecision heard = new FaultDecision(sequence, facts.generation(), decision.phase(), decision.label(),
+                    decision.fault(), decision.values(), source);
+            for (Consumer<FaultDecision> listener : decisionListeners) {
+                try {
+                    listener.accept(heard);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "a decision listener of the fake upstream failed", e);
+                }
+            }
+        }
+        return decision;
+    }
+
+    /** Serves {@code fault} to the next {@code count} generation requests, ahead of whatever is served. */
+    public void failNext(int count, UpstreamFault fault) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        Objects.requireNonNull(fault, "fault cannot be null");
+        synchronized (steering) {
+            steering.injected.addLast(new Injection(fault, count, new FaultRuntime(fault, seed, System.nanoTime())));
+        }
+    }
+
+    /** How many generation requests still get a queued fault. */
+    public int injectedRemaining() {
+        synchronized (steering) {
+            return steering.injected.stream().mapToInt(i -> i.remaining).sum();
+        }
+    }
+
+    public void clearInjected() {
+        synchronized (steering) {
+            steering.injected.clear();
+        }
+    }
+
+    /** While paused every request is answered normally and a timeline does not move on by requests. */
+    public void pauseFaults(boolean paused) {
+        synchronized (steering) {
+            steering.paused = paused;
+        }
+    }
+
+    public boolean faultsPaused() {
+        synchronized (steering) {
+            return steering.paused;
+        }
+    }
+
+    /**
+     * Serves {@code decisions} again, in order: the recorded generation decisions to generation
+     * requests, the others to the other requests; once a kind runs out, its requests are answered
+     * normally. {@code null} ends a replay.
+     */
+    public void replay(List<FaultDecision> decisions) {
+        synchronized (steering) {
+            steering.replay = decisions == null ? null : new Replay(decisions);
+        }
+    }
+
+    /** Recorded generation decisions not served yet, or -1 when no replay runs. */
+    public int replayRemaining() {
+        synchronized (steering) {
+            return steering.replay == null ? -1 : steering.replay.generation.size();
+        }
+    }
+
+    /** Hears every decision, on the thread that takes it, before the answer is written. */
+    public void onDecision(Consumer<FaultDecision> listener) {
+        decisionListeners.add(Objects.requireNonNull(listener, "listener cannot be null"));
+    }
+
+    private static final class Steering {
+        final ArrayDeque<Injection> injected = new ArrayDeque<>();
+        boolean paused;
+        Replay replay;
+    }
+
+    private static final class Injection {
+        final UpstreamFault fault;
+        final FaultRuntime runtime;
+        int remaining;
+
+        Injection(UpstreamFault fault, int remaining, FaultRuntime runtime) {
+            this.fault = fault;
+            this.remaining = remaining;
+            this.runtime = runtime;
+        }
+    }
+
+    private static final class Replay {
+        final ArrayDeque<FaultDecision> generation = new ArrayDeque<>();
+        final ArrayDeque<FaultDecision> other = new ArrayDeque<>();
+
+        Replay(List<FaultDecision> decisions) {
+            for (FaultDecision decision : decisions) {
+                (decision.generation() ? generation : other).addLast(decision);
+            }
+        }
+
+        Decision next(boolean isGeneration) {
+            FaultDecision recorded = (isGeneration ? generation : other).pollFirst();
+            if (recorded == null) {
+                return Decision.NORMAL;
+            }
+            return new Decision(recorded.fault(), recorded.label(), recorded.values(), recorded.phase());
+        }
     }
 
     private synchronized FixtureValues nextValues() {
