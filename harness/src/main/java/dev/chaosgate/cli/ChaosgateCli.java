@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         version = "chaosgate 0.1.0",
         exitCodeOnInvalidInput = ChaosgateCli.EXIT_USAGE,
         description = "Simulates the gateway failures met in front of ChatGPT-style APIs and judges the client.",
-        subcommands = {ToxiproxyServerCommand.class, ValidateCommand.class, AutoComplete.GenerateCompletion.class})
+        subcommands = {ServeCommand.class, ToxiproxyServerCommand.class, ValidateCommand.class, AutoComplete.GenerateCompletion.class})
 public final class ChaosgateCli implements Runnable {
     /** Exit code of a usage or configuration error. */
     public static final int EXIT_USAGE = 2;

@@ -1,0 +1,356 @@
+package dev.chaosgate.cli;
+
+import dev.chaosgate.console.ConsoleServer;
+import dev.chaosgate.console.ListenException;
+import dev.chaosgate.console.Recording;
+import dev.chaosgate.console.RecordingException;
+import dev.chaosgate.console.ServeSession;
+import dev.chaosgate.console.UnknownScenarioException;
+import dev.chaosgate.fixtures.yaml.Closest;
+import dev.chaosgate.scenario.ScenarioCatalog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code chaosgate serve}: keeps a gateway up for a real app, plays a scenario to it, and serves the
+ * QA console (page and admin API) on a port of its own. Records the run as it goes; {@code --replay}
+ * serves a recorded run's fault decisions again, in order. Runs until Ctrl-C (SIGINT) or SIGTERM,
+ * writing the recording one last time on the way out.
+ *
+ * <p>Every usage problem (a bad option, an unknown scenario, a port in use, a recording that cannot
+ * be read or written) is one line on stderr and exit code 2, never a stack trace.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        version = "chaosgate 0.1.0",
+        sortOptions = false,
+        exitCodeOnInvalidInput = ChaosgateCli.EXIT_USAGE,
+        description = {
+                "Keeps a gateway up for a real app and serves a QA console in the browser: switch scenario,",
+                "fail the next requests, pause or reset faults, watch every request and the running verdict.",
+                "The run is recorded; --replay FILE serves a recorded run's faults again, in the same order."},
+        footer = {"",
+                "Example:",
+                "  chaosgate serve --scenario bad-gateway-burst",
+                "  OPENAI_BASE_URL=http://127.0.0.1:8787/v1 your-app      # then open the console URL printed",
+                "",
+                "The console page and its admin API: docs/console.md. `chaosgate list` shows the scenarios.",
+                "Exit code 2: a bad option, an unknown scenario, a port in use or a recording that cannot be used."})
+public final class ServeCommand implements Callable<Integer> {
+    private static final String NAME = "chaosgate serve";
+    static final int DEFAULT_PORT = 8787;
+    static final String DEFAULT_RECORDING = "chaosgate-recording.json";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "The scenario to play (required unless --replay); `chaosgate list` shows them.")
+    String scenario;
+
+    // Ports and the seed are read as text so that a bad value gets this command's one-line error.
+    @Option(names = "--port", paramLabel = "P", defaultValue = "" + DEFAULT_PORT,
+            description = "Port of the app's gateway: its base URL is http://127.0.0.1:P/v1 (default: ${DEFAULT-VALUE}; 0: any free port).")
+    String port;
+
+    @Option(names = "--console-port", paramLabel = "C",
+            description = "Port of the console page and admin API (default: P+1; 0: any free port).")
+    String consolePort;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Address the gateway and console bind (default: ${DEFAULT-VALUE}). "
+                    + "Any other than loopback makes both reachable from other machines.")
+    String host;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the scenario's draws (default: the scenario's own, or the recording's with --replay).")
+    String seed;
+
+    @Option(names = "--record", paramLabel = "FILE", defaultValue = DEFAULT_RECORDING,
+            description = "Where the run is recorded, rewritten as it goes (default: ${DEFAULT-VALUE}). "
+                    + "With --replay nothing is recorded unless this is given.")
+    Path record;
+
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Serve the fault decisions of this recording again, in order; its scenario is played.")
+    Path replay;
+
+    @Unmatched
+    List<String> unmatched = new ArrayList<>();
+
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private ServeSession session;
+    private ConsoleServer console;
+    private boolean stopRequested;
+    private Thread shutdownHook;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Settings settings;
+        try {
+            settings = settings();
+        } catch (UsageException e) {
+            return fail(err, e.getMessage());
+        }
+        ServeSession running;
+        try {
+            running = startSession(settings, err);
+        } catch (UsageException e) {
+            return fail(err, e.getMessage());
+        }
+        ConsoleServer consoleServer;
+        try {
+            consoleServer = ConsoleServer.start(running, host, settings.consolePort());
+        } catch (ListenException e) {
+            running.close();
+            return fail(err, e.inUse()
+                    ? "console port " + e.port() + " is in use; choose another with --console-port (0: any free port)"
+                    : e.getMessage() + "; check --host");
+        }
+        if (!publish(running, consoleServer)) {
+            return 0;
+        }
+        if (!ToxiproxyServerCommand.isLoopback(host)) {
+            err.println(NAME + ": warning: the gateway and the console on " + host + " are reachable from other"
+                    + " machines, and anyone who reaches the console can steer the faults; use --host 127.0.0.1"
+                    + " unless you mean that");
+            err.flush();
+        }
+        printBanner(out, running, consoleServer, settings);
+        started.countDown();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop();
+        }
+        removeShutdownHook();
+        return 0;
+    }
+
+    /** The options, checked before anything listens. */
+    private Settings settings() throws UsageException {
+        if (!unmatched.isEmpty()) {
+            throw new UsageException(unmatchedMessage(unmatched.get(0)));
+        }
+        int appPort = port("--port", port);
+        Integer fixedConsolePort = consolePort == null ? null : port("--console-port", consolePort);
+        if (fixedConsolePort != null && fixedConsolePort != 0 && fixedConsolePort == appPort) {
+            throw new UsageException("--console-port must differ from --port (both " + appPort + ")");
+        }
+        Long seedValue = null;
+        if (seed != null) {
+            try {
+                seedValue = Long.parseLong(seed.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("--seed must be a whole number, like --seed 42, got '" + seed + "'");
+            }
+        }
+        if (scenario == null && replay == null) {
+            throw new UsageException("missing --scenario NAME (or --replay FILE); `chaosgate list` shows the scenarios");
+        }
+        if (scenario != null && replay != null) {
+            throw new UsageException("--scenario and --replay cannot be combined: the recording names its scenario;"
+                    + " drop --scenario");
+        }
+        boolean recordGiven = spec.commandLine().getParseResult().hasMatchedOption("--record");
+        Path recordTo = replay != null && !recordGiven ? null : record.toAbsolutePath().normalize();
+        if (recordTo != null && replay != null && recordTo.equals(replay.toAbsolutePath().normalize())) {
+            throw new UsageException("--record must not be the --replay file (" + recordTo
+                    + "), or the replay would overwrite it; record to another file");
+        }
+        ScenarioCatalog catalog = ScenarioCatalog.builtIn();
+        Recording recording = null;
+        if (replay != null) {
+            try {
+                recording = Recording.read(replay, catalog);
+            } catch (RecordingException e) {
+                throw new UsageException("cannot replay " + e.getMessage());
+            }
+        } else if (catalog.find(scenario).isEmpty()) {
+            throw new UsageException(new UnknownScenarioException(scenario, catalog.names()).getMessage());
+        }
+        return new Settings(catalog, appPort, fixedConsolePort, seedValue, recordTo, recording);
+    }
+
+    private ServeSession startSession(Settings settings, PrintWriter err) throws UsageException {
+        ServeSession.Builder builder = ServeSession.builder().catalog(settings.catalog()).listen(host, settings.port())
+                .recordTo(settings.recordTo())
+                .warnings(message -> {
+                    err.println(NAME + ": warning: " + message);
+                    err.flush();
+                });
+        if (settings.recording() != null) {
+            builder.replay(settings.recording());
+        } else {
+            builder.scenario(scenario);
+        }
+        if (settings.seed() != null) {
+            builder.seed(settings.seed());
+        }
+        try {
+            return builder.start();
+        } catch (ListenException e) {
+            throw new UsageException(e.inUse()
+                    ? "port " + e.port() + " is in use; choose another with --port"
+                    : e.getMessage() + "; check --host");
+        } catch (RecordingException e) {
+            throw new UsageException(e.getMessage() + "; choose another path with --record");
+        } catch (UnknownScenarioException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private void printBanner(PrintWriter out, ServeSession running, ConsoleServer consoleServer, Settings settings) {
+        var state = running.state();
+        if (settings.recording() != null) {
+            out.printf("%s: replaying %s: scenario %s, %d recorded decisions (seed %d)%n", NAME,
+                    replay.toAbsolutePath().normalize(), state.scenario(), settings.recording().decisions().size(),
+                    state.seed());
+        } else {
+            out.printf("%s: scenario %s (seed %d)%n", NAME, state.scenario(), state.seed());
+        }
+        out.printf("  app base URL:  %s   (set OPENAI_BASE_URL to this)%n", running.baseUrl());
+        out.printf("  console:       %s%n", consoleServer.url());
+        if (running.recordingPath() != null) {
+            out.printf("  recording to:  %s%n", running.recordingPath());
+        } else {
+            out.printf("  recording:     off while replaying (add --record FILE to record this run too)%n");
+        }
+        out.println("Press Ctrl-C to stop.");
+        out.flush();
+    }
+
+    /** Publishes the running session and arms the shutdown hook; false when a stop came first. */
+    private synchronized boolean publish(ServeSession running, ConsoleServer consoleServer) {
+        if (stopRequested) {
+            consoleServer.close();
+            running.close();
+            return false;
+        }
+        session = running;
+        console = consoleServer;
+        // Ctrl-C: the recording is written one last time before the JVM exits.
+        shutdownHook = new Thread(this::stop, "chaosgate-serve-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        return true;
+    }
+
+    private synchronized void removeShutdownHook() {
+        if (shutdownHook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or has run: nothing to remove.
+        }
+        shutdownHook = null;
+    }
+
+    /** Closes the console and the session (writing the recording) and lets {@link #call()} return; idempotent. */
+    void stop() {
+        ServeSession closingSession;
+        ConsoleServer closingConsole;
+        synchronized (this) {
+            stopRequested = true;
+            closingSession = session;
+            closingConsole = console;
+            session = null;
+            console = null;
+        }
+        try {
+            if (closingConsole != null) {
+                closingConsole.close();
+            }
+        } finally {
+            if (closingSession != null) {
+                closingSession.close();
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** Waits until the gateway and console serve; false on timeout. */
+    boolean awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+        return started.await(timeout, unit);
+    }
+
+    /** The running session, or null before start and after stop. */
+    synchronized ServeSession session() {
+        return session;
+    }
+
+    /** The running console, or null before start and after stop. */
+    synchronized ConsoleServer console() {
+        return console;
+    }
+
+    private static int port(String option, String value) throws UsageException {
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " must be a port number 0..65535, got '" + value + "'");
+        }
+        if (parsed < 0 || parsed > 65535) {
+            throw new UsageException(option + " must be in 0..65535, got " + parsed);
+        }
+        return parsed;
+    }
+
+    private String unmatchedMessage(String argument) {
+        if (!argument.startsWith("-")) {
+            return "unexpected argument '" + argument + "'; give the scenario as --scenario " + argument
+                    + " (`chaosgate serve --help` lists the options)";
+        }
+        String option = argument.contains("=") ? argument.substring(0, argument.indexOf('=')) : argument;
+        List<String> names = new ArrayList<>();
+        for (OptionSpec spec : this.spec.options()) {
+            names.addAll(List.of(spec.names()));
+        }
+        return "unknown option '" + option + "'"
+                + Closest.likelyTypo(option, names).map(c -> "; did you mean " + c + "?").orElse("")
+                + " (`chaosgate serve --help` lists the options)";
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println(NAME + ": " + String.valueOf(message).replaceAll("\\s*\\R\\s*", " "));
+        err.flush();
+        return ChaosgateCli.EXIT_USAGE;
+    }
+
+    /** The checked options. */
+    private record Settings(ScenarioCatalog catalog, int port, Integer fixedConsolePort, Long seed, Path recordTo,
+                            Recording recording) {
+        /** {@code --console-port}, or the port after the gateway's (a free one when the gateway took any port). */
+        int consolePort() {
+            if (fixedConsolePort != null) {
+                return fixedConsolePort;
+            }
+            return port == 0 || port == 65535 ? 0 : port + 1;
+        }
+    }
+
+    /** A usage problem; the message is the one line printed. */
+    private static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.chaosgate.console;
+
+/**
+ * One request in the console's live log: what the app asked and what the gateway answered.
+ *
+ * @param sequence     the log's own order, 1 for the first entry of the session ({@code log?after=} counts these)
+ * @param request      the upstream's sequence number of the request (as in the journal)
+ * @param time         arrival, ISO-8601
+ * @param status       the status sent, 0 when the connection was broken before one
+ * @param fault        the label of the fault served, or {@code answered}
+ * @param faulted      whether a fault was served
+ * @param failureClass the guidance catalog's class of the failure (e.g. {@code bad_gateway}), or null
+ * @param phase        the scenario phase in force, or null
+ * @param source       why this answer: {@code scenario}, {@code injected} (fail-next), {@code paused} or {@code replay}
+ * @param prompt       the start of the user prompt of a generation request, or null
+ * @param durationMs   from arrival to the last byte written (or the break)
+ */
+public record LogEntry(long sequence, long request, String time, String method, String path, int status, String fault,
+                       boolean faulted, String failureClass, String phase, String source, String prompt,
+                       long durationMs, boolean streamed) {
+}

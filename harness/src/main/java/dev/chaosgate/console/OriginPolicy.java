@@ -1,0 +1,35 @@
+package dev.chaosgate.console;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Who may talk to the console. Other web pages must not steer it: a write must come from the
+ * console's own origin, and on a loopback address the {@code Host} must be a loopback name, so a
+ * DNS-rebound name cannot pass for the console's origin.
+ */
+final class OriginPolicy {
+    /** Allowed {@code Host} header values, lower case; null when any host may be used (bound beyond loopback). */
+    private final Set<String> loopbackHosts;
+
+    OriginPolicy(String boundHost, int port) {
+        this.loopbackHosts = isLoopback(boundHost)
+                ? Set.of("127.0.0.1:" + port, "localhost:" + port, "[::1]:" + port)
+                : null;
+    }
+
+    /** Whether a request may be addressed to {@code host} (its Host header; null when absent). */
+    boolean allowsHost(String host) {
+        return host == null || loopbackHosts == null || loopbackHosts.contains(host.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether a write with this {@code Origin} (null when absent, as from scripts) comes from the console itself. */
+    boolean allowsOrigin(String origin, String host) {
+        return origin == null || (host != null && origin.equalsIgnoreCase("http://" + host));
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("127.0.0.1") || h.equals("localhost") || h.equals("::1") || h.equals("[::1]");
+    }
+}

@@ -1,0 +1,59 @@
+package dev.chaosgate.console;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The console page: three files from the class path ({@code dev/chaosgate/console/}), read once.
+ * Plain HTML, CSS and JavaScript: no framework, nothing fetched from elsewhere, no inline script,
+ * which the Content-Security-Policy holds the page to.
+ */
+final class PageFiles {
+    private static final String RESOURCE_DIR = "dev/chaosgate/console/";
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
+            + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+    private final Map<String, Page> files = new LinkedHashMap<>();
+
+    PageFiles() {
+        add("index.html", "text/html; charset=utf-8");
+        add("console.js", "text/javascript; charset=utf-8");
+        add("console.css", "text/css; charset=utf-8");
+    }
+
+    private void add(String name, String contentType) {
+        try (InputStream in = PageFiles.class.getClassLoader().getResourceAsStream(RESOURCE_DIR + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + RESOURCE_DIR + name + ": is chaosgate-harness complete?");
+            }
+            files.put(name, new Page(contentType, in.readAllBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE_DIR + name, e);
+        }
+    }
+
+    /** Serves {@code name} ({@code ""} for the page itself). */
+    void handle(HttpExchange exchange, String name) throws IOException {
+        Page page = files.get(name.isEmpty() ? "index.html" : name);
+        if (page == null) {
+            Responses.text(exchange, 404, "no such console file: " + name);
+            return;
+        }
+        String method = exchange.getRequestMethod();
+        if (!method.equalsIgnoreCase("GET") && !method.equalsIgnoreCase("HEAD")) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            Responses.text(exchange, 405, "the console's files take GET, not " + method);
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        Responses.send(exchange, 200, page.contentType(), page.bytes());
+    }
+
+    private record Page(String contentType, byte[] bytes) {
+    }
+}

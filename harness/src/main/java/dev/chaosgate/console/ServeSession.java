@@ -1,0 +1,463 @@
+package dev.chaosgate.console;
+
+import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.journal.Journal;
+import dev.chaosgate.link.LinkException;
+import dev.chaosgate.scenario.Phase;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.upstream.FaultDecision;
+import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.UpstreamExchange;
+import dev.chaosgate.verdict.ClientReport;
+import dev.chaosgate.verdict.Finding;
+import dev.chaosgate.verdict.FindingCode;
+import dev.chaosgate.verdict.Verdict;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A QA session of {@code chaosgate serve}: one {@link ChaosGateway} kept up for a real app on a
+ * fixed address, steered by hand (switch scenario, fail the next requests, pause, reset), with a
+ * live request log, a running verdict and a recording of every fault decision. The console page
+ * and its admin API ({@link ConsoleServer}) are a thin layer over these operations.
+ *
+ * <pre>{@code
+ * try (ServeSession session = ServeSession.builder().scenario("bad-gateway-burst").listen("127.0.0.1", 8787)
+ *         .recordTo(Path.of("chaosgate-recording.json")).start()) {
+ *     session.failNext(2, "rate-limited");
+ *     // the app talks to session.baseUrl()
+ *     session.verdict();
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: the steering operations are serialised; the log and verdict can be read at any time.
+ */
+public final class ServeSession implements AutoCloseable {
+    /** How many requests the live log keeps. */
+    public static final int LOG_CAPACITY = 1_000;
+    /** The most requests one fail-next may cover. */
+    public static final int MAX_FAIL_NEXT = 1_000;
+    /** Findings that rest on what the app showed; without a UI report they are not judged. */
+    static final Set<FindingCode> UI_CODES = EnumSet.of(FindingCode.PROMPT_LOST, FindingCode.NO_GUIDANCE,
+            FindingCode.WRONG_GUIDANCE, FindingCode.RAW_ERROR_SHOWN, FindingCode.TRUNCATION_UNDETECTED);
+
+    private final ChaosGateway gateway;
+    private final ScenarioCatalog catalog;
+    /** Applied to every scenario played when the session was given one, else each scenario's own seed counts. */
+    private final Long seedOverride;
+    /** The recording replayed, or null. */
+    private final Recording replayed;
+    private final RecordingFile recordingFile;
+    private final RequestLog log = new RequestLog(LOG_CAPACITY);
+    private final Object steering = new Object();
+
+    private volatile boolean replaying;
+    private volatile String lastReplayedPhase;
+    private volatile UiReport uiReport;
+    /** The verdict judges requests after this upstream sequence; the log greys out entries up to {@link #verdictFromLog}. */
+    private volatile long verdictFromRequest;
+    private volatile long verdictFromLog;
+    private volatile String consoleUrl;
+    private volatile boolean closed;
+
+    private ServeSession(ChaosGateway gateway, ScenarioCatalog catalog, Long seedOverride, Recording replayed,
+                         RecordingFile recordingFile) {
+        this.gateway = gateway;
+        this.catalog = catalog;
+        this.seedOverride = seedOverride;
+        this.replayed = replayed;
+        this.recordingFile = recordingFile;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The app's OpenAI base URL, e.g. {@code http://127.0.0.1:8787/v1}. */
+    public String baseUrl() {
+        return gateway.baseUrl();
+    }
+
+    /** The recording file, or null when the session does not record. */
+    public Path recordingPath() {
+        return recordingFile == null ? null : recordingFile.path();
+    }
+
+    /** The recording being made (since the last switch or reset), or null when the session does not record. */
+    public Recording recording() {
+        return recordingFile == null ? null : recordingFile.current();
+    }
+
+    public ScenarioCatalog catalog() {
+        return catalog;
+    }
+
+    public SessionState state() {
+        Scenario scenario = gateway.scenario();
+        Map<String, String> faultDescriptions = new LinkedHashMap<>();
+        for (ConsoleFault fault : ConsoleFault.values()) {
+            faultDescriptions.put(fault.wireName(), fault.description());
+        }
+        boolean replayingNow = replaying;
+        return new SessionState(scenario.name(), scenario.description(), replayingNow ? replayPhase() : gateway.phase(),
+                scenario.phases().stream().map(Phase::name).toList(), gateway.faultsPaused(), gateway.injectedRemaining(),
+                replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) : 0, gateway.baseUrl(), consoleUrl,
+                recordingFile == null ? null : recordingFile.path().toString(), scenario.seed(), verdictFromLog,
+                ConsoleFault.wireNames(), faultDescriptions, catalog.names());
+    }
+
+    /** Log entries after log sequence {@code after} (0: every entry kept), oldest first. */
+    public List<LogEntry> log(long after) {
+        return log.after(after);
+    }
+
+    /** The log sequence of the newest entry, 0 before the first request. */
+    public long lastLogSequence() {
+        return log.last();
+    }
+
+    /**
+     * Plays scenario {@code name} from its first phase: queued fail-next faults are dropped, a replay
+     * ends, the recording and the verdict start afresh. Paused faults stay paused.
+     *
+     * @throws UnknownScenarioException naming the closest scenarios
+     */
+    public void switchScenario(String name) {
+        Scenario next = seeded(catalog.find(name).orElseThrow(() -> new UnknownScenarioException(name, catalog.names())));
+        synchronized (steering) {
+            startVerdictAfresh();
+            replaying = false;
+            if (recordingFile != null) {
+                recordingFile.restart(next, next.seed());
+            }
+            gateway.play(next);
+        }
+    }
+
+    /**
+     * Serves fault {@code faultName} ({@link ConsoleFault#wireName()}) to the next {@code count}
+     * generation requests, ahead of the scenario, which does not count them.
+     *
+     * @throws IllegalArgumentException for a count outside 1..{@value #MAX_FAIL_NEXT} or an unknown fault
+     * @throws IllegalStateException while a recording is replayed (the recording decides every answer)
+     */
+    public void failNext(int count, String faultName) {
+        if (count < 1 || count > MAX_FAIL_NEXT) {
+            throw new IllegalArgumentException("count must be 1.." + MAX_FAIL_NEXT + ", got " + count);
+        }
+        ConsoleFault fault = ConsoleFault.named(faultName);
+        synchronized (steering) {
+            refuseWhileReplaying("fail the next requests");
+            gateway.failNext(count, fault.fault());
+        }
+    }
+
+    /**
+     * Answers every request normally, with no link toxic, until {@link #resume()}.
+     *
+     * @throws IllegalStateException while a recording is replayed
+     */
+    public void pause() {
+        synchronized (steering) {
+            refuseWhileReplaying("pause faults");
+            gateway.pauseFaults();
+        }
+    }
+
+    public void resume() {
+        synchronized (steering) {
+            gateway.resumeFaults();
+        }
+    }
+
+    /**
+     * Starts over: the scenario (or the replayed recording) from its beginning, faults resumed, no
+     * fail-next queued, a fresh recording and verdict. The log keeps its entries.
+     */
+    public void reset() {
+        synchronized (steering) {
+            startVerdictAfresh();
+            if (replaying) {
+                lastReplayedPhase = null;
+                if (recordingFile != null) {
+                    recordingFile.restart(replayed.scenario(), replayed.seed());
+                }
+                gateway.replay(replayed.scenario(), replayed.decisions());
+            } else {
+                gateway.resumeFaults();
+                Scenario playing = gateway.scenario();
+                if (recordingFile != null) {
+                    recordingFile.restart(playing, playing.seed());
+                }
+                gateway.restart();
+            }
+        }
+    }
+
+    /** The verdict since the last switch or reset, with what QA last said the app showed (if anything). */
+    public RunningVerdict verdict() {
+        return judge(uiReport);
+    }
+
+    /**
+     * Remembers what the app showed for the action and judges with it.
+     *
+     * @param prompt what the user typed; blank: the prompt of the app's first request
+     * @param shown  texts the app showed, in order
+     * @param draft  what the composer held at the end ({@code ""} when cleared)
+     */
+    public RunningVerdict verdict(String prompt, List<String> shown, String draft) {
+        UiReport report = new UiReport(prompt == null ? "" : prompt, List.copyOf(shown), draft == null ? "" : draft);
+        uiReport = report;
+        return judge(report);
+    }
+
+    private RunningVerdict judge(UiReport ui) {
+        long from = verdictFromRequest;
+        List<UpstreamExchange> attempts = gateway.exchanges().stream()
+                .filter(e -> e.sequence() > from && e.isGeneration()).toList();
+        if (attempts.isEmpty()) {
+            return new RunningVerdict(RunningVerdict.PENDING, List.of(), 0, "", ui != null);
+        }
+        String firstPrompt = attempts.get(0).prompt() == null ? "" : attempts.get(0).prompt();
+        ClientReport report = ui == null
+                ? ClientReport.of(firstPrompt, List.of(), "")
+                : ClientReport.of(ui.prompt().isBlank() ? firstPrompt : ui.prompt(), ui.shown(), ui.draft());
+        Verdict verdict = gateway.verdict(report);
+        String explain = verdict.explain();
+        if (ui == null) {
+            verdict = networkOnly(verdict);
+            explain = "UI not reported: only the network behaviour is judged (say what the app showed to judge"
+                    + " the guidance and the prompt too).\n" + verdict.explain();
+        }
+        return new RunningVerdict(verdict.passed() ? RunningVerdict.PASS : RunningVerdict.FAIL, verdict.findings(),
+                verdict.attempts().size(), explain, ui != null);
+    }
+
+    /** {@code verdict} without the findings that rest on what the app showed. */
+    static Verdict networkOnly(Verdict verdict) {
+        List<Finding> network = verdict.findings().stream().filter(f -> !UI_CODES.contains(f.code())).toList();
+        return new Verdict(verdict.scenario(), verdict.expectation(), verdict.report(), verdict.attempts(),
+                verdict.otherCalls(), network);
+    }
+
+    private void startVerdictAfresh() {
+        uiReport = null;
+        verdictFromLog = log.last();
+        List<UpstreamExchange> seen = gateway.exchanges();
+        verdictFromRequest = seen.isEmpty() ? 0 : seen.get(seen.size() - 1).sequence();
+    }
+
+    private void refuseWhileReplaying(String what) {
+        if (replaying) {
+            throw new IllegalStateException("cannot " + what + " while a recording is replayed: the recording decides"
+                    + " every answer; switch scenario to end the replay");
+        }
+    }
+
+    /** The phase of the last replayed generation decision, or the first recorded one before any. */
+    private String replayPhase() {
+        String phase = lastReplayedPhase;
+        if (phase != null) {
+            return phase;
+        }
+        return replayed.decisions().stream().filter(FaultDecision::generation).map(FaultDecision::phase)
+                .filter(Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private Scenario seeded(Scenario scenario) {
+        return seedOverride == null ? scenario : withSeed(scenario, seedOverride);
+    }
+
+    private static Scenario withSeed(Scenario scenario, long seed) {
+        return new Scenario(scenario.name(), scenario.description(), scenario.situation(), seed, scenario.phases(),
+                scenario.expect(), scenario.tags());
+    }
+
+    /** Set by the console server once it listens, for {@link #state()}. */
+    void consoleUrl(String url) {
+        this.consoleUrl = url;
+    }
+
+    /** The gateway, for tests. */
+    ChaosGateway gateway() {
+        return gateway;
+    }
+
+    private void decided(FaultDecision decision) {
+        log.decided(decision);
+        if (recordingFile != null) {
+            recordingFile.add(decision);
+        }
+        if (decision.source() == FaultDecision.Source.REPLAY && decision.generation()) {
+            lastReplayedPhase = decision.phase();
+        }
+    }
+
+    private void journalled(Journal.Entry entry) {
+        if (entry instanceof Journal.Request request) {
+            log.finished(request.exchange());
+        }
+        if (recordingFile != null) {
+            recordingFile.record(entry);
+        }
+    }
+
+    /** Writes the recording one last time and stops the gateway. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (steering) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (recordingFile != null) {
+                recordingFile.close();
+            }
+        } finally {
+            gateway.close();
+        }
+    }
+
+    /** What QA said the app showed for the action. */
+    private record UiReport(String prompt, List<String> shown, String draft) {
+    }
+
+    /** Builds and starts a {@link ServeSession}. Not thread-safe. */
+    public static final class Builder {
+        private ScenarioCatalog catalog;
+        private String scenario;
+        private Recording replay;
+        private Long seed;
+        private String host = "127.0.0.1";
+        private int port;
+        private Path recordTo;
+        private StreamPacing pacing = StreamPacing.realistic();
+        private Consumer<String> warnings = message -> System.err.println("chaosgate serve: warning: " + message);
+
+        private Builder() {
+        }
+
+        /** The scenarios the session can play and switch to (default: the built-in catalog). */
+        public Builder catalog(ScenarioCatalog catalog) {
+            this.catalog = Objects.requireNonNull(catalog, "catalog cannot be null");
+            return this;
+        }
+
+        /** Plays catalog scenario {@code name} from the start. */
+        public Builder scenario(String name) {
+            this.scenario = Objects.requireNonNull(name, "scenario name cannot be null");
+            return this;
+        }
+
+        /** Serves {@code recording}'s decisions again, in order, instead of playing a scenario. */
+        public Builder replay(Recording recording) {
+            this.replay = Objects.requireNonNull(recording, "recording cannot be null");
+            return this;
+        }
+
+        /** Seed of every scenario played (default: each scenario's own, or the replayed recording's). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Where the app's gateway listens (default 127.0.0.1 and a free port). */
+        public Builder listen(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host cannot be null");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Records the run into {@code file} (rewritten as the run goes); default: no recording. */
+        public Builder recordTo(Path file) {
+            this.recordTo = file;
+            return this;
+        }
+
+        public Builder pacing(StreamPacing pacing) {
+            this.pacing = Objects.requireNonNull(pacing, "pacing cannot be null");
+            return this;
+        }
+
+        /** Hears problems met while running, like a recording that can no longer be written (default: stderr). */
+        public Builder warnings(Consumer<String> warnings) {
+            this.warnings = Objects.requireNonNull(warnings, "warnings cannot be null");
+            return this;
+        }
+
+        /**
+         * Starts the gateway and plays the scenario (or the replay).
+         *
+         * @throws UnknownScenarioException before anything listens
+         * @throws ListenException          when the gateway's address cannot be bound
+         * @throws RecordingException       when the recording file cannot be written
+         */
+        public ServeSession start() {
+            if ((scenario == null) == (replay == null)) {
+                throw new IllegalStateException("give either a scenario or a recording to replay");
+            }
+            ScenarioCatalog scenarios = catalog == null ? ScenarioCatalog.builtIn() : catalog;
+            Scenario played = replay != null ? replay.scenario()
+                    : scenarios.find(scenario).orElseThrow(() -> new UnknownScenarioException(scenario, scenarios.names()));
+            long gatewaySeed = seed != null ? seed : replay != null ? replay.seed() : played.seed();
+            if (replay == null && seed != null) {
+                played = withSeed(played, seed);
+            }
+            ChaosGateway gateway = startGateway(gatewaySeed);
+            RecordingFile recordingFile = null;
+            try {
+                if (recordTo != null) {
+                    recordingFile = new RecordingFile(recordTo, played, replay != null ? replay.seed() : played.seed(), warnings);
+                }
+            } catch (IOException e) {
+                gateway.close();
+                throw new RecordingException("cannot write the recording to " + recordTo.toAbsolutePath() + " ("
+                        + describe(e) + ")", e);
+            }
+            ServeSession session = new ServeSession(gateway, scenarios, seed, replay, recordingFile);
+            // Listeners first, then the scenario: every decision of the run is recorded.
+            gateway.onDecision(session::decided);
+            gateway.journal().onEntry(session::journalled);
+            if (replay != null) {
+                session.replaying = true;
+                gateway.replay(replay.scenario(), replay.decisions());
+            } else {
+                gateway.play(played);
+            }
+            return session;
+        }
+
+        private ChaosGateway startGateway(long gatewaySeed) {
+            try {
+                return ChaosGateway.builder().seed(gatewaySeed).pacing(pacing).listen(host, port).start();
+            } catch (LinkException e) {
+                String message = String.valueOf(e.getMessage());
+                boolean inUse = message.toLowerCase(Locale.ROOT).contains("in use");
+                String reason = inUse ? "address already in use" : message.replaceFirst("^listen tcp \\S+: ", "");
+                throw new ListenException(host, port, inUse, reason, e);
+            }
+        }
+
+        private static String describe(IOException e) {
+            String kind = e.getClass().getSimpleName().replace("Exception", "");
+            String message = e.getMessage();
+            return message == null ? kind : kind.equals("IO") ? message : kind + ": " + message;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.chaosgate.console;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the console shows at the top: the scenario playing, where it is, and how it is steered.
+ *
+ * @param phase             the phase in force (while replaying: of the last replayed decision), or null
+ * @param injectedRemaining requests that will still get a fault queued with fail-next
+ * @param replaying         whether a recording is being replayed
+ * @param replayRemaining   recorded generation decisions still to serve (0 when not replaying)
+ * @param recording         the absolute path of the recording file, or null when not recording
+ * @param seed              the seed of the scenario's draws
+ * @param verdictFrom       log sequence of the last entry before the verdict's baseline (the last switch or reset)
+ * @param faults            the fault names fail-next takes, in menu order
+ * @param faultDescriptions a line for people per fault name
+ * @param scenarios         every scenario name the session can switch to
+ */
+public record SessionState(String scenario, String description, String phase, List<String> phases, boolean paused,
+                           int injectedRemaining, boolean replaying, int replayRemaining, String baseUrl,
+                           String consoleUrl, String recording, long seed, long verdictFrom, List<String> faults,
+                           Map<String, String> faultDescriptions, List<String> scenarios) {
+}
