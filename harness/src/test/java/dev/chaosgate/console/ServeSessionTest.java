@@ -1,0 +1,172 @@
+package dev.chaosgate.console;
+
+import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.upstream.FaultDecision;
+import dev.chaosgate.upstream.UpstreamExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The session behind the console: its recording file, its log, and what a replay allows. */
+class ServeSessionTest {
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable closeable : open) {
+            closeable.close();
+        }
+    }
+
+    private RunningConsole start(String scenario, Path recordTo) {
+        RunningConsole console = RunningConsole.start(scenario, recordTo);
+        open.add(console);
+        return console;
+    }
+
+    @Test
+    void theRecordingFileIsWrittenAtOnceAndKeptUpToDateAsRequestsArrive() {
+        Path file = dir.resolve("run.json");
+        RunningConsole c = start("bad-gateway-burst", file);
+
+        assertThat(file).as("written before the first request").exists();
+        assertThat(read(file).decisions()).isEmpty();
+        assertThat(c.session.recordingPath()).isEqualTo(file.toAbsolutePath());
+
+        c.chat("one");
+        c.chat("two");
+        c.chat("three");
+
+        Recording recorded = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> read(file), r -> r.decisions().size() == 3);
+        assertThat(recorded.scenario().name()).isEqualTo("bad-gateway-burst");
+        assertThat(recorded.seed()).isEqualTo(2);
+        assertThat(recorded.decisions()).extracting(FaultDecision::label)
+                .containsExactly("502 cloudflare/502-branded", "502 cloudflare/502-branded", null);
+    }
+
+    @Test
+    void closingWritesWhatTheLastPeriodicWriteMissed() throws Exception {
+        Path file = dir.resolve("run.json");
+        RunningConsole c = RunningConsole.start("bad-gateway-single", file);
+        try {
+            c.chat("quick");
+            ConsoleApiTest.awaitLog(c, 0, 1);
+        } finally {
+            c.close();
+        }
+
+        Recording recorded = read(file);
+        assertThat(recorded.decisions()).hasSize(1);
+        String text = Files.readString(file);
+        assertThat(text).contains("\"journal\"").contains("\"prompt\" : \"quick\"");
+    }
+
+    @Test
+    void switchingOrResettingStartsANewRecording() {
+        Path file = dir.resolve("run.json");
+        RunningConsole c = start("bad-gateway-single", file);
+        c.chat("a");
+        c.chat("b");
+        await().atMost(Duration.ofSeconds(5)).until(() -> c.session.recording().decisions().size() == 2);
+
+        c.session.switchScenario("access-denied-1020");
+        assertThat(c.session.recording().scenario().name()).isEqualTo("access-denied-1020");
+        assertThat(c.session.recording().decisions()).isEmpty();
+        c.chat("c");
+        Recording switched = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> read(file), r -> r.scenario().name().equals("access-denied-1020") && r.decisions().size() == 1);
+        assertThat(switched.decisions().get(0).fault()).isNotNull();
+
+        c.session.reset();
+        assertThat(c.session.recording().decisions()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> read(file).decisions().isEmpty());
+    }
+
+    @Test
+    void aSeedGivenToTheSessionSeedsEveryScenarioItPlays() {
+        ServeSession session = ServeSession.builder().scenario("brownout-30-percent").seed(99).start();
+        open.add(session);
+
+        assertThat(session.state().seed()).isEqualTo(99);
+        session.switchScenario("bad-gateway-burst");
+        assertThat(session.state().seed()).isEqualTo(99);
+    }
+
+    @Test
+    void anUnknownScenarioFailsBeforeAnythingListens() {
+        assertThatThrownBy(() -> ServeSession.builder().scenario("brownout").start())
+                .isInstanceOf(UnknownScenarioException.class)
+                .hasMessage("no scenario named 'brownout'; closest: brownout-30-percent, full-outage, slow-trickle"
+                        + " (`chaosgate list` shows them all)");
+    }
+
+    @Test
+    void aRecordingFileThatCannotBeWrittenIsARecordingException() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file.txt"), "x");
+
+        assertThatThrownBy(() -> ServeSession.builder().scenario("bad-gateway-single")
+                .recordTo(notADirectory.resolve("run.json")).start())
+                .isInstanceOf(RecordingException.class)
+                .hasMessageStartingWith("cannot write the recording to " + notADirectory.resolve("run.json"));
+    }
+
+    @Test
+    void whileReplayingFailNextAndPauseAreRefusedBecauseTheRecordingDecides() {
+        Recording recording = Recording.start(ScenarioCatalog.builtIn().get("bad-gateway-single"), 502);
+        recording.add(new FaultDecision(1, true, "bad-gateway", "502", dev.chaosgate.upstream.Faults.status(502),
+                Map.of(), FaultDecision.Source.SCENARIO));
+        RunningConsole c = RunningConsole.start(null, null, b -> b.replay(recording));
+        open.add(c);
+
+        assertThat(c.session.state().replaying()).isTrue();
+        assertThat(c.session.state().replayRemaining()).isEqualTo(1);
+        assertThatThrownBy(() -> c.session.failNext(1, "bad-gateway")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("while a recording is replayed");
+        ConsoleApiTest.assertError(c.post("/__chaosgate/api/pause", "{}"), 409, "cannot pause faults while a recording is replayed");
+
+        c.session.switchScenario("bad-gateway-single");
+        assertThat(c.session.state().replaying()).as("switching ends the replay").isFalse();
+        c.session.failNext(1, "bad-gateway");
+    }
+
+    @Test
+    void theLogKeepsTheNewestEntriesAndTheSourceOfEachAnswer() {
+        RequestLog log = new RequestLog(2);
+        for (long sequence = 1; sequence <= 3; sequence++) {
+            log.decided(new FaultDecision(sequence, true, null, null, null, Map.of(),
+                    sequence == 2 ? FaultDecision.Source.INJECTED : FaultDecision.Source.PAUSED));
+            log.finished(exchange(sequence, true));
+        }
+        log.finished(exchange(4, false));
+
+        assertThat(log.last()).isEqualTo(3);
+        assertThat(log.after(0)).extracting(LogEntry::sequence).containsExactly(2L, 3L);
+        assertThat(log.after(0)).extracting(LogEntry::source).containsExactly("injected", "paused");
+        assertThat(log.after(2)).extracting(LogEntry::request).containsExactly(3L);
+    }
+
+    private static UpstreamExchange exchange(long sequence, boolean complete) {
+        return new UpstreamExchange(sequence, Instant.now(), 1, "POST", "/v1/chat/completions", Map.of(), "{}", null, 200,
+                Map.of(), false, Duration.ofMillis(3), complete, null, null, "a prompt " + "x".repeat(100));
+    }
+
+    private static Recording read(Path file) {
+        return Recording.read(file, ScenarioCatalog.builtIn());
+    }
+}
