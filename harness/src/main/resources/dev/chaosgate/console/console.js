@@ -80,8 +80,12 @@
     $('fail-button').disabled = state.replaying;
     $('fail-button').title = state.replaying ? 'A replay decides every answer; switch scenario to end it' : '';
     if (state.verdictFrom !== verdictFrom) {
+      // A switch or reset: a new action to judge, so what was reported for the last one goes.
       verdictFrom = state.verdictFrom;
       markBaseline();
+      for (const id of ['report-prompt', 'report-shown', 'report-draft']) {
+        $(id).value = '';
+      }
     }
   }
 
