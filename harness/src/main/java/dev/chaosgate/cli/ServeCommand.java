@@ -219,7 +219,7 @@ public final class ServeCommand implements Callable<Integer> {
     private void printBanner(PrintWriter out, ServeSession running, ConsoleServer consoleServer, Settings settings) {
         var state = running.state();
         if (settings.recording() != null) {
-            out.printf("%s: replaying %s: scenario %s, %d recorded decisions (seed %d)%n", NAME,
+            out.printf("%s: replaying %s: scenario %s, %d recorded decisions (recorded with seed %d)%n", NAME,
                     replay.toAbsolutePath().normalize(), state.scenario(), settings.recording().decisions().size(),
                     state.seed());
         } else {

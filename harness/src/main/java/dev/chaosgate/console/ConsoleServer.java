@@ -58,8 +58,8 @@ public final class ConsoleServer implements AutoCloseable {
             throw new ListenException(host, port, false, String.valueOf(e.getMessage()), e);
         }
         int bound = server.getAddress().getPort();
-        Router router = new Router(new AdminApi(session, new OriginPolicy(host, bound)), new PageFiles(),
-                new OriginPolicy(host, bound));
+        OriginPolicy policy = new OriginPolicy(host, bound);
+        Router router = new Router(new AdminApi(session, policy), new PageFiles(), policy);
         server.createContext("/", router::handle);
         AtomicInteger count = new AtomicInteger();
         ExecutorService threads = Executors.newFixedThreadPool(THREADS, runnable -> {

@@ -112,7 +112,8 @@ public final class ServeSession implements AutoCloseable {
         return new SessionState(scenario.name(), scenario.description(), replayingNow ? replayPhase() : gateway.phase(),
                 scenario.phases().stream().map(Phase::name).toList(), gateway.faultsPaused(), gateway.injectedRemaining(),
                 replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) : 0, gateway.baseUrl(), consoleUrl,
-                recordingFile == null ? null : recordingFile.path().toString(), scenario.seed(), verdictFromLog,
+                recordingFile == null ? null : recordingFile.path().toString(),
+                replayingNow ? replayed.seed() : scenario.seed(), verdictFromLog,
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names());
     }
 
@@ -313,7 +314,7 @@ public final class ServeSession implements AutoCloseable {
         }
     }
 
-    /** Writes the recording one last time and stops the gateway. Idempotent. */
+    /** Stops the gateway and writes the recording one last time. Idempotent. */
     @Override
     public void close() {
         synchronized (steering) {
@@ -322,12 +323,13 @@ public final class ServeSession implements AutoCloseable {
             }
             closed = true;
         }
+        // The gateway first, so that nothing is decided after the last write.
         try {
+            gateway.close();
+        } finally {
             if (recordingFile != null) {
                 recordingFile.close();
             }
-        } finally {
-            gateway.close();
         }
     }
 

@@ -112,7 +112,7 @@ class ServeCommandTest {
         ServeRun run = start("--replay", recording.toString(), "--port", "0", "--console-port", "0");
 
         assertThat(run.out.toString()).contains("chaosgate serve: replaying " + recording.toAbsolutePath()
-                        + ": scenario bad-gateway-single, 1 recorded decisions (seed 502)")
+                        + ": scenario bad-gateway-single, 1 recorded decisions (recorded with seed 502)")
                 .contains("recording:     off while replaying (add --record FILE to record this run too)");
         assertThat(get(run.consoleUrl() + "api/state").body()).contains("\"replaying\":true").contains("\"replayRemaining\":1");
     }

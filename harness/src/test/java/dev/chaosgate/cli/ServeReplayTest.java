@@ -55,6 +55,7 @@ class ServeReplayTest {
             JsonNode state = api(run, "state");
             assertThat(state.get("replaying").asBoolean()).isTrue();
             assertThat(state.get("replayRemaining").asInt()).isZero();
+            assertThat(state.get("seed").asLong()).as("the seed of the recorded run").isEqualTo(7);
         }
 
         assertThat(replayed).containsExactlyElementsOf(recorded);
