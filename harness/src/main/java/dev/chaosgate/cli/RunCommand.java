@@ -243,7 +243,7 @@ public final class RunCommand implements Callable<Integer> {
             return List.of();
         }
         try {
-            return Reports.writeAll(reportDir, result);
+            return Reports.writeAll(reportDir, result).all();
         } catch (IOException | UncheckedIOException e) {
             reportProblemSaid = true;
             err.println("chaosgate run: the reports cannot be written to " + reportDir.toAbsolutePath() + " ("
