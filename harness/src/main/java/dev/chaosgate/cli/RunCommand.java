@@ -19,7 +19,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -244,11 +243,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         try {
             return Reports.writeAll(reportDir, result).all();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             reportProblemSaid = true;
-            err.println("chaosgate run: the reports cannot be written to " + reportDir.toAbsolutePath() + " ("
-                    + (e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage())
-                    + "); choose another directory with --report-dir");
+            err.println("chaosgate run: " + e.getMessage() + "; the run goes on without reports (choose another"
+                    + " directory with --report-dir)");
             err.flush();
             return List.of();
         }
