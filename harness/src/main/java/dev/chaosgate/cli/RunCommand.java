@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -100,6 +101,7 @@ public final class RunCommand implements Callable<Integer> {
         if (client != null && client.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--client needs a command, e.g. --client \"node client.mjs\"");
         }
+        checkReportDir();
         ClientUnderTest judged = client == null ? new BundledClient()
                 : new CommandClient(client, Duration.ofSeconds(clientTimeoutSeconds));
         out.printf("chaosgate run: %d scenario%s against %s%n", scenarios.size(), scenarios.size() == 1 ? "" : "s",
@@ -253,6 +255,21 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private boolean reportProblemSaid;
+
+    /** A report directory that cannot be made is a usage error before anything runs. */
+    private void checkReportDir() {
+        try {
+            Files.createDirectories(reportDir);
+        } catch (IOException | RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "the report directory " + reportDir.toAbsolutePath()
+                    + " cannot be created (" + (e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.getMessage())
+                    + "); choose another with --report-dir");
+        }
+        if (!Files.isWritable(reportDir)) {
+            throw new ParameterException(spec.commandLine(), "the report directory " + reportDir.toAbsolutePath()
+                    + " is not writable; choose another with --report-dir");
+        }
+    }
 
     private static String codes(Verdict verdict) {
         return verdict.codes().stream().map(FindingCode::name).collect(Collectors.joining(", "));

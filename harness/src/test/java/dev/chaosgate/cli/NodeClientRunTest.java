@@ -3,6 +3,8 @@ package dev.chaosgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class NodeClientRunTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Surefire runs in the harness module directory. */
     static final Path NODE_CLIENTS = Path.of("src/test/node").toAbsolutePath();
     static final String GOOD = "node " + NODE_CLIENTS.resolve("chaosgate-client.mjs");
@@ -34,16 +37,23 @@ class NodeClientRunTest {
     }
 
     @Test
-    void aCarefulNodeClientPassesRetryableNonRetryableAndStreamScenarios() {
+    void aCarefulNodeClientPassesRetryableNonRetryableAndStreamScenarios() throws IOException {
         CliRun run = CliRun.of("run", "bad-gateway-burst", "access-denied-1020", "rate-limited-tokens",
                 "quota-exhausted", "stream-cut-mid-answer", "--client", GOOD, "--report-dir", dir.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("5 passed, 0 failed, 0 skipped");
+        JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(report.path("client").asText()).isEqualTo(GOOD);
+        assertThat(report.path("scenarios").findValuesAsText("verdict")).containsOnly("PASS").hasSize(5);
+        JsonNode burst = report.path("scenarios").get(0);
+        assertThat(burst.path("timeline").findValuesAsText("status")).as("the SDK retried both 502s")
+                .containsExactly("502", "502", "200");
+        assertThat(burst.path("clientOutput").toString()).contains("DRAFT:");
     }
 
     @Test
-    void aNaiveNodeClientFailsWithTheFindingsOfItsBugs() {
+    void aNaiveNodeClientFailsWithTheFindingsOfItsBugs() throws IOException {
         CliRun run = CliRun.of("run", "bad-gateway-burst", "stream-cut-mid-answer", "--client", NAIVE,
                 "--report-dir", dir.toString());
 
@@ -51,6 +61,13 @@ class NodeClientRunTest {
         assertThat(run.out()).contains("0 passed, 2 failed")
                 .containsPattern("bad-gateway-burst +FAIL +\\d+ +[\\d.]+ s +NO_RETRY, PROMPT_LOST, RAW_ERROR_SHOWN")
                 .containsPattern("stream-cut-mid-answer +FAIL .*TRUNCATION_UNDETECTED");
+        JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(report.path("summary").path("failed").asInt()).isEqualTo(2);
+        JsonNode burst = report.path("scenarios").get(0);
+        assertThat(burst.path("verdict").asText()).isEqualTo("FAIL");
+        assertThat(burst.path("attempts").asInt()).isEqualTo(1);
+        assertThat(burst.path("findings").findValuesAsText("code")).containsExactly("NO_RETRY", "PROMPT_LOST", "RAW_ERROR_SHOWN");
+        assertThat(Files.readString(dir.resolve("junit.xml"))).contains("failures=\"2\"").contains("type=\"NO_RETRY,");
     }
 
     private static boolean nodeRuns() {

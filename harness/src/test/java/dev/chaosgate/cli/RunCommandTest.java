@@ -2,6 +2,8 @@ package dev.chaosgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** {@code chaosgate list} and {@code chaosgate run}, end to end in process: real gateways, real clients. */
 @Timeout(120)
 class RunCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     Path dir;
 
@@ -46,7 +49,7 @@ class RunCommandTest {
     }
 
     @Test
-    void runJudgesTheBundledWellBehavedClientAndPasses() {
+    void runJudgesTheBundledWellBehavedClientAndPasses() throws IOException {
         CliRun run = CliRun.of("run", "bad-gateway-burst", "access-denied-1020", "stream-cut-mid-answer",
                 "--report-dir", dir.toString());
 
@@ -54,26 +57,42 @@ class RunCommandTest {
         assertThat(run.out()).contains("against bundled well-behaved reference client")
                 .contains("[1/3] bad-gateway-burst").contains("PASS  3 attempts")
                 .contains("[2/3] access-denied-1020").contains("PASS  1 attempt,")
-                .contains("3 passed, 0 failed, 0 skipped");
+                .contains("3 passed, 0 failed, 0 skipped")
+                .contains("reports: " + dir.resolve("report.json"));
         assertThat(run.err()).isEmpty();
+
+        JsonNode report = JSON.readTree(dir.resolve("report.json").toFile());
+        assertThat(report.path("client").asText()).isEqualTo("bundled well-behaved reference client");
+        assertThat(report.path("summary").path("passed").asInt()).isEqualTo(3);
+        JsonNode burst = report.path("scenarios").get(0);
+        assertThat(burst.path("name").asText()).isEqualTo("bad-gateway-burst");
+        assertThat(burst.path("verdict").asText()).isEqualTo("PASS");
+        assertThat(burst.path("attempts").asInt()).isEqualTo(3);
+        assertThat(burst.path("findings")).isEmpty();
+        assertThat(burst.path("timeline").findValuesAsText("status")).containsExactly("502", "502", "200");
+        assertThat(Files.readString(dir.resolve("junit.xml"))).contains("tests=\"3\"").contains("failures=\"0\"");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("<svg").contains("bad-gateway-burst");
     }
 
     @Test
-    void aClientThatNeverSendsThePromptFailsTheRunWithExitCode1() {
+    void aClientThatNeverSendsThePromptFailsTheRunWithExitCode1() throws IOException {
         CliRun run = CliRun.of("run", "bad-gateway-single", "--report-dir", dir.toString(),
                 "--client", "printf 'SHOWN: Something went wrong\\nDRAFT: \\n'");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(RunCommand.EXIT_FAILED);
         assertThat(run.out()).contains("FAIL  FAULT_NOT_EXERCISED").contains("0 passed, 1 failed");
+        assertThat(Files.readString(dir.resolve("junit.xml"))).contains("<failure").contains("FAULT_NOT_EXERCISED");
     }
 
     @Test
-    void allWithATagSkipsTheScenariosThatNeedConcurrentUsersAndSaysWhy() {
+    void allWithATagSkipsTheScenariosThatNeedConcurrentUsersAndSaysWhy() throws IOException {
         CliRun run = CliRun.of("run", "--all", "--tag", "load", "--report-dir", dir.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("overloaded-under-concurrency", "rate-limit-window")
                 .contains("SKIPPED  needs several users at once").contains("0 passed, 0 failed, 2 skipped");
+        assertThat(JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios").findValuesAsText("verdict"))
+                .containsExactly("SKIPPED", "SKIPPED");
     }
 
     @Test
@@ -138,6 +157,19 @@ class RunCommandTest {
         assertThat(run.errLines()).as(run.toString()).hasSize(1);
         assertThat(run.errLines().get(0)).startsWith("chaosgate run: ").contains(expected)
                 .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void aReportDirThatCannotBeMadeIsAUsageErrorBeforeAnythingRuns() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "a file, not a directory");
+
+        CliRun run = CliRun.of("run", "bad-gateway-single", "--report-dir", file.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ChaosgateCli.EXIT_USAGE);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("chaosgate run: the report directory " + file)
+                .contains("a file is in the way").contains("choose another with --report-dir");
         assertThat(run.out()).isEmpty();
     }
 
