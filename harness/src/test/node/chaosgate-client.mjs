@@ -50,21 +50,14 @@ const RETRYABLE = new Set(['server', 'badGateway', 'busy', 'timeout', 'rateLimit
 // Per user action: the SDK calls this fetch once per attempt, so it sees every attempt.
 // - x-should-retry: false (which the SDK obeys) on 429s it would wrongly retry (quota, too large)
 //   and on the second timeout-like answer;
-// - aborts the action on the second timeout of the SDK's own (otherwise it retries twice);
+// - stops the action after the second timeout of the SDK's own (it would retry twice);
 // - an idle watchdog on every 200 body, and [DONE] detection (the SDK's iterator hides it).
 function policyFetch(state) {
   return async (url, init) => {
-    let res;
     try {
-      res = await fetch(url, init);
-    } catch (err) {
-      if (init?.signal?.aborted && !state.stop.signal.aborted && ++state.timeouts >= MAX_TIMEOUT_ATTEMPTS) {
-        state.stop.abort(); // the SDK turns this into APIUserAbortError instead of retrying
-      }
-      throw err;
-    }
-    if (!res.ok) {
-      const text = await res.text();
+      const res = await fetch(url, init);
+      if (res.ok) return new Response(res.body && watch(res.body, state), res);
+      const text = await res.text(); // small; still under the SDK's timeout here
       let error;
       try { error = JSON.parse(text)?.error; } catch { /* HTML or plain text */ }
       const kind = classify(res.status, error, text);
@@ -72,8 +65,14 @@ function policyFetch(state) {
       if (kind === 'timeout' && ++state.timeouts >= MAX_TIMEOUT_ATTEMPTS) headers.set('x-should-retry', 'false');
       if (!RETRYABLE.has(kind) && !headers.has('x-should-retry')) headers.set('x-should-retry', 'false');
       return new Response(text, { status: res.status, statusText: res.statusText, headers });
+    } catch (err) {
+      // The SDK's own timeout aborted this attempt: on the second one, stop the action, which the
+      // SDK reports as APIUserAbortError instead of retrying.
+      if (init?.signal?.aborted && !state.stop.signal.aborted && ++state.timeouts >= MAX_TIMEOUT_ATTEMPTS) {
+        state.stop.abort();
+      }
+      throw err;
     }
-    return new Response(res.body && watch(res.body, state), { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
 
@@ -138,6 +137,7 @@ async function main() {
   // The 200 has arrived: from here on nothing is replayed; a cut keeps the partial text.
   let text = '';
   let finished = false;
+  let cut = false;
   try {
     for await (const chunk of response) {
       const choice = chunk.choices?.[0];
@@ -145,9 +145,10 @@ async function main() {
       if (choice?.finish_reason) finished = true;
     }
   } catch {
-    finished = false; // reset, error frame or idle: an interrupted answer, whatever came before
+    cut = true; // a reset, an error frame or the idle timeout
   }
-  if (finished || (state.done && !state.idle)) {
+  // Complete only with a finish_reason or [DONE]: the SDK ends silently on a clean EOF.
+  if (!cut && (finished || state.done)) {
     show(text);
     console.log('DRAFT: ');
     return;

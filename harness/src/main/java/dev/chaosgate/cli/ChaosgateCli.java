@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         version = "chaosgate 0.1.0",
         exitCodeOnInvalidInput = ChaosgateCli.EXIT_USAGE,
         description = "Simulates the gateway failures met in front of ChatGPT-style APIs and judges the client.",
-        subcommands = {ServeCommand.class, ToxiproxyServerCommand.class, ValidateCommand.class, AutoComplete.GenerateCompletion.class})
+        subcommands = {ListCommand.class, RunCommand.class, ServeCommand.class, ValidateCommand.class,
+                ToxiproxyServerCommand.class, AutoComplete.GenerateCompletion.class})
 public final class ChaosgateCli implements Runnable {
     /** Exit code of a usage or configuration error. */
     public static final int EXIT_USAGE = 2;
@@ -25,7 +26,29 @@ public final class ChaosgateCli implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ChaosgateCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line as {@code main} runs it: a usage error is one line on stderr naming the
+     * problem and where the fix is ({@code chaosgate run: Unknown option: '--nope' (see chaosgate run --help)}),
+     * never the whole usage text or a stack trace.
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ChaosgateCli());
+        cli.setParameterExceptionHandler((ParameterException e, String[] args) -> {
+            CommandLine failed = e.getCommandLine();
+            String name = failed.getCommandSpec().qualifiedName();
+            StringBuilder line = new StringBuilder(name).append(": ").append(e.getMessage().strip());
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+                line.append("; did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append('?');
+            }
+            line.append(" (see `").append(name).append(" --help`)");
+            failed.getErr().println(line.toString().replaceAll("\\s*\\R\\s*", " "));
+            failed.getErr().flush();
+            return EXIT_USAGE;
+        });
+        return cli;
     }
 
     /** {@code chaosgate} with no subcommand: a usage error that lists the subcommands. */

@@ -451,11 +451,6 @@ public final class ChaosGateway implements AutoCloseable {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 
-    private static Scenario withSeed(Scenario scenario, long seed) {
-        return new Scenario(scenario.name(), scenario.description(), scenario.situation(), seed, scenario.phases(),
-                scenario.expect(), scenario.tags());
-    }
-
     /** Builds a {@link ChaosGateway}. Not thread-safe. */
     public static final class Builder {
         private long seed = ThreadLocalRandom.current().nextLong();
@@ -531,7 +526,7 @@ public final class ChaosGateway implements AutoCloseable {
                     }
                 });
                 if (scenario != null) {
-                    gateway.play(seedSet ? withSeed(scenario, seed) : scenario);
+                    gateway.play(seedSet ? scenario.withSeed(seed) : scenario);
                 }
                 return gateway;
             } catch (RuntimeException e) {

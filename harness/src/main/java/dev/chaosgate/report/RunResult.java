@@ -3,6 +3,7 @@ package dev.chaosgate.report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,18 @@ public record RunResult(String client, Long seed, Instant started, Duration elap
 
     public long count(ScenarioOutcome.Status status) {
         return outcomes.stream().filter(o -> o.status() == status).count();
+    }
+
+    /**
+     * The client as a short identifier for report names (JUnit class names): lower-case letters and digits
+     * joined by dashes, at most 60 characters; {@code node ./client.js --fast} gives {@code node-client-js-fast}.
+     */
+    public String clientSlug() {
+        String slug = client.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > 60) {
+            slug = slug.substring(0, 60).replaceAll("-+$", "");
+        }
+        return slug.isEmpty() ? "client" : slug;
     }
 
     /** Whether any verdict failed (skipped scenarios do not fail a run). */

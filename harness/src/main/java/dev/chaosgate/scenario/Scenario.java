@@ -46,4 +46,9 @@ public record Scenario(String name, String description, String situation, long s
         }
         tags = Set.copyOf(tags);
     }
+
+    /** This scenario with its random choices drawn from {@code newSeed}. */
+    public Scenario withSeed(long newSeed) {
+        return new Scenario(name, description, situation, newSeed, phases, expect, tags);
+    }
 }

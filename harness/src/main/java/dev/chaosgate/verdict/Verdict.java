@@ -67,7 +67,11 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         return out.toString();
     }
 
-    static String describe(Expectation e) {
+    /**
+     * What a good client does, in plain words ("retry, at most 3 attempts, at least 100 ms apart and growing;
+     * the user gets an answer"): the "Expected" line of {@link #explain()}, shared with the run reports.
+     */
+    public static String describe(Expectation e) {
         StringBuilder out = new StringBuilder();
         if (e.retry()) {
             out.append("retry, at most ").append(e.maxAttempts()).append(" attempts");

@@ -75,7 +75,7 @@ final class ServeRun implements AutoCloseable {
     }
 
     private static CommandLine cli() {
-        return new CommandLine(new ChaosgateCli());
+        return ChaosgateCli.commandLine();
     }
 
     /** The console's URL as printed, e.g. {@code http://127.0.0.1:8788/__chaosgate/}. */

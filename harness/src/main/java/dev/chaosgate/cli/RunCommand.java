@@ -1,0 +1,285 @@
+package dev.chaosgate.cli;
+
+import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.report.Reports;
+import dev.chaosgate.report.RunResult;
+import dev.chaosgate.report.ScenarioOutcome;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.scenario.ScenarioLoader;
+import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.verdict.Finding;
+import dev.chaosgate.verdict.FindingCode;
+import dev.chaosgate.verdict.Verdict;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code chaosgate run}: plays scenarios against a client, one gateway each, and judges it. Without
+ * {@code --client} it judges the bundled well-behaved reference client, the demonstration to run first.
+ */
+@Command(name = "run",
+        mixinStandardHelpOptions = true,
+        version = "chaosgate 0.1.0",
+        sortOptions = false,
+        exitCodeOnInvalidInput = ChaosgateCli.EXIT_USAGE,
+        description = "Plays scenarios against a client and judges it: did it retry when it should, back off, honour"
+                + " Retry-After, stop on errors retrying cannot fix, keep the prompt and show the right guidance?",
+        footer = {"",
+                "The client protocol: CMD runs once per scenario (as /bin/sh -c CMD) with CHAOSGATE_BASE_URL and"
+                        + " OPENAI_BASE_URL (the gateway's /v1 base URL), OPENAI_API_KEY, CHAOSGATE_SCENARIO, CHAOSGATE_PROMPT"
+                        + " and CHAOSGATE_STREAM (true when the scenario faults streamed answers). It sends the prompt once,"
+                        + " as a user would, and prints what the user sees: a line `SHOWN: <text>` per text shown (answer or"
+                        + " message) and one line `DRAFT: <text>` with what the prompt box holds at the end.",
+                "",
+                "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error or a client that cannot run.",
+                "Reports: report.json, junit.xml and report.html in the report directory."})
+public final class RunCommand implements Callable<Integer> {
+    /** Exit code when at least one verdict failed. */
+    public static final int EXIT_FAILED = 1;
+    /** The tag of scenarios that need several users at once: a single action cannot exercise them. */
+    static final String CONCURRENT_TAG = "load";
+    static final String DEFAULT_PROMPT = "Explain in two sentences why a gateway answers 502 Bad Gateway.";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "NAMES", arity = "0..*",
+            description = "Scenario names (see `chaosgate list`) or scenario files (*.yaml), played in the order given.")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--all", description = "Every built-in scenario, except those needing concurrent users (tag `load`), which are reported as skipped.")
+    boolean all;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "With --all: only the scenarios with this tag (see `chaosgate list --tag`).")
+    String tag;
+
+    @Option(names = "--client", paramLabel = "CMD", description = "The client command to judge; default: the bundled well-behaved reference client.")
+    String client;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for every scenario's random choices; default: each scenario's own seed.")
+    Long seed;
+
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
+    Path reportDir = Path.of("chaosgate-report");
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt the client sends (default: a short question).")
+    String prompt = DEFAULT_PROMPT;
+
+    @Option(names = "--client-timeout", paramLabel = "SECONDS",
+            description = "Stop a client still running after this long, per scenario (default: ${DEFAULT-VALUE}).")
+    int clientTimeoutSeconds = 120;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        List<Scenario> scenarios = selected();
+        if (clientTimeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--client-timeout must be at least 1 second, got " + clientTimeoutSeconds);
+        }
+        if (client != null && client.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--client needs a command, e.g. --client \"node client.mjs\"");
+        }
+        checkReportDir();
+        ClientUnderTest judged = client == null ? new BundledClient()
+                : new CommandClient(client, Duration.ofSeconds(clientTimeoutSeconds));
+        out.printf("chaosgate run: %d scenario%s against %s%n", scenarios.size(), scenarios.size() == 1 ? "" : "s",
+                judged.description());
+        out.flush();
+
+        Instant started = Instant.now();
+        long start = System.nanoTime();
+        List<ScenarioOutcome> outcomes = new ArrayList<>();
+        int index = 0;
+        for (Scenario scenario : scenarios) {
+            index++;
+            String position = String.format("[%" + String.valueOf(scenarios.size()).length() + "d/%d]", index, scenarios.size());
+            ScenarioOutcome outcome;
+            if (all && names.isEmpty() && scenario.tags().contains(CONCURRENT_TAG)) {
+                outcome = ScenarioOutcome.skipped(scenario, "needs several users at once; a single action cannot exercise"
+                        + " it (run it by name to play it anyway, or drive it with the load simulations)");
+            } else {
+                out.printf("%s %-36s ", position, scenario.name());
+                out.flush();
+                Played played = play(judged, seed == null ? scenario : scenario.withSeed(seed));
+                if (played.problem() != null) {
+                    out.println();
+                    writeReports(err, new RunResult(judged.description(), seed, started, since(start), outcomes));
+                    err.println("chaosgate run: " + played.problem());
+                    err.flush();
+                    return ChaosgateCli.EXIT_USAGE;
+                }
+                outcome = played.outcome();
+            }
+            outcomes.add(outcome);
+            printProgress(out, position, outcome);
+            writeReports(err, new RunResult(judged.description(), seed, started, since(start), outcomes));
+        }
+        RunResult result = new RunResult(judged.description(), seed, started, since(start), outcomes);
+        printTable(out, result);
+        List<Path> written = writeReports(err, result);
+        if (!written.isEmpty()) {
+            out.println("reports: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
+        }
+        out.flush();
+        return result.failed() ? EXIT_FAILED : 0;
+    }
+
+    private record Played(ScenarioOutcome outcome, String problem) {
+    }
+
+    private Played play(ClientUnderTest judged, Scenario scenario) {
+        boolean streamed = scenario.phases().stream().anyMatch(p -> p.upstream() instanceof UpstreamFault.StreamFault);
+        long start = System.nanoTime();
+        try (ChaosGateway gateway = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario).start()) {
+            ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, streamed);
+            if (run.problem() != null) {
+                return new Played(null, run.problem());
+            }
+            Verdict verdict = gateway.verdict(run.report());
+            return new Played(ScenarioOutcome.judged(scenario, verdict, since(start), run.note(), run.stdout()), null);
+        }
+    }
+
+    /** The scenarios named (or files given), else the whole catalog with --all; usage errors otherwise. */
+    private List<Scenario> selected() {
+        if (all && !names.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Give scenario names or --all, not both");
+        }
+        if (!all && names.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Give scenario names (see `chaosgate list`) or --all");
+        }
+        ScenarioCatalog catalog = ScenarioCatalog.builtIn();
+        if (tag != null && !all) {
+            throw new ParameterException(spec.commandLine(), "--tag selects among --all; give --all with it");
+        }
+        if (all) {
+            List<Scenario> tagged = catalog.all().stream().filter(s -> tag == null || s.tags().contains(tag)).toList();
+            if (tagged.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "no built-in scenario has the tag '" + tag
+                        + "' (`chaosgate list` shows them; tags are in each scenario file)");
+            }
+            return tagged;
+        }
+        Map<String, Scenario> chosen = new LinkedHashMap<>();
+        for (String name : names) {
+            Scenario scenario;
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml") || Files.isRegularFile(Path.of(name))) {
+                try {
+                    scenario = ScenarioLoader.standard().load(Path.of(name));
+                } catch (RuntimeException e) {
+                    throw new ParameterException(spec.commandLine(), e.getMessage() + " (check it with `chaosgate validate " + name + "`)");
+                }
+            } else {
+                try {
+                    scenario = catalog.get(name);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
+            chosen.putIfAbsent(scenario.name(), scenario);
+        }
+        return List.copyOf(chosen.values());
+    }
+
+    private void printProgress(PrintWriter out, String position, ScenarioOutcome outcome) {
+        switch (outcome.status()) {
+            case SKIPPED -> out.printf("%s %-36s SKIPPED  %s%n", position, outcome.scenario().name(), outcome.note());
+            case PASS -> out.printf("PASS  %d attempt%s, %s%n", outcome.verdict().attempts().size(),
+                    outcome.verdict().attempts().size() == 1 ? "" : "s", seconds(outcome.elapsed()));
+            case FAIL -> {
+                out.printf("FAIL  %s, %s%n", codes(outcome.verdict()), seconds(outcome.elapsed()));
+                for (Finding finding : outcome.verdict().findings()) {
+                    out.println("        " + finding.code() + ": " + finding.message());
+                }
+            }
+        }
+        if (!outcome.note().isEmpty() && outcome.status() != ScenarioOutcome.Status.SKIPPED) {
+            out.println("        note: " + outcome.note());
+        }
+        out.flush();
+    }
+
+    private static void printTable(PrintWriter out, RunResult result) {
+        int width = Math.max(8, result.outcomes().stream().mapToInt(o -> o.scenario().name().length()).max().orElse(8));
+        out.println();
+        out.printf("%-" + width + "s  %-7s  %8s  %8s  %s%n", "scenario", "verdict", "attempts", "time", "findings");
+        for (ScenarioOutcome outcome : result.outcomes()) {
+            boolean judged = outcome.verdict() != null;
+            out.printf("%-" + width + "s  %-7s  %8s  %8s  %s%n", outcome.scenario().name(), outcome.status(),
+                    judged ? String.valueOf(outcome.verdict().attempts().size()) : "-",
+                    judged ? seconds(outcome.elapsed()) : "-",
+                    judged ? codes(outcome.verdict()) : "");
+        }
+        out.println();
+        out.printf("%d passed, %d failed, %d skipped in %s%n", result.count(ScenarioOutcome.Status.PASS),
+                result.count(ScenarioOutcome.Status.FAIL), result.count(ScenarioOutcome.Status.SKIPPED), seconds(result.elapsed()));
+    }
+
+    /** Writes the reports so far; a report dir that cannot be written is said once, and the run goes on. */
+    private List<Path> writeReports(PrintWriter err, RunResult result) {
+        if (reportProblemSaid) {
+            return List.of();
+        }
+        try {
+            return Reports.writeAll(reportDir, result).all();
+        } catch (UncheckedIOException e) {
+            reportProblemSaid = true;
+            err.println("chaosgate run: " + e.getMessage() + "; the run goes on without reports (choose another"
+                    + " directory with --report-dir)");
+            err.flush();
+            return List.of();
+        }
+    }
+
+    private boolean reportProblemSaid;
+
+    /** A report directory that cannot be made is a usage error before anything runs. */
+    private void checkReportDir() {
+        try {
+            Files.createDirectories(reportDir);
+        } catch (IOException | RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "the report directory " + reportDir.toAbsolutePath()
+                    + " cannot be created (" + (e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.getMessage())
+                    + "); choose another with --report-dir");
+        }
+        if (!Files.isWritable(reportDir)) {
+            throw new ParameterException(spec.commandLine(), "the report directory " + reportDir.toAbsolutePath()
+                    + " is not writable; choose another with --report-dir");
+        }
+    }
+
+    private static String codes(Verdict verdict) {
+        return verdict.codes().stream().map(FindingCode::name).collect(Collectors.joining(", "));
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}

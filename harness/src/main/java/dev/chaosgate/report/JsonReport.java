@@ -1,0 +1,124 @@
+package dev.chaosgate.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.verdict.Attempt;
+import dev.chaosgate.verdict.Finding;
+import dev.chaosgate.verdict.Verdict;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code report.json}: the run for tools. The field names and their order are a contract
+ * ({@code docs/reports.md}); fields are added, never renamed. Times are whole milliseconds.
+ *
+ * <pre>{@code
+ * { "tool": "chaosgate", "version": "0.1.0", "client": "...", "seed": null, "started": "2025-...Z", "durationMs": 1234,
+ *   "summary": { "total": 3, "passed": 1, "failed": 1, "skipped": 1 },
+ *   "scenarios": [ { "name": ..., "verdict": "FAIL", "attempts": 1, "findings": [ ... ], "timeline": [ ... ], ... } ] }
+ * }</pre>
+ */
+public final class JsonReport {
+    /** The version written in {@code "version"}. */
+    public static final String VERSION = "0.1.0";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    /** The report as pretty-printed JSON, ending with a newline. */
+    public static String render(RunResult run) {
+        try {
+            return MAPPER.writeValueAsString(toJson(run)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot print the JSON report", e);
+        }
+    }
+
+    /** The report as a tree, fields in their documented order. */
+    public static ObjectNode toJson(RunResult run) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", "chaosgate");
+        root.put("version", VERSION);
+        root.put("client", run.client());
+        if (run.seed() == null) {
+            root.putNull("seed");
+        } else {
+            root.put("seed", run.seed());
+        }
+        root.put("started", run.started().toString());
+        root.put("durationMs", run.elapsed().toMillis());
+        ObjectNode summary = root.putObject("summary");
+        summary.put("total", run.outcomes().size());
+        summary.put("passed", run.count(ScenarioOutcome.Status.PASS));
+        summary.put("failed", run.count(ScenarioOutcome.Status.FAIL));
+        summary.put("skipped", run.count(ScenarioOutcome.Status.SKIPPED));
+        ArrayNode scenarios = root.putArray("scenarios");
+        run.outcomes().forEach(outcome -> scenarios.add(scenario(outcome)));
+        return root;
+    }
+
+    private static ObjectNode scenario(ScenarioOutcome outcome) {
+        Scenario scenario = outcome.scenario();
+        Verdict verdict = outcome.verdict();
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("name", scenario.name());
+        node.put("description", scenario.description());
+        node.put("verdict", outcome.status().name());
+        node.put("seed", scenario.seed());
+        node.put("durationMs", outcome.elapsed().toMillis());
+        node.put("attempts", verdict == null ? 0 : verdict.attempts().size());
+        ArrayNode findings = node.putArray("findings");
+        for (Finding finding : verdict == null ? List.<Finding>of() : verdict.findings()) {
+            ObjectNode f = findings.addObject();
+            f.put("code", finding.code().name());
+            f.put("message", finding.message());
+            ArrayNode evidence = f.putArray("evidence");
+            finding.evidence().forEach(evidence::add);
+        }
+        node.put("expected", Verdict.describe(scenario.expect()));
+        ArrayNode timeline = node.putArray("timeline");
+        for (Attempt attempt : verdict == null ? List.<Attempt>of() : verdict.attempts()) {
+            timeline.add(attempt(attempt));
+        }
+        node.put("otherCalls", verdict == null ? 0 : verdict.otherCalls().size());
+        ArrayNode shown = node.putArray("shown");
+        if (verdict != null) {
+            verdict.report().shown().forEach(shown::add);
+        }
+        node.put("draft", verdict == null ? "" : verdict.report().draft());
+        node.put("note", outcome.note());
+        ArrayNode output = node.putArray("clientOutput");
+        outcome.clientOutput().forEach(output::add);
+        return node;
+    }
+
+    private static ObjectNode attempt(Attempt attempt) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("number", attempt.number());
+        node.put("offsetMs", attempt.offset().toMillis());
+        putMillis(node, "gapMs", attempt.gap());
+        node.put("durationMs", attempt.exchange().duration().toMillis());
+        node.put("status", attempt.status());
+        node.put("fault", attempt.exchange().fault());
+        node.put("failureClass", attempt.failureClass());
+        node.put("phase", attempt.exchange().phase());
+        putMillis(node, "askedWaitMs", attempt.askedWait());
+        node.put("prompt", attempt.prompt());
+        return node;
+    }
+
+    private static void putMillis(ObjectNode node, String field, Duration value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value.toMillis());
+        }
+    }
+}

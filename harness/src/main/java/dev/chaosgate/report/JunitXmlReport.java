@@ -1,0 +1,138 @@
+package dev.chaosgate.report;
+
+import dev.chaosgate.verdict.Finding;
+import dev.chaosgate.verdict.FindingCode;
+import dev.chaosgate.verdict.Verdict;
+
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * {@code junit.xml}: the run in the JUnit XML format CI servers read (Jenkins, GitLab, GitHub Actions reporters,
+ * Azure DevOps). One {@code <testsuite name="chaosgate">}; one {@code <testcase>} per scenario, class name
+ * {@code chaosgate.<client slug>}; a failed verdict is a {@code <failure>} whose type is its finding codes and whose
+ * text is {@link Verdict#explain()}; a scenario not played is {@code <skipped>}.
+ */
+public final class JunitXmlReport {
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
+
+    private JunitXmlReport() {
+    }
+
+    /** The report as an XML document (UTF-8 declared), ending with a newline. */
+    public static String render(RunResult run) {
+        StringWriter text = new StringWriter();
+        try {
+            // The JDK's own writer: a StAX implementation elsewhere on a user's classpath must not change the output.
+            XMLStreamWriter xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(text);
+            xml.writeStartDocument("UTF-8", "1.0");
+            newline(xml, 0);
+            xml.writeStartElement("testsuite");
+            xml.writeAttribute("name", "chaosgate");
+            xml.writeAttribute("tests", String.valueOf(run.outcomes().size()));
+            xml.writeAttribute("failures", String.valueOf(run.count(ScenarioOutcome.Status.FAIL)));
+            xml.writeAttribute("skipped", String.valueOf(run.count(ScenarioOutcome.Status.SKIPPED)));
+            xml.writeAttribute("errors", "0");
+            xml.writeAttribute("time", seconds(run.elapsed()));
+            xml.writeAttribute("timestamp", timestamp(run.started()));
+            properties(xml, run);
+            for (ScenarioOutcome outcome : run.outcomes()) {
+                testcase(xml, run, outcome);
+            }
+            newline(xml, 0);
+            xml.writeEndElement();
+            xml.writeEndDocument();
+            xml.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot print the JUnit XML report", e);
+        }
+        return text + "\n";
+    }
+
+    private static void properties(XMLStreamWriter xml, RunResult run) throws XMLStreamException {
+        newline(xml, 1);
+        xml.writeStartElement("properties");
+        property(xml, "client", run.client());
+        property(xml, "seed", run.seed() == null ? "per scenario" : String.valueOf(run.seed()));
+        newline(xml, 1);
+        xml.writeEndElement();
+    }
+
+    private static void property(XMLStreamWriter xml, String name, String value) throws XMLStreamException {
+        newline(xml, 2);
+        xml.writeEmptyElement("property");
+        xml.writeAttribute("name", name);
+        xml.writeAttribute("value", XmlText.oneLine(value));
+    }
+
+    private static void testcase(XMLStreamWriter xml, RunResult run, ScenarioOutcome outcome) throws XMLStreamException {
+        newline(xml, 1);
+        xml.writeStartElement("testcase");
+        xml.writeAttribute("classname", "chaosgate." + run.clientSlug());
+        xml.writeAttribute("name", outcome.scenario().name());
+        xml.writeAttribute("time", seconds(outcome.elapsed()));
+        Verdict verdict = outcome.verdict();
+        if (outcome.status() == ScenarioOutcome.Status.SKIPPED) {
+            newline(xml, 2);
+            xml.writeEmptyElement("skipped");
+            xml.writeAttribute("message", XmlText.oneLine(outcome.note().isEmpty() ? "not played" : outcome.note()));
+        } else if (outcome.status() == ScenarioOutcome.Status.FAIL) {
+            newline(xml, 2);
+            xml.writeStartElement("failure");
+            xml.writeAttribute("type", codes(verdict, ","));
+            xml.writeAttribute("message", failureMessage(verdict));
+            xml.writeCharacters(XmlText.clean(verdict.explain()));
+            xml.writeEndElement();
+        }
+        if (!outcome.clientOutput().isEmpty()) {
+            newline(xml, 2);
+            xml.writeStartElement("system-out");
+            xml.writeCharacters(XmlText.clean(String.join("\n", outcome.clientOutput())));
+            xml.writeEndElement();
+        }
+        // For a judged scenario the note is what the client run reported (exit code, stderr tail).
+        if (verdict != null && !outcome.note().isEmpty()) {
+            newline(xml, 2);
+            xml.writeStartElement("system-err");
+            xml.writeCharacters(XmlText.clean(outcome.note()));
+            xml.writeEndElement();
+        }
+        newline(xml, 1);
+        xml.writeEndElement();
+    }
+
+    /** One line a CI summary can show: {@code NO_RETRY, NO_BACKOFF: <the first finding's message>}. */
+    static String failureMessage(Verdict verdict) {
+        if (verdict.findings().isEmpty()) {
+            return "failed";
+        }
+        Finding first = verdict.findings().get(0);
+        return XmlText.oneLine(codes(verdict, ", ") + ": " + first.message());
+    }
+
+    private static String codes(Verdict verdict, String separator) {
+        return verdict.codes().stream().map(FindingCode::name).collect(Collectors.joining(separator));
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.3f", duration.toNanos() / 1e9);
+    }
+
+    /** The JUnit schema's timestamp has no zone; UTC is the least surprising reading. */
+    private static String timestamp(Instant instant) {
+        return TIMESTAMP.format(instant.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC).toLocalDateTime());
+    }
+
+    private static void newline(XMLStreamWriter xml, int depth) throws XMLStreamException {
+        xml.writeCharacters("\n" + "  ".repeat(depth));
+    }
+}

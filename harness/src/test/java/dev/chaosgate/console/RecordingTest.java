@@ -1,0 +1,98 @@
+package dev.chaosgate.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chaosgate.journal.Journal;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.upstream.FaultDecision;
+import dev.chaosgate.upstream.Faults;
+import dev.chaosgate.upstream.RetryAfter;
+import dev.chaosgate.upstream.UpstreamFault;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The recording file: every kind of answer survives a write and a read; bad files are named with the fix. */
+class RecordingTest {
+    private static final ScenarioCatalog CATALOG = ScenarioCatalog.builtIn();
+    private static final Scenario BROWNOUT = CATALOG.get("brownout-30-percent");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySingleAnswerAFaultCanServeSurvivesWriteAndRead() throws IOException {
+        List<UpstreamFault> answers = List.of(
+                Faults.badGateway(),
+                Faults.rateLimited().withRetryAfter(RetryAfter.httpDate(Duration.ofSeconds(3))).withRetryAfterMs(1500)
+                        .withShouldRetry(true).withHeader("x-extra", "1").withDelay(Duration.ofMillis(250)),
+                Faults.overloaded().withRetryAfter(RetryAfter.garbage()),
+                Faults.connectionReset(),
+                Faults.malformedChunk(),
+                Faults.streamStallAfter(3, Duration.ofSeconds(120)),
+                Faults.streamNestedErrorAfter(2),
+                Faults.slowAnswer(Duration.ofSeconds(10)));
+        Recording recording = Recording.start(BROWNOUT, 77);
+        long sequence = 1;
+        for (UpstreamFault answer : answers) {
+            recording.add(new FaultDecision(sequence++, true, "brownout", answer.label(), answer,
+                    Map.of("x-ratelimit-remaining-requests", "0"), FaultDecision.Source.SCENARIO));
+        }
+        recording.add(new FaultDecision(sequence, false, "recovered", null, null, Map.of(), FaultDecision.Source.PAUSED));
+        Path file = dir.resolve("nested/run.json");
+
+        recording.write(file, new Journal());
+        Recording read = Recording.read(file, CATALOG);
+
+        assertThat(read.scenario()).isEqualTo(BROWNOUT);
+        assertThat(read.seed()).isEqualTo(77);
+        assertThat(read.decisions()).isEqualTo(recording.decisions());
+        assertThat(Files.list(file.getParent()).map(p -> p.getFileName().toString()).toList())
+                .as("no temporary file left behind").containsExactly("run.json");
+    }
+
+    @Test
+    void theVersionCountsChangesSoAWriterKnowsWhenThereIsNothingNew() {
+        Recording recording = Recording.start(BROWNOUT, 1);
+        long before = recording.version();
+        recording.add(new FaultDecision(1, true, null, null, null, Map.of(), FaultDecision.Source.SCENARIO));
+        assertThat(recording.version()).isEqualTo(before + 1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "not JSON            | {\"format\": | not valid JSON",
+            "another JSON file   | {\"a\": 1}   | not a chaosgate recording (format must be \"chaosgate-recording/1\")",
+            "unknown scenario    | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"nope\",\"seed\":1,\"decisions\":[]} | scenario 'nope' is not in the catalog; run `chaosgate list`",
+            "seed missing        | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"decisions\":[]} | seed: missing or not a whole number",
+            "decisions not list  | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":3} | decisions: missing or not a list",
+            "unknown fault type  | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"boom\"}}]} | decisions[0].fault.type: unknown fault type 'boom'",
+            "status out of range | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"error\",\"status\":99}}]} | decisions[0].fault: status must be 100..599, got 99",
+            "unknown source      | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"source\":\"X\"}]} | decisions[0].source: unknown source 'X'",
+    })
+    void aBadFileIsRefusedNamingTheFileAndTheProblem(String description, String content, String expected) throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.json"), content);
+
+        assertThatThrownBy(() -> Recording.read(file, CATALOG))
+                .isInstanceOf(RecordingException.class)
+                .hasMessageStartingWith(file.toString())
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void aMissingFileSaysWhichFileToGive() {
+        Path missing = dir.resolve("missing.json");
+        assertThatThrownBy(() -> Recording.read(missing, CATALOG))
+                .isInstanceOf(RecordingException.class)
+                .hasMessage(missing + ": no such file; give the file `chaosgate serve --record` wrote");
+    }
+}
