@@ -130,10 +130,28 @@ class SteeringTest {
     }
 
     @Test
-    void injectedStreamFaultsCutStreamedAnswers() throws Exception {
+    void anInjectedStreamFaultWaitsForAStreamedRequestAndDoesNotCountOnesItCannotCut() throws Exception {
         upstream.failNext(1, Faults.streamCutAfter(2));
-        HttpResponse<String> streamed = clients.chatStreamed("cut me");
-        assertThat(streamed.body()).doesNotContain("[DONE]");
+
+        HttpResponse<String> plain = clients.chat("not streamed");
+        assertThat(plain.statusCode()).isEqualTo(200);
+        assertThat(upstream.exchanges().get(0).fault()).as("answered, so not journalled as faulted").isNull();
+        assertThat(upstream.injectedRemaining()).isEqualTo(1);
+
+        assertThat(clients.chatStreamed("cut me").body()).doesNotContain("[DONE]");
+        assertThat(upstream.exchanges().get(1).fault()).endsWith("(injected)");
         assertThat(clients.chatStreamed("whole").body()).contains("[DONE]");
+        assertThat(upstream.injectedRemaining()).isZero();
+    }
+
+    @Test
+    void anInjectedFaultIsTakenInThePhaseInForce() throws Exception {
+        upstream.play(List.of(new TimelineStep("calm", null, null, null)), 1, index -> { });
+        upstream.failNext(1, Faults.badGateway());
+
+        clients.chat("in the calm phase");
+
+        assertThat(upstream.exchanges().get(0).phase()).isEqualTo("calm");
+        assertThat(heard.get(0).phase()).isEqualTo("calm");
     }
 }

@@ -109,16 +109,13 @@ public final class UpstreamServer implements AutoCloseable {
             } else if (steering.paused) {
                 decision = Decision.NORMAL;
                 source = FaultDecision.Source.PAUSED;
-            } else if (facts.generation() && !steering.injected.isEmpty()) {
-                Injection injection = steering.injected.peekFirst();
-                decision = injection.runtime.decide(facts).relabel(injection.fault.label() + " (injected)");
-                if (--injection.remaining == 0) {
-                    steering.injected.pollFirst();
-                }
-                source = FaultDecision.Source.INJECTED;
             } else {
-                decision = decider.apply(faults, facts);
-                source = FaultDecision.Source.SCENARIO;
+                decision = injected(facts);
+                source = FaultDecision.Source.INJECTED;
+                if (decision == null) {
+                    decision = decider.apply(faults, facts);
+                    source = FaultDecision.Source.SCENARIO;
+                }
             }
         }
         if (!decisionListeners.isEmpty()) {
@@ -134,6 +131,26 @@ public final class UpstreamServer implements AutoCloseable {
             }
         }
         return decision;
+    }
+
+    /**
+     * The queued fault's decision for a generation request, in the phase in force; null when none is
+     * queued or it does not apply (a stream fault and a request that does not stream), which then
+     * neither uses one of the queued count nor stops the scenario from deciding.
+     */
+    private Decision injected(RequestFacts facts) {
+        Injection injection = steering.injected.peekFirst();
+        if (!facts.generation() || injection == null) {
+            return null;
+        }
+        Decision decision = injection.runtime.decide(facts);
+        if (!decision.fires()) {
+            return null;
+        }
+        if (--injection.remaining == 0) {
+            steering.injected.pollFirst();
+        }
+        return decision.relabel(injection.fault.label() + " (injected)").inPhase(faults.phase());
     }
 
     /** Serves {@code fault} to the next {@code count} generation requests, ahead of whatever is served. */
