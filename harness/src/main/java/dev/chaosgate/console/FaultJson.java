@@ -67,7 +67,7 @@ final class FaultJson {
             return switch (type) {
                 case "error" -> {
                     Map<String, String> headers = new LinkedHashMap<>();
-                    node.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+                    node.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
                     RetryAfter retryAfter = null;
                     if (node.hasNonNull("retryAfter")) {
                         JsonNode value = node.get("retryAfter");

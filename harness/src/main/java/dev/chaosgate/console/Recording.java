@@ -187,7 +187,7 @@ public final class Recording {
                     + "'; expected SCENARIO, INJECTED, PAUSED or REPLAY");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        node.path("values").fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().asText()));
+        node.path("values").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
         JsonNode fault = node.get("fault");
         UpstreamFault served = fault == null || fault.isNull() ? null : FaultJson.read(fault, where + ".fault");
         return new FaultDecision(node.path("sequence").asLong(0), node.path("generation").asBoolean(true),
