@@ -281,13 +281,15 @@ public final class ServeSession implements AutoCloseable {
     }
 
     private static Scenario withSeed(Scenario scenario, long seed) {
-        return new Scenario(scenario.name(), scenario.description(), scenario.situation(), seed, scenario.phases(),
-                scenario.expect(), scenario.tags());
+        return scenario.withSeed(seed);
     }
 
     /** Set by the console server once it listens, for {@link #state()}. */
     void consoleUrl(String url) {
         this.consoleUrl = url;
+        // The app's own address forwards /__chaosgate/ to the console while the link lets it through.
+        int path = url.indexOf("/__chaosgate");
+        gateway.upstream().redirectConsole(path < 0 ? url : url.substring(0, path));
     }
 
     /** The gateway, for tests. */

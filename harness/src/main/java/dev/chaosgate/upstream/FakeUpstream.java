@@ -116,6 +116,15 @@ public final class FakeUpstream implements AutoCloseable {
         return server.replayRemaining();
     }
 
+    /**
+     * Answers requests for {@code /__chaosgate/...} with a 307 to the same path at {@code origin}
+     * (e.g. {@code http://127.0.0.1:8788}), outside the journal and every fault, so the QA console
+     * opens from the app's own address too; null stops redirecting.
+     */
+    public void redirectConsole(String origin) {
+        server.redirectConsole(origin);
+    }
+
     /** Calls {@code listener} with every decision, on the serving thread, before the answer is written. */
     public void onDecision(Consumer<FaultDecision> listener) {
         server.onDecision(listener);

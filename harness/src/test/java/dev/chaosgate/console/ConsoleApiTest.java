@@ -384,6 +384,19 @@ class ConsoleApiTest {
     }
 
     @Test
+    void theAppsOwnAddressSendsTheConsolePathToTheConsoleOutsideTheJournal() {
+        RunningConsole c = start("bad-gateway-single");
+        String appOrigin = c.session.baseUrl().replaceFirst("/v1$", "");
+
+        HttpResponse<String> redirected = c.send(HttpRequest.newBuilder(URI.create(appOrigin + "/__chaosgate/api/state?x=1")).GET());
+
+        assertThat(redirected.statusCode()).isEqualTo(307);
+        assertThat(redirected.headers().firstValue("location")).hasValue(c.origin() + "/__chaosgate/api/state?x=1");
+        assertThat(c.api("log").get("entries")).as("not an exchange of the app").isEmpty();
+        assertThat(c.chat("still faulted as the scenario says")).isEqualTo(502);
+    }
+
+    @Test
     void theConsoleAnswersWhileTheScenarioHoldsTheAppsRequests() {
         RunningConsole c = start("black-hole-timeout");
         CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> c.chat("into the void"));

@@ -19,13 +19,27 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ExchangeFilter implements Filter {
     private final AtomicLong arrivals = new AtomicLong();
     private final RequestScope.Journal journal;
+    private final java.util.function.Supplier<String> consoleOrigin;
 
-    ExchangeFilter(RequestScope.Journal journal) {
+    /** @param consoleOrigin where {@code /__chaosgate/...} is redirected (e.g. {@code http://127.0.0.1:8788}), or null for nowhere */
+    ExchangeFilter(RequestScope.Journal journal, java.util.function.Supplier<String> consoleOrigin) {
         this.journal = journal;
+        this.consoleOrigin = consoleOrigin;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) request;
+        String origin = consoleOrigin.get();
+        if (origin != null && http.getRequestURI().startsWith("/__chaosgate")) {
+            // The QA console lives on its own port; a browser that asks the app's port is sent there, unjournalled.
+            HttpServletResponse redirect = (HttpServletResponse) response;
+            redirect.setStatus(307);
+            redirect.setHeader("Location", origin + http.getRequestURI()
+                    + (http.getQueryString() == null ? "" : "?" + http.getQueryString()));
+            redirect.setContentLength(0);
+            return;
+        }
         RequestScope scope = new RequestScope(arrivals.incrementAndGet(), (HttpServletRequest) request, (HttpServletResponse) response, journal);
         RequestScope.enter(scope);
         try {

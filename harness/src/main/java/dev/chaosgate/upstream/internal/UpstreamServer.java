@@ -53,6 +53,7 @@ public final class UpstreamServer implements AutoCloseable {
     private volatile BiFunction<FaultRuntime, RequestFacts, Decision> decider = FaultRuntime::decide;
     private FixtureValues values;
     private final Steering steering = new Steering();
+    private volatile String consoleOrigin;
     private final List<Consumer<FaultDecision>> decisionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
@@ -71,7 +72,7 @@ public final class UpstreamServer implements AutoCloseable {
             public void finished(RequestScope scope) {
                 UpstreamServer.this.finished(scope);
             }
-        });
+        }, () -> consoleOrigin);
         HttpServerFactory jetty = (options, admin, stub) -> new Jetty11HttpServer(options, admin, stub) {
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
@@ -206,6 +207,11 @@ public final class UpstreamServer implements AutoCloseable {
         synchronized (steering) {
             return steering.replay == null ? -1 : steering.replay.generation.size();
         }
+    }
+
+    /** Redirects {@code /__chaosgate/...} to {@code origin} (scheme, host and port), unjournalled; null stops it. */
+    public void redirectConsole(String origin) {
+        consoleOrigin = origin;
     }
 
     /** Hears every decision, on the thread that takes it, before the answer is written. */
