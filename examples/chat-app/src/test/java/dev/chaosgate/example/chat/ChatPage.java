@@ -25,6 +25,7 @@ final class ChatPage {
         return page;
     }
 
+    // tag::page-actions[]
     /** Types {@code prompt} into the prompt box and presses Send, as a user would. */
     void send(String prompt) {
         WebElement box = element("prompt");
@@ -41,6 +42,8 @@ final class ChatPage {
         await().atMost(atMost).pollInterval(Duration.ofMillis(100))
                 .until(() -> element("send").isEnabled() && (bannerShown() || promptBox().isEmpty()));
     }
+
+    // end::page-actions[]
 
     boolean bannerShown() {
         return element("banner").isDisplayed();

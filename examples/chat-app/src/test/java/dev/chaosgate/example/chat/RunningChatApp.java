@@ -18,6 +18,7 @@ final class RunningChatApp implements AutoCloseable {
         this.context = context;
     }
 
+    // tag::start-app[]
     /** Starts the app; {@code properties} are extra {@code name=value} settings, e.g. {@code chat.bug=raw-error-body}. */
     static RunningChatApp start(String apiBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of(
@@ -33,6 +34,7 @@ final class RunningChatApp implements AutoCloseable {
         // application.properties (SpringApplicationBuilder.properties() would lose to it).
         return new RunningChatApp(new SpringApplicationBuilder(ChatApplication.class).run(args.toArray(String[]::new)));
     }
+    // end::start-app[]
 
     /** The app's root URL, e.g. {@code http://127.0.0.1:41234}: the page is at {@code /}. */
     String url() {
