@@ -15,6 +15,11 @@ final class LoadSettings {
         return Duration.ofSeconds(positive("chaosgate.load.duration", defaultSeconds));
     }
 
+    /** {@code chaosgate.load.warmup}: seconds of warm-up traffic to the gateways before the load, 2 by default. */
+    static Duration warmup() {
+        return Duration.ofSeconds(positive("chaosgate.load.warmup", 2));
+    }
+
     static int positive(String property, int defaultValue) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {

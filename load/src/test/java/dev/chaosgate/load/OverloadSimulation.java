@@ -43,7 +43,8 @@ import static io.gatling.javaapi.http.HttpDsl.http;
  * and both see the same machine at the same time.
  *
  * <p>Fails the build unless the well-behaved model gets >= 95 % of its requests answered with at
- * most 2 attempts per request, and the naive one amplifies the traffic more. Writes
+ * most 2 attempts per request (see {@code chaosgate.overload.maxAmplification}), and the naive one
+ * amplifies the traffic more. Writes
  * {@code OverloadSimulation.json}.
  */
 public class OverloadSimulation extends Simulation {
@@ -56,11 +57,16 @@ public class OverloadSimulation extends Simulation {
     static final Duration SPIKE_HOLD = Duration.ofSeconds(2);
 
     private final Duration duration = LoadSettings.duration(40);
-    /** Before the spike: a quarter of the run (time to settle), at least 2 s. */
-    private final Duration beforeSpike = Duration.ofSeconds(Math.max(2, duration.toSeconds() / 4));
+    /** Before the spike: a quarter of the run (time to settle), at least 1 s. */
+    private final Duration beforeSpike = Duration.ofSeconds(Math.max(1, duration.toSeconds() / 4));
     private final Duration spike = SPIKE_RAMP.multipliedBy(2).plus(SPIKE_HOLD);
     private final Duration afterSpike = duration.minus(beforeSpike).minus(spike);
 
+    /**
+     * The most attempts per request the well-behaved model may take ({@code -Dchaosgate.overload.maxAmplification}).
+     * It depends on the share of the run spent in the spike: a short smoke run is mostly spike.
+     */
+    private final double maxAmplification = LoadSettings.decimal("chaosgate.overload.maxAmplification", 2.0);
     private final ClientModel naive = new ClientModel(RetryPolicy.naive());
     private final ClientModel wellBehaved = new ClientModel(RetryPolicy.wellBehaved());
     private final Scenario scenario = loadSized(ScenarioCatalog.builtIn().get("overloaded-under-concurrency"));
@@ -69,16 +75,17 @@ public class OverloadSimulation extends Simulation {
     private volatile GatewayTraffic naiveTraffic;
     private volatile GatewayTraffic wellBehavedTraffic;
     private final RunChecks checks = new RunChecks()
-            .require("well-behaved amplification <= 2.0", () -> wellBehaved.counters().amplification() <= 2.0,
+            .require("well-behaved amplification <= " + maxAmplification,
+                    () -> wellBehaved.counters().amplification() <= maxAmplification,
                     () -> "%.3f".formatted(wellBehaved.counters().amplification()))
             .require("naive amplification > well-behaved amplification",
                     () -> naive.counters().amplification() > wellBehaved.counters().amplification(),
                     () -> "%.3f vs %.3f".formatted(naive.counters().amplification(), wellBehaved.counters().amplification()));
 
     {
-        if (afterSpike.toSeconds() < 2) {
+        if (afterSpike.toSeconds() < 1) {
             throw new IllegalArgumentException("-Dchaosgate.load.duration must be at least "
-                    + (beforeSpike.plus(spike).toSeconds() + 2) + " s for the overload spike, got " + duration.toSeconds());
+                    + (beforeSpike.plus(spike).toSeconds() + 1) + " s for the overload spike, got " + duration.toSeconds());
         }
         List<Assertion> assertions = new ArrayList<>(checks.assertions());
         assertions.add(details(wellBehaved.endToEndName()).failedRequests().percent().lte(5.0));
@@ -122,7 +129,7 @@ public class OverloadSimulation extends Simulation {
 
     @Override
     public void before() {
-        GatewayWarmup.warm(Duration.ofSeconds(2), naiveGateway, wellBehavedGateway);
+        GatewayWarmup.warm(LoadSettings.warmup(), naiveGateway, wellBehavedGateway);
         naiveTraffic = GatewayTraffic.watch(naiveGateway, 503);
         wellBehavedTraffic = GatewayTraffic.watch(wellBehavedGateway, 503);
     }

@@ -111,7 +111,7 @@ public class RateLimitSimulation extends Simulation {
 
     @Override
     public void before() {
-        GatewayWarmup.warm(Duration.ofSeconds(2), naiveGateway, wellBehavedGateway);
+        GatewayWarmup.warm(LoadSettings.warmup(), naiveGateway, wellBehavedGateway);
         naiveTraffic = GatewayTraffic.watch(naiveGateway, 429);
         wellBehavedTraffic = GatewayTraffic.watch(wellBehavedGateway, 429);
     }

@@ -25,7 +25,7 @@ public final class GatewayTraffic {
     private final AtomicLongArray turnedAway = new AtomicLongArray(SECONDS);
     private final AtomicLongArray answered = new AtomicLongArray(SECONDS);
 
-    private GatewayTraffic(Instant start, int turnedAwayStatus) {
+    GatewayTraffic(Instant start, int turnedAwayStatus) {
         this.start = start;
         this.turnedAwayStatus = turnedAwayStatus;
     }
@@ -43,15 +43,19 @@ public final class GatewayTraffic {
             return;
         }
         UpstreamExchange exchange = request.exchange();
-        long second = (exchange.arrived().toEpochMilli() - start.toEpochMilli()) / 1000;
+        count((exchange.arrived().toEpochMilli() - start.toEpochMilli()) / 1000, exchange.status());
+    }
+
+    /** One attempt that arrived in second {@code second} of the run and got {@code status}. */
+    void count(long second, int status) {
         if (second < 0 || second >= SECONDS) {
             return;
         }
         int index = (int) second;
         attempts.incrementAndGet(index);
-        if (exchange.status() == turnedAwayStatus) {
+        if (status == turnedAwayStatus) {
             turnedAway.incrementAndGet(index);
-        } else if (exchange.status() == 200) {
+        } else if (status == 200) {
             answered.incrementAndGet(index);
         }
     }
