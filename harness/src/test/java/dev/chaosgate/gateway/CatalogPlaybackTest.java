@@ -35,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Execution(ExecutionMode.SAME_THREAD)
 class CatalogPlaybackTest {
     private static final Duration CLIENT_TIMEOUT = Duration.ofMillis(1500);
+    /** For the whole answer: slow-trickle's ~1 KB at 1 KB/s needs more than the header timeout, with a margin. */
+    private static final Duration ANSWER_DEADLINE = Duration.ofSeconds(4);
 
     static Stream<String> scenarios() {
         return ScenarioCatalog.builtIn().names().stream();
@@ -154,10 +156,10 @@ class CatalogPlaybackTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
                 .timeout(CLIENT_TIMEOUT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        // The whole answer within the client's timeout (java.net.http's own timeout stops at the headers).
+        // The headers within the client's timeout, the whole answer within a deadline of its own.
         CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         try {
-            HttpResponse<String> response = answer.get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<String> response = answer.get(ANSWER_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             return new Attempt(response.statusCode(), response.body(), null);
         } catch (TimeoutException e) {
             answer.cancel(true);
