@@ -28,8 +28,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * ratios: closed-loop requests per second over kept-alive connections, p50 and p99 latency, for
  * the gateway as built by default and as set up for load ({@link #LOAD_JOURNAL} journal entries),
  * answering normally and serving canned 502 pages, and (to tell the link's share from the
- * upstream's) the fake upstream alone. Run {@code scripts/bench-gateway} from the repository root;
- * arguments: {@code [connections] [seconds per round]} (default 16 and 5).
+ * upstream's) the fake upstream alone. Then the latency one client meets when nothing queues: one
+ * connection, plain WireMock against the gateway. Run {@code scripts/bench-gateway} from the
+ * repository root; arguments: {@code [connections] [seconds per round]} (default 16 and 5).
  */
 public final class GatewayCapacityBench {
     private static final PrintStream OUT = System.out;
@@ -63,7 +64,14 @@ public final class GatewayCapacityBench {
                 targets.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, connections));
                 targets.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, connections));
                 targets.put("upstream alone (load), 200", new ClosedLoop(answering.upstream().port(), PATH, BODY, 200, connections));
+                OUT.printf("%nthroughput, %d connections:%n", connections);
                 measure(targets, round);
+                Map<String, ClosedLoop> alone = new LinkedHashMap<>();
+                alone.put("plain WireMock, 200", new ClosedLoop(plain.port(), PATH, BODY, 200, 1));
+                alone.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, 1));
+                alone.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, 1));
+                OUT.printf("%nlatency, 1 connection:%n");
+                measure(alone, round);
             } finally {
                 plain.stop();
             }
@@ -113,11 +121,18 @@ public final class GatewayCapacityBench {
         return server;
     }
 
-    private static String answerOf(ChaosGateway gateway) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl()
-                + "/chat/completions")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
-        return response.body();
+    /** The chat completion the gateway answers, for plain WireMock to serve the same bytes. */
+    static String answerOf(ChaosGateway gateway) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the gateway did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     private static int port(ChaosGateway gateway) {
