@@ -46,13 +46,15 @@ import java.util.concurrent.TimeoutException;
 public final class ChaosGateway implements AutoCloseable {
     /** The name of the link proxy between the client and the upstream. */
     public static final String LINK = "upstream";
+    /** How many requests the upstream's own list ({@link #exchanges()}) keeps at most. */
+    private static final int UPSTREAM_JOURNAL_LIMIT = 10_000;
 
     private final LinkServer linkServer;
     private final FakeUpstream upstream;
     private final int linkPort;
     private final String linkHost;
     /** Every request and link event of this gateway (see {@link #journal()}). */
-    private final Journal journal = new Journal();
+    private final Journal journal;
     /** Applies each phase's link toxics in order, off the thread that decided the phase change. */
     private final ExecutorService phaseChanges = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "chaosgate-phases");
@@ -68,7 +70,8 @@ public final class ChaosGateway implements AutoCloseable {
     /** Set while a replay runs. */
     private volatile java.util.concurrent.atomic.AtomicReference<ReplayPhases> replayPhases;
 
-    private ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort, String linkHost) {
+    private ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort, String linkHost, int journalCapacity) {
+        this.journal = new Journal(journalCapacity);
         this.linkHost = linkHost;
         this.linkServer = linkServer;
         this.upstream = upstream;
@@ -457,6 +460,7 @@ public final class ChaosGateway implements AutoCloseable {
         private StreamPacing pacing = StreamPacing.realistic();
         private boolean seedSet;
         private int upstreamThreads = 64;
+        private int journalCapacity = Journal.DEFAULT_CAPACITY;
         private Scenario scenario;
         private String listenHost = "127.0.0.1";
         private int listenPort = 0;
@@ -491,6 +495,21 @@ public final class ChaosGateway implements AutoCloseable {
         }
 
         /**
+         * How many entries the {@link #journal()} keeps, and how many requests the upstream's
+         * {@link #exchanges()} keep (by default {@value Journal#DEFAULT_CAPACITY} and 10,000); the
+         * oldest go first. Under load a few thousand are plenty: every request is kept until pushed
+         * out, and a short journal lets its entries die young instead of churning the old generation.
+         * Listeners ({@link Journal#onEntry}) hear every entry whatever the bound.
+         */
+        public Builder journalCapacity(int entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("journalCapacity must be >= 1, got " + entries);
+            }
+            this.journalCapacity = entries;
+            return this;
+        }
+
+        /**
          * Where the link listens for the client (default {@code 127.0.0.1} on a free port), e.g. a
          * fixed port an app is configured with. A port in use fails {@link #start()}.
          */
@@ -507,7 +526,8 @@ public final class ChaosGateway implements AutoCloseable {
             if (scenario != null && !seedSet) {
                 seed = scenario.seed();
             }
-            FakeUpstream upstream = FakeUpstream.builder().seed(seed).pacing(pacing).threads(upstreamThreads).start();
+            FakeUpstream upstream = FakeUpstream.builder().seed(seed).pacing(pacing).threads(upstreamThreads)
+                    .journalLimit(Math.min(journalCapacity, UPSTREAM_JOURNAL_LIMIT)).start();
             LinkServer link;
             try {
                 link = LinkServer.builder().seed(seed).ioThreads(2).start();
@@ -517,7 +537,7 @@ public final class ChaosGateway implements AutoCloseable {
             }
             try {
                 int port = link.engine().createProxy(LINK, hostPort(listenHost, listenPort), "127.0.0.1:" + upstream.port(), true).listenPort();
-                ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost);
+                ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity);
                 upstream.onDecision(gateway::onReplayed);
                 upstream.onExchange(gateway.journal::record);
                 link.engine().onEvent(event -> {

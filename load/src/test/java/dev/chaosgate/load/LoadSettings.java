@@ -7,6 +7,12 @@ import java.time.Duration;
  * gatling-maven-plugin hands {@code -D} options on to the simulation's JVM.
  */
 final class LoadSettings {
+    /**
+     * The gateways' journal bound under load: the figures are counted live by journal listeners
+     * (see GatewayTraffic), so the journal itself needs only the recent requests.
+     */
+    static final int JOURNAL_CAPACITY = 2_000;
+
     private LoadSettings() {
     }
 

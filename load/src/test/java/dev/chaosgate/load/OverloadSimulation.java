@@ -108,7 +108,8 @@ public class OverloadSimulation extends Simulation {
     }
 
     private static ChaosGateway gateway(Scenario played) {
-        return ChaosGateway.builder().scenario(played).pacing(StreamPacing.immediate()).start();
+        return ChaosGateway.builder().scenario(played).pacing(StreamPacing.immediate())
+                .journalCapacity(LoadSettings.JOURNAL_CAPACITY).start();
     }
 
     private PopulationBuilder population(ClientModel model, ChaosGateway gateway) {
@@ -156,15 +157,17 @@ public class OverloadSimulation extends Simulation {
 
     /**
      * One model's run: its own figures, and what its gateway saw (see {@link GatewayTraffic#overload()}).
+     * {@code peakAttemptsPerSecond}: the busiest second at the gateway, against its capacity;
      * {@code overloadOutlastedSpikeSeconds}: how long the overload episode went on after the
      * arrival rate was back to the baseline (0: it ended with the spike).
      */
-    record ModelRun(ModelFigures client, long gatewayAttempts, long shed, GatewayTraffic.Overload overload,
-                    Integer overloadOutlastedSpikeSeconds, List<GatewayTraffic.Second> timeline) {
+    record ModelRun(ModelFigures client, long gatewayAttempts, long shed, long peakAttemptsPerSecond,
+                    GatewayTraffic.Overload overload, Integer overloadOutlastedSpikeSeconds,
+                    List<GatewayTraffic.Second> timeline) {
         static ModelRun of(ClientModel model, GatewayTraffic traffic, int spikeEnd) {
             GatewayTraffic.Overload overload = traffic.overload();
-            return new ModelRun(ModelFigures.of(model), traffic.attempts(), traffic.turnedAway(), overload,
-                    overload == null ? null : Math.max(0, overload.episode().to() - spikeEnd), traffic.timeline());
+            return new ModelRun(ModelFigures.of(model), traffic.attempts(), traffic.turnedAway(), traffic.peakAttemptRate(),
+                    overload, overload == null ? null : Math.max(0, overload.episode().to() - spikeEnd), traffic.timeline());
         }
     }
 

@@ -92,7 +92,8 @@ public class RateLimitSimulation extends Simulation {
     }
 
     private static ChaosGateway gateway(Scenario played) {
-        return ChaosGateway.builder().scenario(played).pacing(StreamPacing.immediate()).start();
+        return ChaosGateway.builder().scenario(played).pacing(StreamPacing.immediate())
+                .journalCapacity(LoadSettings.JOURNAL_CAPACITY).start();
     }
 
     private PopulationBuilder population(ClientModel model, ChaosGateway gateway) {

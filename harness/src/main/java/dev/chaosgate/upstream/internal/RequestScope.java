@@ -38,6 +38,9 @@ final class RequestScope {
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;
     volatile boolean answered;
+    /** The request's headers (names in lower case) and path as the journal records them; read once, by {@link UpstreamServer}. */
+    volatile Map<String, List<String>> headers;
+    volatile String path;
     private final List<Runnable> onFinish = new CopyOnWriteArrayList<>();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Journal journal;

@@ -356,15 +356,24 @@ public final class UpstreamServer implements AutoCloseable {
     }
 
     private static UpstreamExchange exchange(RequestScope scope, boolean complete) {
+        readRequest(scope);
+        return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), scope.path,
+                scope.headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
+                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass, scope.prompt);
+    }
+
+    /** Headers and path, read from the servlet request once for both versions of the exchange. */
+    private static void readRequest(RequestScope scope) {
+        if (scope.headers != null) {
+            return;
+        }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(scope.request.getHeaderNames())) {
             headers.put(name.toLowerCase(Locale.ROOT), Collections.list(scope.request.getHeaders(name)));
         }
-        String path = scope.request.getRequestURI()
+        scope.path = scope.request.getRequestURI()
                 + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString());
-        return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), path,
-                headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
-                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass, scope.prompt);
+        scope.headers = Collections.unmodifiableMap(headers);
     }
 
     @Override

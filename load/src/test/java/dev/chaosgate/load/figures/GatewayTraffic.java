@@ -77,6 +77,15 @@ public final class GatewayTraffic {
         return to <= from ? 0 : (double) sum(attempts, from, to) / (to - from);
     }
 
+    /** The most attempts the gateway got in any one second. */
+    public long peakAttemptRate() {
+        long peak = 0;
+        for (int second = 0; second < SECONDS; second++) {
+            peak = Math.max(peak, attempts.get(second));
+        }
+        return peak;
+    }
+
     /** Answered (200) attempts per second over seconds {@code from} to {@code to} (exclusive). */
     public double answerRate(int from, int to) {
         return to <= from ? 0 : (double) sum(answered, from, to) / (to - from);

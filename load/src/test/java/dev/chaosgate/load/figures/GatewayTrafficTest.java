@@ -52,6 +52,7 @@ class GatewayTrafficTest {
 
         assertThat(traffic.attemptRate(0, 2)).isEqualTo(20.0);
         assertThat(traffic.answerRate(0, 2)).isEqualTo(15.0);
+        assertThat(traffic.peakAttemptRate()).isEqualTo(20);
         assertThat(traffic.timeline()).extracting(GatewayTraffic.Second::turnedAway).containsExactly(10L, 0L);
     }
 }

@@ -1,0 +1,141 @@
+package dev.chaosgate.load.bench;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.upstream.Faults;
+import dev.chaosgate.upstream.StreamPacing;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * How much load the chaosgate gateway (link + fake upstream) sustains on this machine, against
+ * plain WireMock serving the same chat completion, measured in the same run so the figures are
+ * ratios: closed-loop requests per second over kept-alive connections, p50 and p99 latency, for
+ * the gateway as built by default and as set up for load ({@link #LOAD_JOURNAL} journal entries),
+ * answering normally and serving canned 502 pages, and (to tell the link's share from the
+ * upstream's) the fake upstream alone. Then the latency one client meets when nothing queues: one
+ * connection, plain WireMock against the gateway. Run {@code scripts/bench-gateway} from the
+ * repository root; arguments: {@code [connections] [seconds per round]} (default 16 and 5).
+ */
+public final class GatewayCapacityBench {
+    private static final PrintStream OUT = System.out;
+    private static final String PATH = "/v1/chat/completions";
+    private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Where is my order?\"}]}";
+    private static final int ROUNDS = 3;
+    /** Long enough for the JIT to settle: plain WireMock still speeds up after 4 s of load. */
+    private static final Duration WARM_UP = Duration.ofSeconds(8);
+    /** The journal bound the load simulations use. */
+    static final int LOAD_JOURNAL = 2_000;
+
+    private GatewayCapacityBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        Duration round = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 5);
+        OUT.printf("chaosgate gateway capacity: %d cores, java %s, %d kept-alive connections, %d rounds of %d s (median)%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), connections, ROUNDS,
+                round.toSeconds());
+        try (ChaosGateway byDefault = ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).start();
+             ChaosGateway answering = forLoad().start();
+             ChaosGateway failing = forLoad().start()) {
+            failing.serve(Faults.badGateway());
+            WireMockServer plain = plainWireMock(answerOf(answering));
+            try {
+                Map<String, ClosedLoop> targets = new LinkedHashMap<>();
+                targets.put("plain WireMock, 200", new ClosedLoop(plain.port(), PATH, BODY, 200, connections));
+                targets.put("gateway (default), 200", new ClosedLoop(port(byDefault), PATH, BODY, 200, connections));
+                targets.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, connections));
+                targets.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, connections));
+                targets.put("upstream alone (load), 200", new ClosedLoop(answering.upstream().port(), PATH, BODY, 200, connections));
+                OUT.printf("%nthroughput, %d connections:%n", connections);
+                measure(targets, round);
+                Map<String, ClosedLoop> alone = new LinkedHashMap<>();
+                alone.put("plain WireMock, 200", new ClosedLoop(plain.port(), PATH, BODY, 200, 1));
+                alone.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, 1));
+                alone.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, 1));
+                OUT.printf("%nlatency, 1 connection:%n");
+                measure(alone, round);
+            } finally {
+                plain.stop();
+            }
+            OUT.printf("journal: the default gateway kept %d entries (dropped %d), the load one %d (dropped %d);"
+                    + " listeners heard every request%n", byDefault.journal().size(), byDefault.journal().dropped(),
+                    answering.journal().size(), answering.journal().dropped());
+        }
+    }
+
+    private static void measure(Map<String, ClosedLoop> targets, Duration round) throws Exception {
+        for (ClosedLoop target : targets.values()) {
+            target.run(WARM_UP);
+        }
+        Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            // Rounds alternate the targets, so each meets the same machine noise.
+            for (Map.Entry<String, ClosedLoop> target : targets.entrySet()) {
+                results.computeIfAbsent(target.getKey(), k -> new ArrayList<>()).add(target.getValue().run(round));
+            }
+        }
+        ClosedLoop.Result plain = median(results.get("plain WireMock, 200"));
+        OUT.printf("%-28s %10s %10s %10s %10s %12s%n", "target", "req/s", "p50 µs", "p99 µs", "vs plain", "added p99");
+        for (Map.Entry<String, List<ClosedLoop.Result>> entry : results.entrySet()) {
+            ClosedLoop.Result result = median(entry.getValue());
+            OUT.printf("%-28s %10.0f %10.0f %10.0f %10.2f %9.0f µs%n", entry.getKey(), result.rps(), result.p50Micros(),
+                    result.p99Micros(), result.rps() / plain.rps(), result.p99Micros() - plain.p99Micros());
+        }
+    }
+
+    /** The gateway as the load simulations build it. */
+    private static ChaosGateway.Builder forLoad() {
+        return ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).journalCapacity(LOAD_JOURNAL);
+    }
+
+    /** The round with the median throughput. */
+    private static ClosedLoop.Result median(List<ClosedLoop.Result> rounds) {
+        ClosedLoop.Result[] sorted = rounds.toArray(ClosedLoop.Result[]::new);
+        Arrays.sort(sorted, (a, b) -> Double.compare(a.rps(), b.rps()));
+        return sorted[sorted.length / 2];
+    }
+
+    /** WireMock as a load test would run it, answering the gateway's own chat completion. */
+    private static WireMockServer plainWireMock(String answer) {
+        WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().disableRequestJournal());
+        server.start();
+        server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(answer)));
+        return server;
+    }
+
+    /** The chat completion the gateway answers, for plain WireMock to serve the same bytes. */
+    static String answerOf(ChaosGateway gateway) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the gateway did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static int port(ChaosGateway gateway) {
+        return URI.create(gateway.baseUrl()).getPort();
+    }
+}
