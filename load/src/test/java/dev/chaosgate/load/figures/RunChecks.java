@@ -27,6 +27,7 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
  */
 public final class RunChecks {
     private static final Duration POLL = Duration.ofMillis(200);
+    private static final String DEADLINE = "chaosgateRefereeDeadline";
     private final List<Check> checks = new ArrayList<>();
     private volatile List<Result> results;
 
@@ -41,11 +42,9 @@ public final class RunChecks {
      * waits until {@code loadDone} (every logical request ended), at most {@code patience}.
      */
     public ScenarioBuilder referee(BooleanSupplier loadDone, Duration patience) {
-        long[] deadline = new long[1];
-        ChainBuilder waitForLoad = exec(session -> {
-            deadline[0] = System.nanoTime() + patience.toNanos();
-            return session;
-        }).asLongAs(session -> !loadDone.getAsBoolean() && System.nanoTime() - deadline[0] < 0).on(pause(POLL));
+        ChainBuilder waitForLoad = exec(session -> session.set(DEADLINE, System.nanoTime() + patience.toNanos()))
+                .asLongAs(session -> !loadDone.getAsBoolean() && System.nanoTime() - session.getLong(DEADLINE) < 0)
+                .on(pause(POLL));
         ChainBuilder judge = exec(session -> {
             evaluate();
             return session;
