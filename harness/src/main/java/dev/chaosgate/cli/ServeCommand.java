@@ -95,7 +95,7 @@ public final class ServeCommand implements Callable<Integer> {
     private ServeSession session;
     private ConsoleServer console;
     private boolean stopRequested;
-    private Thread shutdownHook;
+    private final ShutdownHook shutdownHook = new ShutdownHook();
 
     @Override
     public Integer call() {
@@ -139,7 +139,7 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             stop();
         }
-        removeShutdownHook();
+        shutdownHook.disarm();
         return 0;
     }
 
@@ -246,21 +246,8 @@ public final class ServeCommand implements Callable<Integer> {
         session = running;
         console = consoleServer;
         // Ctrl-C: the recording is written one last time before the JVM exits.
-        shutdownHook = new Thread(this::stop, "chaosgate-serve-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        shutdownHook.arm(this::stop, "chaosgate-serve-shutdown");
         return true;
-    }
-
-    private synchronized void removeShutdownHook() {
-        if (shutdownHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running or has run: nothing to remove.
-        }
-        shutdownHook = null;
     }
 
     /** Closes the console and the session (writing the recording) and lets {@link #call()} return; idempotent. */

@@ -95,7 +95,7 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private LinkServer server;
     private boolean stopRequested;
-    private Thread shutdownHook;
+    private final ShutdownHook shutdownHook = new ShutdownHook();
 
     @Override
     public Integer call() {
@@ -151,7 +151,7 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             stop();
         }
-        removeShutdownHook();
+        shutdownHook.disarm();
         return 0;
     }
 
@@ -162,21 +162,8 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
             return false;
         }
         server = running;
-        shutdownHook = new Thread(this::stop, "chaosgate-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        shutdownHook.arm(this::stop, "chaosgate-shutdown");
         return true;
-    }
-
-    private synchronized void removeShutdownHook() {
-        if (shutdownHook == null) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is running or has run: nothing to remove.
-        }
-        shutdownHook = null;
     }
 
     /** Closes the server and lets {@link #call()} return; idempotent, safe from any thread. */
