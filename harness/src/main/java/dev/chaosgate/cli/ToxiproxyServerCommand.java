@@ -121,6 +121,10 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
         try {
             running = LinkServer.builder().host(host).port(port).seed(seedUsed).start();
         } catch (UncheckedIOException | IllegalArgumentException e) {
+            if (String.valueOf(e.getMessage()).contains("already in use")) {
+                return fail(err, "cannot listen on " + host + ":" + port + ": address already in use; stop the other"
+                        + " server or choose another port with --port (0: any free port)");
+            }
             return fail(err, e.getMessage());
         }
         int loaded;
