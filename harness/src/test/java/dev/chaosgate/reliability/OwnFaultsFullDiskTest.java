@@ -144,6 +144,39 @@ class OwnFaultsFullDiskTest {
         }
     }
 
+    @Test
+    void serveStoppedOnAFullDiskSaysItsLastWriteFailedAndLeavesTheLastCompleteRecording() throws Exception {
+        Path recording = disk.resolve("qa.json");
+        ServeRun serve = ServeRun.start("--scenario", "bad-gateway-single", "--port", "0", "--console-port", "0",
+                "--record", recording.toString());
+        assertThat(chat(serve.baseUrl())).isEqualTo(502);
+        await().atMost(Duration.ofSeconds(5)).until(() -> requestSequences(recording).equals(List.of(1)));
+        fill(disk);
+        assertThat(chat(serve.baseUrl())).isEqualTo(200);
+
+        serve.close();
+
+        assertThat(serve.exit.join()).isZero();
+        assertThat(serve.err.toString()).contains("chaosgate serve: warning: cannot write the recording to " + recording
+                + " on stop (" + DISK_FULL + "); the file holds the run as last written, at ");
+        assertThat(requestSequences(recording)).containsExactly(1);
+        assertThat(names(disk)).containsExactlyInAnyOrder("qa.json", "filler");
+    }
+
+    @Test
+    void serveStartedOnAFullDiskIsAOneLineUsageError() throws Exception {
+        fill(disk);
+        Path recording = disk.resolve("qa.json");
+
+        ServeRun.Finished result = ServeRun.toEnd("--scenario", "bad-gateway-single", "--port", "0", "--console-port", "0",
+                "--record", recording.toString());
+
+        assertThat(result.exit()).isEqualTo(2);
+        assertThat(result.err().lines().toList()).containsExactly("chaosgate serve: cannot write the recording to " + recording
+                + " (" + DISK_FULL + "); choose another path with --record");
+        assertThat(names(disk)).containsExactly("filler");
+    }
+
     // ---- helpers ----
 
     /** Fills {@code dir}'s file system with one file until the disk says it is full; returns the file. */
