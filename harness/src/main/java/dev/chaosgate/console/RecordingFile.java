@@ -88,7 +88,7 @@ final class RecordingFile implements AutoCloseable {
         return recording;
     }
 
-    /** Why the last write of the file failed (e.g. {@code the disk is full (no space left on device)}), or null. */
+    /** Why the last write of the file failed (e.g. {@code disk full, no space left on device}), or null. */
     String problem() {
         return problem;
     }
@@ -121,7 +121,7 @@ final class RecordingFile implements AutoCloseable {
     static String describe(Exception e) {
         String message = e.getMessage();
         if (message != null && message.contains("No space left on device")) {
-            return "the disk is full (no space left on device)";
+            return "disk full, no space left on device";
         }
         String kind = e.getClass().getSimpleName().replace("Exception", "");
         return message == null ? kind : kind.equals("IO") ? message : kind + ": " + message;

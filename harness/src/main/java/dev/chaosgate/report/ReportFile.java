@@ -47,7 +47,7 @@ final class ReportFile {
      */
     static String reason(IOException e, Path path) {
         if (String.valueOf(e.getMessage()).contains("No space left on device")) {
-            return "the disk is full (no space left on device)";
+            return "disk full, no space left on device";
         }
         if (e instanceof FileAlreadyExistsException x) {
             return (x.getFile() == null ? path.toString() : x.getFile()) + " exists and is not a directory";

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class OwnFaultsFullDiskTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String DISK_FULL = "the disk is full (no space left on device)";
+    private static final String DISK_FULL = "disk full, no space left on device";
 
     private Path disk;
     private boolean mounted;
