@@ -96,7 +96,11 @@ public final class ChaosGateway implements AutoCloseable {
                 + ":" + linkPort + "/v1";
     }
 
-    /** The upstream directly, bypassing the link (for checks, never for the client under test). */
+    /**
+     * The upstream directly, bypassing the link (for checks, never for the client under test);
+     * {@code upstream().stop()} and {@code restart()} kill it and bring it back on the same port, to
+     * see what the client does while the link turns it away ({@link LinkEvent.Kind#UPSTREAM_UNREACHABLE}).
+     */
     public FakeUpstream upstream() {
         return upstream;
     }
