@@ -124,6 +124,24 @@ class OwnFaultsUpstreamRestartTest {
     }
 
     @Test
+    void aRestartOnAPortTakenMeanwhileSaysSoAndCanBeRetriedOnceItIsFree() throws Exception {
+        try (ChaosGateway gateway = ChaosGateway.builder().seed(9).pacing(StreamPacing.immediate()).start()) {
+            int port = gateway.upstream().port();
+            gateway.upstream().stop();
+
+            try (ServerSocket squatter = new ServerSocket(port, 50, InetAddress.getLoopbackAddress())) {
+                assertThatThrownBy(() -> gateway.upstream().restart()).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("cannot restart the fake upstream on 127.0.0.1:" + port
+                                + ": the port was taken while it was stopped");
+                assertThat(gateway.upstream().running()).isFalse();
+            }
+
+            gateway.upstream().restart();
+            assertThat(chat(gateway, "back").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void toxiproxyServerSaysOnceThatAnUpstreamIsDownAndAgainWhenItIsBack() throws Exception {
         try (TcpUpstream first = TcpUpstream.listen(0);
              ToxiproxyServerRun server = ToxiproxyServerRun.start("--port", "0", "--seed", "7")) {
