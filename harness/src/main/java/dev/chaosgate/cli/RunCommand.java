@@ -52,7 +52,8 @@ import java.util.stream.Collectors;
                         + " as a user would, and prints what the user sees: a line `SHOWN: <text>` per text shown (answer or"
                         + " message) and one line `DRAFT: <text>` with what the prompt box holds at the end.",
                 "",
-                "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error or a client that cannot run.",
+                "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error, a client that cannot run,"
+                        + " or reports that could not be written (a full disk).",
                 "Reports: report.json, junit.xml and report.html in the report directory."})
 public final class RunCommand implements Callable<Integer> {
     /** Exit code when at least one verdict failed. */
@@ -143,6 +144,16 @@ public final class RunCommand implements Callable<Integer> {
             out.println("reports: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         }
         out.flush();
+        if (written.size() < Reports.FILES.size()) {
+            // A CI job must not pass on verdicts whose reports it cannot show.
+            List<String> missing = Reports.FILES.stream().map(reportDir::resolve).filter(f -> !written.contains(f))
+                    .map(Path::toString).toList();
+            err.println("chaosgate run: the reports are incomplete: " + String.join(", ", missing) + " could not be"
+                    + " written (each keeps what it held before, if anything); the verdicts above stand; exit code "
+                    + ChaosgateCli.EXIT_USAGE);
+            err.flush();
+            return ChaosgateCli.EXIT_USAGE;
+        }
         return result.failed() ? EXIT_FAILED : 0;
     }
 
@@ -238,23 +249,30 @@ public final class RunCommand implements Callable<Integer> {
                 result.count(ScenarioOutcome.Status.FAIL), result.count(ScenarioOutcome.Status.SKIPPED), seconds(result.elapsed()));
     }
 
-    /** Writes the reports so far; a report dir that cannot be written is said once, and the run goes on. */
+    /**
+     * Writes the reports so far, each file whole or not at all; each problem (a full disk: one per file)
+     * is said once, and the run goes on, trying again after every scenario and at the end.
+     *
+     * @return the files written
+     */
     private List<Path> writeReports(PrintWriter err, RunResult result) {
-        if (reportProblemSaid) {
-            return List.of();
+        List<Path> written = new ArrayList<>();
+        for (String file : Reports.FILES) {
+            try {
+                written.add(Reports.write(reportDir, file, result));
+            } catch (UncheckedIOException e) {
+                if (reportProblemsSaid.add(e.getMessage())) {
+                    err.println("chaosgate run: " + e.getMessage() + "; the run goes on and tries again after each"
+                            + " scenario (free some space, or choose another directory with --report-dir)");
+                    err.flush();
+                }
+            }
         }
-        try {
-            return Reports.writeAll(reportDir, result).all();
-        } catch (UncheckedIOException e) {
-            reportProblemSaid = true;
-            err.println("chaosgate run: " + e.getMessage() + "; the run goes on without reports (choose another"
-                    + " directory with --report-dir)");
-            err.flush();
-            return List.of();
-        }
+        return written;
     }
 
-    private boolean reportProblemSaid;
+    /** Report problems already said, so a full disk is one line per file, not one per scenario. */
+    private final java.util.Set<String> reportProblemsSaid = new java.util.HashSet<>();
 
     /** A report directory that cannot be made is a usage error before anything runs. */
     private void checkReportDir() {

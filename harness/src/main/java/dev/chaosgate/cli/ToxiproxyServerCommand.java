@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.link.LinkEngine;
+import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.LinkException;
 import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.ProxyInfo;
@@ -120,6 +121,10 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
         try {
             running = LinkServer.builder().host(host).port(port).seed(seedUsed).start();
         } catch (UncheckedIOException | IllegalArgumentException e) {
+            if (String.valueOf(e.getMessage()).contains("already in use")) {
+                return fail(err, "cannot listen on " + host + ":" + port + ": address already in use; stop the other"
+                        + " server or choose another port with --port (0: any free port)");
+            }
             return fail(err, e.getMessage());
         }
         int loaded;
@@ -132,7 +137,10 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
             running.close();
             return fail(err, "config file " + config + ": " + e.getMessage());
         }
+        UpstreamNotices notices = new UpstreamNotices(running.engine(), err);
+        running.engine().onEvent(notices::heard);
         if (!serve(running)) {
+            notices.close();
             return 0;
         }
         if (!isLoopback(host)) {
@@ -152,7 +160,61 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
             stop();
         }
         shutdownHook.disarm();
+        notices.close();
         return 0;
+    }
+
+    /**
+     * Says on stderr when a proxy's upstream becomes unreachable (its clients are then accepted and
+     * closed at once, as toxiproxy-server does) and when it is reached again: once per outage, not per
+     * connection. Events arrive on the link's event loops; the proxy is looked up and the line printed
+     * on a thread of its own, so the data plane never waits on the engine's lock or on stderr.
+     */
+    static final class UpstreamNotices implements AutoCloseable {
+        private final LinkEngine engine;
+        private final PrintWriter err;
+        private final Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final java.util.concurrent.ExecutorService printer = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "chaosgate-upstream-notices");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        UpstreamNotices(LinkEngine engine, PrintWriter err) {
+            this.engine = engine;
+            this.err = err;
+        }
+
+        void heard(LinkEvent event) {
+            if (event.kind() == LinkEvent.Kind.UPSTREAM_UNREACHABLE && down.add(event.proxy())) {
+                say(event.proxy(), "is unreachable (refused or timed out): its clients are accepted and closed at once,"
+                        + " as toxiproxy-server does, until it is back");
+            } else if (event.kind() == LinkEvent.Kind.OPENED && down.remove(event.proxy())) {
+                say(event.proxy(), "is reachable again");
+            }
+        }
+
+        private void say(String proxy, String what) {
+            try {
+                printer.execute(() -> {
+                    ProxyInfo info;
+                    try {
+                        info = engine.proxy(proxy);
+                    } catch (LinkException gone) {
+                        return; // deleted meanwhile
+                    }
+                    err.println(NAME + ": warning: proxy " + proxy + ": upstream " + info.upstream() + " " + what);
+                    err.flush();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the server is stopping
+            }
+        }
+
+        @Override
+        public void close() {
+            printer.shutdownNow();
+        }
     }
 
     /** Publishes the running server and arms the shutdown hook; false when a stop came first. */

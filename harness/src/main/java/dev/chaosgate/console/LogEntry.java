@@ -14,8 +14,9 @@ package dev.chaosgate.console;
  * @param source       why this answer: {@code scenario}, {@code injected} (fail-next), {@code paused} or {@code replay}
  * @param prompt       the start of the user prompt of a generation request, or null
  * @param durationMs   from arrival to the last byte written (or the break)
+ * @param clientClosed whether the app closed the connection before the end of the answer (it went away mid-stream)
  */
 public record LogEntry(long sequence, long request, String time, String method, String path, int status, String fault,
                        boolean faulted, String failureClass, String phase, String source, String prompt,
-                       long durationMs, boolean streamed) {
+                       long durationMs, boolean streamed, boolean clientClosed) {
 }

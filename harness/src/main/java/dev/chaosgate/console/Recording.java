@@ -86,8 +86,8 @@ public final class Recording {
 
     /**
      * Writes the recording and {@code journal} (null: none) to {@code file}, replacing it whole: the
-     * text goes to a temporary file beside it first, so a crash mid-write leaves the last complete
-     * recording in place.
+     * text goes to a temporary file beside it first, so a crash or a full disk mid-write leaves the last
+     * complete recording in place; a temporary file that could not be written whole is deleted.
      *
      * @throws IOException naming the file when it cannot be written
      */
@@ -125,11 +125,20 @@ public final class Recording {
             Files.createDirectories(parent);
         }
         Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
-        Files.writeString(temporary, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
         try {
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(temporary, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // what matters is the write's failure
+            }
+            throw e;
         }
     }
 

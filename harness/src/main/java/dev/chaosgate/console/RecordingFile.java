@@ -6,6 +6,7 @@ import dev.chaosgate.upstream.FaultDecision;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,10 @@ import java.util.function.Consumer;
  * the same stretch of the run, both started afresh when the scenario is switched or reset. The file
  * is rewritten at most every {@value #WRITE_EVERY_MS} ms when something changed, and on close, so
  * stopping the session loses nothing. Thread-safe.
+ *
+ * <p>A write that fails (a full disk) changes nothing in memory: the next one writes everything
+ * recorded so far. The problem is said once when it starts and once when a write works again, and
+ * {@link #problem()} holds it meanwhile, for the console.
  */
 final class RecordingFile implements AutoCloseable {
     static final long WRITE_EVERY_MS = 250;
@@ -29,7 +34,9 @@ final class RecordingFile implements AutoCloseable {
     private long journalChanges;
     private long writtenVersion = -1;
     private long writtenJournalChanges = -1;
-    private volatile boolean failing;
+    /** Why the last write failed, or null when it worked. */
+    private volatile String problem;
+    private volatile Instant lastWritten;
     private final Object writeLock = new Object();
 
     /**
@@ -81,18 +88,43 @@ final class RecordingFile implements AutoCloseable {
         return recording;
     }
 
+    /** Why the last write of the file failed (e.g. {@code disk full, no space left on device}), or null. */
+    String problem() {
+        return problem;
+    }
+
     /** Writes the file now if anything changed since the last write. */
     void writeIfChanged() {
         try {
             write();
-            failing = false;
+            if (problem != null) {
+                problem = null;
+                Recording written = current();
+                warnings.accept("the recording is written to " + file + " again, with everything so far ("
+                        + written.decisions().size() + " decisions, " + journalSize() + " journal entries)");
+            }
         } catch (IOException | RuntimeException e) {
             // Said once per run of failures, not every 250 ms.
-            if (!failing) {
-                failing = true;
-                warnings.accept("cannot write the recording to " + file + " (" + e.getMessage() + "); will keep trying");
+            if (problem == null) {
+                problem = describe(e);
+                warnings.accept("cannot write the recording to " + file + " (" + problem + "); serving goes on,"
+                        + " the run is kept in memory and written as soon as the file can be written again");
             }
         }
+    }
+
+    private synchronized int journalSize() {
+        return journal.size();
+    }
+
+    /** The cause of a failed write in words, naming the disk when it is full. */
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        if (message != null && message.contains("No space left on device")) {
+            return "disk full, no space left on device";
+        }
+        String kind = e.getClass().getSimpleName().replace("Exception", "");
+        return message == null ? kind : kind.equals("IO") ? message : kind + ": " + message;
     }
 
     /**
@@ -115,6 +147,7 @@ final class RecordingFile implements AutoCloseable {
                 }
             }
             snapshot.write(file, journalSnapshot);
+            lastWritten = Instant.now();
             synchronized (this) {
                 writtenVersion = version;
                 writtenJournalChanges = changes;
@@ -122,7 +155,7 @@ final class RecordingFile implements AutoCloseable {
         }
     }
 
-    /** Stops the periodic writes and writes what is left. */
+    /** Stops the periodic writes and writes what is left; a last write that fails is always said. */
     @Override
     public void close() {
         writer.shutdown();
@@ -131,6 +164,11 @@ final class RecordingFile implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        writeIfChanged();
+        try {
+            write();
+        } catch (IOException | RuntimeException e) {
+            warnings.accept("cannot write the recording to " + file + " on stop (" + describe(e) + "); the file holds"
+                    + " the run as last written, at " + lastWritten + "; what came after is lost");
+        }
     }
 }

@@ -73,7 +73,7 @@ final class RequestLog {
         return new LogEntry(sequence, e.sequence(), e.arrived().toString(), e.method(), e.path(), e.status(),
                 e.fault() == null ? "answered" : e.fault(), e.fault() != null, e.failureClass(), e.phase(),
                 source.name().toLowerCase(Locale.ROOT), excerpt(e.prompt()),
-                e.duration() == null ? 0 : e.duration().toMillis(), e.streamed());
+                e.duration() == null ? 0 : e.duration().toMillis(), e.streamed(), e.clientClosed());
     }
 
     private static String excerpt(String prompt) {

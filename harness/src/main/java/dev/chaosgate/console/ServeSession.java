@@ -93,6 +93,14 @@ public final class ServeSession implements AutoCloseable {
         return recordingFile == null ? null : recordingFile.path();
     }
 
+    /**
+     * Why the recording file cannot be written right now (e.g. a full disk), or null when the last
+     * write worked or the session does not record. The run is kept in memory meanwhile.
+     */
+    public String recordingProblem() {
+        return recordingFile == null ? null : recordingFile.problem();
+    }
+
     /** The recording being made (since the last switch or reset), or null when the session does not record. */
     public Recording recording() {
         return recordingFile == null ? null : recordingFile.current();
@@ -114,7 +122,8 @@ public final class ServeSession implements AutoCloseable {
                 replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) : 0, gateway.baseUrl(), consoleUrl,
                 recordingFile == null ? null : recordingFile.path().toString(),
                 replayingNow ? replayed.seed() : scenario.seed(), verdictFromLog,
-                ConsoleFault.wireNames(), faultDescriptions, catalog.names());
+                ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
+                recordingFile == null ? null : recordingFile.problem());
     }
 
     /** Log entries after log sequence {@code after} (0: every entry kept), oldest first. */
@@ -432,7 +441,7 @@ public final class ServeSession implements AutoCloseable {
             } catch (IOException e) {
                 gateway.close();
                 throw new RecordingException("cannot write the recording to " + recordTo.toAbsolutePath() + " ("
-                        + describe(e) + ")", e);
+                        + RecordingFile.describe(e) + ")", e);
             }
             ServeSession session = new ServeSession(gateway, scenarios, seed, replay, recordingFile);
             // Listeners first, then the scenario: every decision of the run is recorded.
@@ -453,15 +462,10 @@ public final class ServeSession implements AutoCloseable {
             } catch (LinkException e) {
                 String message = String.valueOf(e.getMessage());
                 boolean inUse = message.toLowerCase(Locale.ROOT).contains("in use");
-                String reason = inUse ? "address already in use" : message.replaceFirst("^listen tcp \\S+: ", "");
+                // The gateway's own hint names its Java builder; serve says its options instead.
+                String reason = inUse ? "address already in use" : message.replaceFirst("^listen tcp \\S+: ", "").replaceFirst(";.*$", "");
                 throw new ListenException(host, port, inUse, reason, e);
             }
-        }
-
-        private static String describe(IOException e) {
-            String kind = e.getClass().getSimpleName().replace("Exception", "");
-            String message = e.getMessage();
-            return message == null ? kind : kind.equals("IO") ? message : kind + ": " + message;
         }
     }
 }

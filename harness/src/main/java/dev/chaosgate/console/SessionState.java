@@ -16,9 +16,11 @@ import java.util.Map;
  * @param faults            the fault names fail-next takes, in menu order
  * @param faultDescriptions a line for people per fault name
  * @param scenarios         every scenario name the session can switch to
+ * @param recordingProblem  why the recording file cannot be written right now (a full disk), or null when
+ *                          the last write worked or nothing is recorded; the run is kept in memory meanwhile
  */
 public record SessionState(String scenario, String description, String phase, List<String> phases, boolean paused,
                            int injectedRemaining, boolean replaying, int replayRemaining, String baseUrl,
                            String consoleUrl, String recording, long seed, long verdictFrom, List<String> faults,
-                           Map<String, String> faultDescriptions, List<String> scenarios) {
+                           Map<String, String> faultDescriptions, List<String> scenarios, String recordingProblem) {
 }

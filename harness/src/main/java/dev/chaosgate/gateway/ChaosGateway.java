@@ -1,7 +1,10 @@
 package dev.chaosgate.gateway;
 
 import dev.chaosgate.journal.Journal;
+import dev.chaosgate.link.ApiError;
 import dev.chaosgate.link.LinkEngine;
+import dev.chaosgate.link.LinkException;
+import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.ProxyCounters;
 import dev.chaosgate.link.ToxicDefinition;
@@ -93,7 +96,11 @@ public final class ChaosGateway implements AutoCloseable {
                 + ":" + linkPort + "/v1";
     }
 
-    /** The upstream directly, bypassing the link (for checks, never for the client under test). */
+    /**
+     * The upstream directly, bypassing the link (for checks, never for the client under test);
+     * {@code upstream().stop()} and {@code restart()} kill it and bring it back on the same port, to
+     * see what the client does while the link turns it away ({@link LinkEvent.Kind#UPSTREAM_UNREACHABLE}).
+     */
     public FakeUpstream upstream() {
         return upstream;
     }
@@ -511,7 +518,8 @@ public final class ChaosGateway implements AutoCloseable {
 
         /**
          * Where the link listens for the client (default {@code 127.0.0.1} on a free port), e.g. a
-         * fixed port an app is configured with. A port in use fails {@link #start()}.
+         * fixed port an app is configured with. A port in use fails {@link #start()} with a
+         * {@link LinkException} naming the address and the fix; nothing is left running.
          */
         public Builder listen(String host, int port) {
             this.listenHost = Objects.requireNonNull(host, "host cannot be null");
@@ -520,6 +528,23 @@ public final class ChaosGateway implements AutoCloseable {
             }
             this.listenPort = port;
             return this;
+        }
+
+        /** Creates the link proxy on the listen address; a bind failure says which address and what to do. */
+        private int listen(LinkEngine engine, int upstreamPort) {
+            try {
+                return engine.createProxy(LINK, hostPort(listenHost, listenPort), "127.0.0.1:" + upstreamPort, true).listenPort();
+            } catch (LinkException e) {
+                if (e.error() != ApiError.LISTEN_FAILED) {
+                    throw e;
+                }
+                String fix = String.valueOf(e.getMessage()).contains("in use")
+                        ? "; stop what holds port " + listenPort + " or choose another in ChaosGateway.builder().listen(host, port) (0: any free port)"
+                        : "; check the host given to ChaosGateway.builder().listen(host, port)";
+                LinkException explained = new LinkException(e.error(), e.getMessage() + fix);
+                explained.initCause(e);
+                throw explained;
+            }
         }
 
         public ChaosGateway start() {
@@ -536,13 +561,17 @@ public final class ChaosGateway implements AutoCloseable {
                 throw e;
             }
             try {
-                int port = link.engine().createProxy(LINK, hostPort(listenHost, listenPort), "127.0.0.1:" + upstream.port(), true).listenPort();
+                int port = listen(link.engine(), upstream.port());
                 ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity);
                 upstream.onDecision(gateway::onReplayed);
                 upstream.onExchange(gateway.journal::record);
                 link.engine().onEvent(event -> {
                     if (LINK.equals(event.proxy())) {
                         gateway.journal.record(event);
+                        if (event.kind() == LinkEvent.Kind.CLOSED) {
+                            // An answer still streaming on that connection has lost its client.
+                            upstream.clientClosed(event.upstreamPort());
+                        }
                     }
                 });
                 if (scenario != null) {

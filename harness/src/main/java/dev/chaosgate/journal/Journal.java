@@ -252,6 +252,7 @@ public final class Journal {
             node.put("durationMs", e.duration() == null ? 0.0 : e.duration().toNanos() / 1_000_000.0);
             node.put("streamed", e.streamed());
             node.put("complete", e.complete());
+            node.put("clientClosed", e.clientClosed());
         } else if (entry instanceof Link link) {
             LinkEvent event = link.event();
             node.put("at", event.at().toString());

@@ -75,7 +75,7 @@ public final class LinkEngine implements AutoCloseable {
 
     /**
      * Calls {@code listener} with every {@link LinkEvent} of every proxy (connection opened, closed,
-     * reset), synchronously on the connection's event loop: keep it cheap and never block in it.
+     * reset, upstream unreachable), synchronously on the connection's event loop: keep it cheap and never block in it.
      * A listener that throws is ignored.
      */
     public void onEvent(Consumer<LinkEvent> listener) {

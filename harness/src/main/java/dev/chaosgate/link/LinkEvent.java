@@ -8,11 +8,13 @@ import java.time.Instant;
  *
  * @param at           when it happened
  * @param proxy        the proxy's name
- * @param connection   the connection's sequence number within its proxy (1 for the first)
+ * @param connection   the connection's sequence number within its proxy (1 for the first); 0 for
+ *                     {@link Kind#UPSTREAM_UNREACHABLE}, a connection that never opened
  * @param kind         what happened
  * @param clientPort   the client's remote port on its socket to the proxy
  * @param upstreamPort the local port of the proxy's socket to the upstream: the port the upstream
- *                     sees as its client's (for the fake upstream, {@code UpstreamExchange.connection()})
+ *                     sees as its client's (for the fake upstream, {@code UpstreamExchange.connection()});
+ *                     0 for {@link Kind#UPSTREAM_UNREACHABLE}
  */
 public record LinkEvent(Instant at, String proxy, long connection, Kind kind, int clientPort, int upstreamPort) {
 
@@ -22,6 +24,12 @@ public record LinkEvent(Instant at, String proxy, long connection, Kind kind, in
         /** Both sockets are closed (after a RESET too). */
         CLOSED,
         /** A toxic (reset_peer, timeout, a toxic that could not start) tore the connection down with RSTs. */
-        RESET
+        RESET,
+        /**
+         * A client was accepted but the upstream could not be reached (connection refused, no route, or
+         * no answer within 10 s: the upstream is down), so the client's connection was closed at once
+         * without a byte, as Toxiproxy does. No {@code OPENED} or {@code CLOSED} follows.
+         */
+        UPSTREAM_UNREACHABLE
     }
 }

@@ -4,22 +4,39 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
-/** Writes one report file, turning I/O failures into one-line messages that name the path. */
+/**
+ * Writes one report file, turning I/O failures into one-line messages that name the path. A file is
+ * written whole or not at all: the content goes to {@code <name>.tmp} beside it, which is then renamed
+ * over it, so a full disk or a crash mid-write leaves the previous file as it was, and no temporary file.
+ */
 final class ReportFile {
     private ReportFile() {
     }
 
     static Path write(Path file, String content) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
+            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            try {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
             return file;
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // what matters is the write's failure
+            }
             throw new UncheckedIOException("cannot write the report file " + file + ": " + reason(e, file), e);
         }
     }
@@ -29,6 +46,9 @@ final class ReportFile {
      * which says nothing to someone reading a CLI error, so the common ones are spelled out.
      */
     static String reason(IOException e, Path path) {
+        if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+            return "disk full, no space left on device";
+        }
         if (e instanceof FileAlreadyExistsException x) {
             return (x.getFile() == null ? path.toString() : x.getFile()) + " exists and is not a directory";
         }

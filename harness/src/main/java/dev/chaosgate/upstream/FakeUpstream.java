@@ -156,6 +156,43 @@ public final class FakeUpstream implements AutoCloseable {
         server.onExchange(listener);
     }
 
+    /**
+     * Kills the upstream, as a crashed or redeployed server: it stops listening and closes every open
+     * connection, breaking off answers being written. Connections to it are refused until
+     * {@link #restart()}; a link in front accepts its clients and closes them at once (see
+     * {@code LinkEvent.Kind.UPSTREAM_UNREACHABLE}). The fault state, the exchanges and the port are kept.
+     * A no-op when stopped.
+     */
+    public void stop() {
+        server.stop();
+    }
+
+    /**
+     * Listens again on the same port after {@link #stop()}, with the fault state it had; a no-op while running.
+     *
+     * @throws IllegalStateException naming the port when another program took it meanwhile
+     */
+    public void restart() {
+        server.restart();
+    }
+
+    /** False between {@link #stop()} and {@link #restart()}. */
+    public boolean running() {
+        return server.running();
+    }
+
+    /**
+     * Tells the upstream that the client on {@code connection} (its port, as
+     * {@link UpstreamExchange#connection()}) closed the connection: an answer still streaming to it
+     * stops within 50 ms, instead of at its next write (a stalled stream would hold its thread to the
+     * end of the stall), and is journalled with {@link UpstreamExchange#clientClosed()}. A proxy in
+     * front calls this when its client leaves; {@code ChaosGateway} does for its link. A no-op when
+     * no answer is being written on that connection.
+     */
+    public void clientClosed(int connection) {
+        server.clientClosed(connection);
+    }
+
     @Override
     public void close() {
         server.close();

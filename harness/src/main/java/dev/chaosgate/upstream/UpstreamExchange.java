@@ -26,11 +26,26 @@ import java.util.Map;
  * @param phase           the scenario phase the request fell in, or null when no timeline plays
  * @param failureClass    the guidance catalog's class of the failure served (e.g. {@code bad_gateway}), or null for a normal answer
  * @param prompt          the user prompt of a chat or Responses request (last user message, or the input), else null
+ * @param clientClosed    whether the client side closed the connection before the answer's end (the app
+ *                        went away mid-stream: the user pressed stop, it timed out or crashed; or the link in
+ *                        front cut the connection): the answer was not received in full. Set once the write
+ *                        to the closed connection failed, or when {@link FakeUpstream#clientClosed} said so.
  */
 public record UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
                                Map<String, List<String>> requestHeaders, String requestBody,
                                String fault, int status, Map<String, String> responseHeaders,
-                               boolean streamed, Duration duration, boolean complete, String phase, String failureClass, String prompt) {
+                               boolean streamed, Duration duration, boolean complete, String phase, String failureClass, String prompt,
+                               boolean clientClosed) {
+
+    /** An exchange whose client stayed until the end of the answer (or that is not finished yet). */
+    public UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
+                            Map<String, List<String>> requestHeaders, String requestBody,
+                            String fault, int status, Map<String, String> responseHeaders,
+                            boolean streamed, Duration duration, boolean complete, String phase, String failureClass,
+                            String prompt) {
+        this(sequence, arrived, connection, method, path, requestHeaders, requestBody, fault, status, responseHeaders,
+                streamed, duration, complete, phase, failureClass, prompt, false);
+    }
 
     /** A request for a model's answer: {@code POST /v1/chat/completions} or {@code POST /v1/responses}. */
     public boolean isGeneration() {

@@ -52,6 +52,9 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         } else {
             line.append("  answered");
         }
+        if (exchange.clientClosed()) {
+            line.append("  (the client closed the connection before the end)");
+        }
         if (askedWait != null) {
             line.append("  (asked to wait ").append(askedWait.toMillis()).append(" ms)");
         }

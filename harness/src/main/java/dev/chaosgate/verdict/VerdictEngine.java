@@ -91,7 +91,7 @@ public final class VerdictEngine {
     }
 
     private static boolean answeredNormally(UpstreamExchange exchange, Set<String> linkPhases) {
-        return exchange.fault() == null && exchange.complete() && exchange.status() / 100 == 2
+        return exchange.fault() == null && exchange.complete() && !exchange.clientClosed() && exchange.status() / 100 == 2
                 && (exchange.phase() == null || !linkPhases.contains(exchange.phase()));
     }
 

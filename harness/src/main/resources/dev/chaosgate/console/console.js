@@ -68,6 +68,9 @@
     setText($('phases'), state.phases.join(' → '));
     setText($('base-url'), state.baseUrl);
     setText($('recording-path'), state.recording || 'not recording');
+    $('recording-problem').hidden = !state.recordingProblem;
+    setText($('recording-problem'), state.recordingProblem
+      ? 'cannot write: ' + state.recordingProblem + ' (kept in memory, written when it can be)' : '');
     setText($('seed'), state.seed);
     $('paused-state').hidden = !state.paused;
     $('replay-state').hidden = !state.replaying;
@@ -111,7 +114,8 @@
       cell(row, new Date(entry.time).toLocaleTimeString());
       cell(row, entry.method + ' ' + entry.path);
       cell(row, entry.status === 0 ? 'none' : entry.status, 'status');
-      cell(row, entry.fault + (entry.failureClass ? ' (' + entry.failureClass + ')' : ''), 'answer');
+      cell(row, entry.fault + (entry.failureClass ? ' (' + entry.failureClass + ')' : '')
+        + (entry.clientClosed ? ' — the app closed the connection before the end' : ''), 'answer');
       cell(row, entry.source, 'source');
       cell(row, entry.phase || '');
       cell(row, entry.prompt || '', 'prompt');

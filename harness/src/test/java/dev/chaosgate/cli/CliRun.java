@@ -6,9 +6,9 @@ import java.util.List;
 import picocli.CommandLine;
 
 /** Runs the chaosgate command line in this thread, as {@code main} would, and keeps what it printed. */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         CommandLine cli = ChaosgateCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -19,7 +19,7 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** The non-blank lines of stderr. */
-    List<String> errLines() {
+    public List<String> errLines() {
         return err.lines().filter(line -> !line.isBlank()).toList();
     }
 

@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * Test helper: {@link #start} for a serve that keeps running (stop it with {@link #close}),
  * {@link #toEnd} for one that fails at once.
  */
-final class ServeRun implements AutoCloseable {
+public final class ServeRun implements AutoCloseable {
     final ServeCommand command;
-    final StringWriter out;
-    final StringWriter err;
-    final CompletableFuture<Integer> exit;
+    public final StringWriter out;
+    public final StringWriter err;
+    public final CompletableFuture<Integer> exit;
 
     private ServeRun(ServeCommand command, StringWriter out, StringWriter err, CompletableFuture<Integer> exit) {
         this.command = command;
@@ -29,7 +29,7 @@ final class ServeRun implements AutoCloseable {
     }
 
     /** Runs {@code chaosgate serve ARGS} on a thread and waits until it serves (or ended: then it throws). */
-    static ServeRun start(String... args) throws InterruptedException {
+    public static ServeRun start(String... args) throws InterruptedException {
         CommandLine cli = cli();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -58,10 +58,10 @@ final class ServeRun implements AutoCloseable {
     }
 
     /** The result of a serve that ends by itself (a usage error). */
-    record Finished(int exit, String out, String err) {
+    public record Finished(int exit, String out, String err) {
     }
 
-    static Finished toEnd(String... args) {
+    public static Finished toEnd(String... args) {
         CommandLine cli = cli();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -79,11 +79,11 @@ final class ServeRun implements AutoCloseable {
     }
 
     /** The console's URL as printed, e.g. {@code http://127.0.0.1:8788/__chaosgate/}. */
-    String consoleUrl() {
+    public String consoleUrl() {
         return line("console:");
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return line("app base URL:").split("\\s+")[0];
     }
 
@@ -93,6 +93,11 @@ final class ServeRun implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no '" + label + "' line in: " + out));
     }
 
+    /** The running session, or null before start and after stop. */
+    public dev.chaosgate.console.ServeSession session() {
+        return command.session();
+    }
+
     /** Stops the serve (as Ctrl-C would) and waits for it to return. */
     @Override
     public void close() {
@@ -100,7 +105,7 @@ final class ServeRun implements AutoCloseable {
         exit.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         }

@@ -351,6 +351,16 @@ public final class ProxyRuntime {
         }
     }
 
+    /** Tells the engine's event listener that a client met an upstream it could not reach. */
+    private void unreachable(Channel client) {
+        int clientPort = client.remoteAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
+        try {
+            shared.events().accept(new LinkEvent(Instant.now(), name, 0, LinkEvent.Kind.UPSTREAM_UNREACHABLE, clientPort, 0));
+        } catch (RuntimeException ignored) {
+            // listeners must not break the data plane
+        }
+    }
+
     /** Tells the engine's event listener; a listener that throws never disturbs the connection. */
     private void emit(Connection connection, LinkEvent.Kind kind) {
         try {
@@ -372,6 +382,7 @@ public final class ProxyRuntime {
             try {
                 target = HostPort.parse(upstream()).resolve();
             } catch (HostPort.AddressException e) {
+                unreachable(client);
                 client.close();
                 return;
             }
@@ -389,6 +400,7 @@ public final class ProxyRuntime {
                         if (connect.isSuccess()) {
                             register(client, connect.channel());
                         } else {
+                            unreachable(client);
                             client.close();
                         }
                     });

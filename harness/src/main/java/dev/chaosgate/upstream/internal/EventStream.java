@@ -31,6 +31,8 @@ final class EventStream extends InputStream {
     record Reset() implements Step {
     }
 
+    private static final long SLICE_MS = 50;
+
     private final List<Step> steps;
     private final StreamPacing pacing;
     private final RequestScope scope;
@@ -93,15 +95,28 @@ final class EventStream extends InputStream {
         return count;
     }
 
-    private static void sleep(Duration duration) throws InterruptedIOException {
-        if (duration.isZero()) {
-            return;
+    /**
+     * Waits in slices of at most {@value #SLICE_MS} ms, so a stream whose client went away (a proxy in
+     * front said so) stops within a slice instead of holding its thread to the end of a long stall.
+     */
+    private void sleep(Duration duration) throws IOException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        for (long left = duration.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+            checkClient();
+            long slice = Math.min(left, SLICE_MS * 1_000_000);
+            try {
+                Thread.sleep(slice / 1_000_000, (int) (slice % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("stream interrupted");
+            }
         }
-        try {
-            Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("stream interrupted");
+        checkClient();
+    }
+
+    private void checkClient() throws IOException {
+        if (scope.cutShort) {
+            throw new IOException("the client closed the connection mid-stream");
         }
     }
 }

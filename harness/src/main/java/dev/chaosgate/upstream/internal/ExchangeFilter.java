@@ -46,7 +46,7 @@ final class ExchangeFilter implements Filter {
             chain.doFilter(request, response);
         } finally {
             RequestScope.leave();
-            scope.finish();
+            scope.finishAfterFilter();
         }
     }
 }

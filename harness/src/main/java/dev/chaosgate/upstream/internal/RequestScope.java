@@ -38,6 +38,11 @@ final class RequestScope {
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;
     volatile boolean answered;
+    /**
+     * The answer stopped before its end without its fault asking for it: the client side closed the
+     * connection (a write to it failed, or a proxy in front said so).
+     */
+    volatile boolean cutShort;
     /** The request's headers (names in lower case) and path as the journal records them; read once, by {@link UpstreamServer}. */
     volatile Map<String, List<String>> headers;
     volatile String path;
@@ -93,6 +98,17 @@ final class RequestScope {
             answered = true;
             journal.started(this);
         }
+    }
+
+    /**
+     * The servlet filter's fallback finish: a stream finishes itself at its end or when it breaks on
+     * purpose, so one still unfinished here was cut short (its client went away, or the server stopped).
+     */
+    void finishAfterFilter() {
+        if (answered && streamed && !finished.get()) {
+            cutShort = true;
+        }
+        finish();
     }
 
     /** Releases what the request holds (e.g. its overload slot) and records it; only the first call counts. */

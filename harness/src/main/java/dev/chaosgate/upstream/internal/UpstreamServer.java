@@ -41,7 +41,19 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  */
 public final class UpstreamServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.chaosgate.upstream");
-    private final WireMockServer wireMock;
+    private final String host;
+    private final int threads;
+    private final int port;
+    private final ExchangeFilter filter;
+    private final UpstreamResponder responder;
+    /** Guards {@link #wireMock}: stopping and restarting. */
+    private final Object lifecycle = new Object();
+    /** Null while stopped. */
+    private WireMockServer wireMock;
+    /** Set while {@link #stop()} breaks off answers: those are not cut by their client. */
+    private volatile boolean stopping;
+    /** Answers decided and not yet finished, by the client's port, for {@link #clientClosed}. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, RequestScope> answering = new java.util.concurrent.ConcurrentHashMap<>();
     private final long seed;
     private final int journalLimit;
     /** By sequence, so in arrival order whatever order the answers are decided and finished in. */
@@ -60,9 +72,11 @@ public final class UpstreamServer implements AutoCloseable {
         this.seed = seed;
         this.pacing = pacing;
         this.journalLimit = journalLimit;
+        this.host = host;
+        this.threads = threads;
         this.values = FixtureValues.random(seed);
         this.faults = new FaultRuntime(null, seed, System.nanoTime());
-        ExchangeFilter filter = new ExchangeFilter(new RequestScope.Journal() {
+        this.filter = new ExchangeFilter(new RequestScope.Journal() {
             @Override
             public void started(RequestScope scope) {
                 UpstreamServer.this.started(scope);
@@ -73,16 +87,22 @@ public final class UpstreamServer implements AutoCloseable {
                 UpstreamServer.this.finished(scope);
             }
         }, () -> consoleOrigin);
+        this.responder = new UpstreamResponder(this::decide, this::nextValues, () -> this.pacing);
+        this.wireMock = startWireMock(port);
+        this.port = wireMock.port();
+    }
+
+    /** A WireMock server on {@code listenPort}, started, with the catch-all stub; the filter and responder are shared. */
+    private WireMockServer startWireMock(int listenPort) {
         HttpServerFactory jetty = (options, admin, stub) -> new Jetty11HttpServer(options, admin, stub) {
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
             }
         };
-        UpstreamResponder responder = new UpstreamResponder(this::decide, this::nextValues, () -> this.pacing);
-        wireMock = new WireMockServer(options()
+        WireMockServer server = new WireMockServer(options()
                 .bindAddress(host)
-                .port(port)
+                .port(listenPort)
                 .containerThreads(threads)
                 .jettyAcceptors(1)
                 .gzipDisabled(true)
@@ -91,8 +111,65 @@ public final class UpstreamServer implements AutoCloseable {
                 .maxLoggedResponseSize(0)
                 .httpServerFactory(jetty)
                 .extensions(responder));
-        wireMock.start();
-        wireMock.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(200)));
+        server.start();
+        server.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(200)));
+        return server;
+    }
+
+    /**
+     * Stops listening and closes every open connection, as a crashed upstream would; answers being
+     * written are broken off (and journalled so). State, journal and port are kept for {@link #restart()}.
+     */
+    public void stop() {
+        // Not under this object's lock: answers broken off by the stop journal themselves under it.
+        synchronized (lifecycle) {
+            if (wireMock == null) {
+                return;
+            }
+            stopping = true;
+            try {
+                wireMock.stop();
+            } finally {
+                wireMock = null;
+            }
+        }
+    }
+
+    /**
+     * Listens again on the same port after {@link #stop()}; a no-op while running.
+     *
+     * @throws IllegalStateException naming the port when another program took it meanwhile
+     */
+    public void restart() {
+        synchronized (lifecycle) {
+            if (wireMock != null) {
+                return;
+            }
+            try {
+                wireMock = startWireMock(port);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot restart the fake upstream on " + host + ":" + port
+                        + ": the port was taken while it was stopped (" + e.getMessage() + ")", e);
+            }
+            stopping = false;
+        }
+    }
+
+    public boolean running() {
+        synchronized (lifecycle) {
+            return wireMock != null;
+        }
+    }
+
+    /**
+     * The client on {@code clientPort} closed its connection: an answer still streaming to it stops
+     * within {@code EventStream}'s wait slice and is journalled as cut short by the client.
+     */
+    public void clientClosed(int clientPort) {
+        RequestScope scope = answering.get(clientPort);
+        if (scope != null) {
+            scope.cutShort = true;
+        }
     }
 
     /**
@@ -261,8 +338,9 @@ public final class UpstreamServer implements AutoCloseable {
         return values;
     }
 
+    /** The port, the same after a {@link #restart()}. */
     public int port() {
-        return wireMock.port();
+        return port;
     }
 
     public long seed() {
@@ -330,6 +408,7 @@ public final class UpstreamServer implements AutoCloseable {
 
     /** The answer to {@code scope} is decided: it goes in the journal before a byte of it is sent. */
     private void started(RequestScope scope) {
+        answering.put(scope.clientPort, scope);
         UpstreamExchange exchange = exchange(scope, false);
         synchronized (this) {
             journal.put(exchange.sequence(), exchange);
@@ -341,6 +420,7 @@ public final class UpstreamServer implements AutoCloseable {
 
     /** The answer to {@code scope} is written (or broken): its complete version replaces it. */
     private void finished(RequestScope scope) {
+        answering.remove(scope.clientPort, scope);
         UpstreamExchange exchange = exchange(scope, true);
         synchronized (this) {
             // Not put back if cleared or pushed out of the journal meanwhile.
@@ -355,11 +435,13 @@ public final class UpstreamServer implements AutoCloseable {
         }
     }
 
-    private static UpstreamExchange exchange(RequestScope scope, boolean complete) {
+    private UpstreamExchange exchange(RequestScope scope, boolean complete) {
         readRequest(scope);
+        boolean clientClosed = complete && scope.cutShort && !stopping;
         return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), scope.path,
                 scope.headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
-                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass, scope.prompt);
+                Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass, scope.prompt,
+                clientClosed);
     }
 
     /** Headers and path, read from the servlet request once for both versions of the exchange. */
@@ -383,6 +465,6 @@ public final class UpstreamServer implements AutoCloseable {
                 ticker.shutdownNow();
             }
         }
-        wireMock.stop();
+        stop();
     }
 }
