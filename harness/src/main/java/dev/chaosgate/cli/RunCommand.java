@@ -197,7 +197,9 @@ public final class RunCommand implements Callable<Integer> {
         for (String name : names) {
             Scenario scenario;
             String lower = name.toLowerCase(Locale.ROOT);
-            if (lower.endsWith(".yaml") || lower.endsWith(".yml") || Files.isRegularFile(Path.of(name))) {
+            // Only a name ending in .yaml or .yml is a file: anything else is a catalog name, and a
+            // path given for one (../../etc/passwd, /etc/passwd) is never read.
+            if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
                 try {
                     scenario = ScenarioLoader.standard().load(Path.of(name));
                 } catch (RuntimeException e) {
@@ -207,7 +209,8 @@ public final class RunCommand implements Callable<Integer> {
                 try {
                     scenario = catalog.get(name);
                 } catch (IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), e.getMessage());
+                    throw new ParameterException(spec.commandLine(), e.getMessage()
+                            + (name.contains("/") || name.contains("\\") ? "; a scenario file must end in .yaml or .yml" : ""));
                 }
             }
             chosen.putIfAbsent(scenario.name(), scenario);

@@ -171,6 +171,16 @@ final class AdminApi {
         if (!policy.allowsOrigin(origin, exchange.getRequestHeaders().getFirst("Host"))) {
             throw ApiProblem.forbidden("refused: a POST from origin " + origin + " is not from the console itself");
         }
+        String fetchSite = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+        if (!policy.allowsFetchSite(fetchSite)) {
+            throw ApiProblem.forbidden("refused: a POST the browser marks Sec-Fetch-Site: " + fetchSite
+                    + " comes from another page, not from the console itself");
+        }
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null && declaredOver(length)) {
+            // Refused before reading: the JDK server then closes the connection rather than read it all.
+            throw new ApiProblem(413, "request body over " + MAX_BODY / 1024 + " KiB (Content-Length: " + length.trim() + ")");
+        }
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
@@ -195,6 +205,15 @@ final class AdminApi {
                     .toLowerCase(Locale.ROOT));
         }
         return body;
+    }
+
+    /** Whether a {@code Content-Length} announces more than {@link #MAX_BODY}; one that is not a number is left to the server. */
+    private static boolean declaredOver(String length) {
+        try {
+            return Long.parseLong(length.trim()) > MAX_BODY;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private Set<String> allowed(HttpExchange exchange) {

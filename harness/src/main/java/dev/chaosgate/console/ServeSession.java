@@ -16,6 +16,7 @@ import dev.chaosgate.verdict.Verdict;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,9 +48,9 @@ public final class ServeSession implements AutoCloseable {
     public static final int LOG_CAPACITY = 1_000;
     /** The most requests one fail-next may cover. */
     public static final int MAX_FAIL_NEXT = 1_000;
-    /** Findings that rest on what the app showed; without a UI report they are not judged. */
-    static final Set<FindingCode> UI_CODES = EnumSet.of(FindingCode.PROMPT_LOST, FindingCode.NO_GUIDANCE,
-            FindingCode.WRONG_GUIDANCE, FindingCode.RAW_ERROR_SHOWN, FindingCode.TRUNCATION_UNDETECTED);
+    /** Findings that rest on what the app showed; without a UI report they are not judged. Read-only: every session reads it. */
+    static final Set<FindingCode> UI_CODES = Collections.unmodifiableSet(EnumSet.of(FindingCode.PROMPT_LOST,
+            FindingCode.NO_GUIDANCE, FindingCode.WRONG_GUIDANCE, FindingCode.RAW_ERROR_SHOWN, FindingCode.TRUNCATION_UNDETECTED));
 
     private final ChaosGateway gateway;
     private final ScenarioCatalog catalog;

@@ -8,9 +8,11 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes one report file, turning I/O failures into one-line messages that name the path. A file is
@@ -21,10 +23,21 @@ final class ReportFile {
     private ReportFile() {
     }
 
+    /**
+     * Writes {@code content} to {@code file}, never through a symbolic link: a link planted where a
+     * report goes (say in a shared {@code /tmp} directory) would otherwise have chaosgate overwrite
+     * whatever it points at.
+     */
     static Path write(Path file, String content) {
+        if (Files.isSymbolicLink(file)) {
+            throw new UncheckedIOException("cannot write the report file " + file + ": it is a symbolic link, and reports are"
+                    + " not written through links; remove it", new FileSystemException(file.toString()));
+        }
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            // NOFOLLOW_LINKS: a link planted as the temporary file is refused too, not written through.
+            Files.writeString(temporary, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
             try {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -125,9 +125,16 @@ public final class ScenarioLoader {
 
     /**
      * Reads a scenario file from the class path, e.g. {@code dev/chaosgate/scenarios/bad-gateway-burst.yaml};
-     * like {@link #load(Path)}, its scenario must be named as the file is.
+     * like {@link #load(Path)}, its scenario must be named as the file is. The name must be a plain
+     * class-path name: relative, {@code /} between parts, none of them empty, {@code .} or
+     * {@code ..}, no backslash; anything else is refused before the class path is asked.
      */
     public Scenario loadResource(String resource) {
+        if (!isPlainResourceName(resource)) {
+            throw new YamlFileException(resource, 0, 0, null, "not a plain class-path resource name",
+                    "Write it relative to the class path, with `/` between the parts and no `.`, `..` or backslash,"
+                            + " e.g. dev/chaosgate/scenarios/bad-gateway-burst.yaml");
+        }
         String text;
         try (InputStream in = ScenarioLoader.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
@@ -139,6 +146,18 @@ public final class ScenarioLoader {
             throw new UncheckedIOException("cannot read " + resource, e);
         }
         return read(text, resource, resource.substring(resource.lastIndexOf('/') + 1));
+    }
+
+    private static boolean isPlainResourceName(String resource) {
+        if (resource.isEmpty() || resource.indexOf('\\') >= 0) {
+            return false;
+        }
+        for (String part : resource.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads scenario YAML; {@code file} names it in error messages (the scenario's name is not checked against it). */

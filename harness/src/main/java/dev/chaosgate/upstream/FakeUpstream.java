@@ -22,6 +22,14 @@ import java.util.function.IntConsumer;
  * }</pre>
  */
 public final class FakeUpstream implements AutoCloseable {
+    /**
+     * The largest request body the upstream reads: 8 MiB, far above any chat request a test sends.
+     * A larger one (by its {@code Content-Length}, or counted as a chunked body arrives) is answered
+     * 413 with an OpenAI-shaped error of type {@code invalid_request_error} and code
+     * {@code request_body_too_large}, journalled, and its connection closed.
+     */
+    public static final int MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
+
     private final UpstreamServer server;
     private final String host;
 

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wraps every request to the mock (not the admin API): numbers it in arrival order, opens the
- * {@link RequestScope} the responder fills in, and finishes the scope if the answer did not (a
- * client that went away mid-body, a failure).
+ * {@link RequestScope} the responder fills in, refuses a body over the limit (see {@link Refusals}),
+ * and finishes the scope if the answer did not (a client that went away mid-body, a failure).
  */
 final class ExchangeFilter implements Filter {
     private final AtomicLong arrivals = new AtomicLong();
@@ -43,7 +43,10 @@ final class ExchangeFilter implements Filter {
         RequestScope scope = new RequestScope(arrivals.incrementAndGet(), (HttpServletRequest) request, (HttpServletResponse) response, journal);
         RequestScope.enter(scope);
         try {
-            chain.doFilter(request, response);
+            HttpServletRequest admitted = Refusals.admit(http, (HttpServletResponse) response, scope);
+            if (admitted != null) {
+                chain.doFilter(admitted, response);
+            }
         } finally {
             RequestScope.leave();
             scope.finishAfterFilter();

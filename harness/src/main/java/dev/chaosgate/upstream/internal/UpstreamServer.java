@@ -36,8 +36,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * WireMock set up as the fake upstream: one catch-all stub answered by {@link UpstreamResponder},
- * a servlet filter for connection facts, no WireMock journal (ours is bounded), no gzip (it would
- * hold streamed events back), no per-request logging.
+ * a servlet filter for connection facts and the body limit, no WireMock journal (ours is bounded),
+ * no gzip (it would hold streamed events back), no per-request logging, and no admin API over HTTP
+ * (its {@code /__admin} paths answer OpenAI's 404).
  */
 public final class UpstreamServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("dev.chaosgate.upstream");
@@ -98,6 +99,12 @@ public final class UpstreamServer implements AutoCloseable {
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+
+            @Override
+            protected void decorateAdminServiceContextBeforeConfig(ServletContextHandler admin) {
+                // The stub is set up in-process; nothing may change it over HTTP.
+                admin.addFilter(new FilterHolder(new Refusals.NoAdminApi()), "/*", EnumSet.of(DispatcherType.REQUEST));
             }
         };
         WireMockServer server = new WireMockServer(options()
