@@ -43,7 +43,7 @@ record HostPort(String host, int port) {
         int port;
         if (portText.isEmpty()) {
             port = 0;
-        } else if (portText.chars().allMatch(Character::isDigit)) {
+        } else if (portText.chars().allMatch(c -> c >= '0' && c <= '9')) { // ASCII only, as Go: "٣٣" is no port
             try {
                 port = Integer.parseInt(portText);
             } catch (NumberFormatException e) {
