@@ -161,9 +161,25 @@ class ScenarioLoaderFuzzTest {
         if (promised) {
             expect(e.hint().filter(h -> !h.isBlank()).isPresent(), "error without the hint the loader promises", where, violations);
         }
-        String problem = e.problem();
-        int cut = problem.indexOf('`');
-        return "error: " + (cut > 0 ? problem.substring(0, cut).trim() : problem.length() > 30 ? problem.substring(0, 30) : problem);
+        return outcomeClass(e.problem());
+    }
+
+    /** A coarse class of error, for the figures the run prints. */
+    private static String outcomeClass(String problem) {
+        if (problem.startsWith("not valid YAML")) {
+            return "YAML syntax";
+        }
+        if (problem.startsWith("YAML aliases")) {
+            return "alias";
+        }
+        if (problem.startsWith("a second YAML document")) {
+            return "second document";
+        }
+        if (problem.startsWith("unknown key") || problem.startsWith("duplicate key") || problem.contains("lacks the required key")) {
+            return "unknown, duplicate or missing key";
+        }
+        return problem.contains("must be") || problem.contains("cannot be") || problem.contains("unknown") ? "wrong type or value"
+                : "other rule";
     }
 
     /** The text without the lines of block scalars ({@code key: >-} and the lines indented under it), where {@code *x} is only text. */
@@ -181,14 +197,14 @@ class ScenarioLoaderFuzzTest {
         return out.toString();
     }
 
-    /** Whether a {@code ---} line after some content is followed by more content (not only comments or {@code ...}). */
+    /** Whether a {@code ---} line after some content is followed by more content (not only comments, directives or {@code ...}). */
     static boolean hasSecondDocument(String text) {
         boolean content = false;
         boolean marker = false;
         for (String line : text.split("\n")) {
             String t = line.strip();
-            if (t.isEmpty() || t.startsWith("#")) {
-                continue;
+            if (t.isEmpty() || t.startsWith("#") || line.startsWith("%")) {
+                continue; // directives (%YAML, %TAG) come before a document's ---
             }
             if (t.equals("---")) {
                 marker = content;
