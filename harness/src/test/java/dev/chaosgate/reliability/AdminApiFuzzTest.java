@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static dev.chaosgate.reliability.ToxiproxyApiFuzzTest.daemon;
-import static dev.chaosgate.reliability.ToxiproxyApiFuzzTest.isListening;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -99,7 +98,7 @@ class AdminApiFuzzTest {
         }
         watchdog.shutdownNow();
         clientThreads.shutdownNow();
-        if (isListening(consolePort) || isListening(appPort)) {
+        if (ListeningPorts.isListening(consolePort) || ListeningPorts.isListening(appPort)) {
             violations.add("port still listening after close", "console " + consolePort + ", app " + appPort);
         }
         List<String> leaks = ProcessResources.awaitBaseline(baseline, 6, 2, Duration.ofSeconds(15));

@@ -50,8 +50,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gives as plain text (404 {@code 404 page not found}, 405 and 417 with no body, 403 for a browser
  * User-Agent, a 301 to the cleaned path); a 5xx only for a proxy whose listen address cannot be
  * bound; no answer only when the client cut its own request short. Afterwards the API still
- * answers, {@code GET /proxies} matches the model, enabled proxies listen and disabled ones do not,
- * every port is free once the proxies are deleted, and no descriptor or thread is left behind.
+ * answers, {@code GET /proxies} matches the model, enabled proxies listen and disabled ones do not
+ * (this JVM's own sockets, see {@link ListeningPorts}), no port stays bound once the proxies are
+ * deleted, and no descriptor or thread is left behind.
  */
 class ToxiproxyApiFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -87,7 +88,7 @@ class ToxiproxyApiFuzzTest {
         }
         watchdog.shutdownNow();
         clientThreads.shutdownNow();
-        if (isListening(apiPort)) {
+        if (ListeningPorts.isListening(apiPort)) {
             violations.add("API port still bound after close", "port " + apiPort);
         }
         List<String> leaks = ProcessResources.awaitBaseline(baseline, 6, 2, Duration.ofSeconds(15));
@@ -1644,17 +1645,18 @@ class ToxiproxyApiFuzzTest {
         }
 
         private void checkPorts(Iterable<ModelProxy> proxies, String when) {
+            ListeningPorts listening = ListeningPorts.now();
             Set<Integer> enabledPorts = new HashSet<>();
             for (ModelProxy p : proxies) {
                 if (p.enabled) {
                     expect(enabledPorts.add(p.port()), "two enabled proxies on one port", when + ": " + p.describe());
-                    expect(!portIsFree(p.port()), "enabled proxy not listening", when + ": " + p.describe());
+                    expect(ListeningPorts.isListening(listening, p.port()), "enabled proxy not listening", when + ": " + p.describe());
                 }
             }
             for (ModelProxy p : proxies) {
                 Addr addr = p.enabled || p.listen.isEmpty() ? null : Addr.parse(p.listen);
                 if (addr != null && !addr.malformed() && addr.port() > 0 && addr.port() != takenPort && !enabledPorts.contains(addr.port())) {
-                    expect(!isListening(addr.port()), "disabled proxy still listening", when + ": " + p.describe());
+                    expect(!ListeningPorts.isListening(listening, addr.port()), "disabled proxy still listening", when + ": " + p.describe());
                 }
             }
         }
@@ -1730,7 +1732,8 @@ class ToxiproxyApiFuzzTest {
             expect(new HashSet<>(model.keySet()).equals(new HashSet<>(kept)), "proxies left after deleting everything",
                     when + ": " + model.keySet() + ", kept " + kept);
             expect(model.values().stream().noneMatch(p -> p.enabled), "proxy still enabled after deleting everything", when);
-            List<Integer> busy = ports.stream().filter(p -> p != takenPort && isListening(p)).sorted().toList();
+            ListeningPorts listening = ListeningPorts.now();
+            List<Integer> busy = ports.stream().filter(p -> p != takenPort && ListeningPorts.isListening(listening, p)).sorted().toList();
             expect(busy.isEmpty(), "ports still bound after every proxy was deleted", when + ": " + busy);
             portsCheckedFree.addAndGet(ports.size());
             proxyPorts.clear();
@@ -1971,30 +1974,6 @@ class ToxiproxyApiFuzzTest {
         ServerSocket socket = new ServerSocket();
         socket.bind(new InetSocketAddress("127.0.0.1", port));
         return socket;
-    }
-
-    /**
-     * Whether {@code port} of 127.0.0.1 can be bound: false when something listens there (or, rarely,
-     * when a client socket of this machine happens to use it as its local port).
-     */
-    static boolean portIsFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /** Whether something accepts connections on {@code port} of 127.0.0.1. */
-    static boolean isListening(int port) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     static ThreadFactory daemon(String name) {
