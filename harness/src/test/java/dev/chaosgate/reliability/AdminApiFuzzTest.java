@@ -136,7 +136,6 @@ class AdminApiFuzzTest {
                 "multipart/form-data; boundary=x", "application/jsonx", "application/json-patch+json", "json",
                 "text/json", "application/ld+json");
 
-        private final FuzzConfig config;
         private final Violations violations;
         private final int port;
         private final String appBaseUrl;
@@ -153,7 +152,6 @@ class AdminApiFuzzTest {
 
         Fuzzer(FuzzConfig config, Violations violations, int port, String appBaseUrl, List<String> scenarios, HttpClient http,
                ScheduledExecutorService watchdog) {
-            this.config = config;
             this.violations = violations;
             this.port = port;
             this.appBaseUrl = appBaseUrl;

@@ -231,7 +231,6 @@ class ToxiproxyApiFuzzTest {
                 "{\"a\":01}", "'single'", "{\"a\" \"b\"}", "{\"a\":tru}", "{\"a\":\"\\x\"}", "\u0000", "{\"a\":1.}",
                 "{\"a\":\"\t\"}");
 
-        private final FuzzConfig config;
         private final Violations violations;
         private final int port;
         private final int takenPort;
@@ -253,7 +252,6 @@ class ToxiproxyApiFuzzTest {
 
         Fuzzer(FuzzConfig config, Violations violations, int port, int takenPort, HttpClient http,
                ScheduledExecutorService watchdog) {
-            this.config = config;
             this.violations = violations;
             this.port = port;
             this.takenPort = takenPort;
