@@ -70,6 +70,11 @@ final class AdminApi {
         Responses.send(exchange, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
     }
 
+    /** Refuses a request before any endpoint sees it, in the API's JSON error shape. */
+    static void refuse(HttpExchange exchange, ApiProblem problem) throws IOException {
+        Responses.send(exchange, problem.status(), "application/json; charset=utf-8", JSON.writeValueAsBytes(errorBody(problem)));
+    }
+
     private Object answer(HttpExchange exchange) throws IOException {
         String name = exchange.getRequestURI().getPath().substring(PREFIX.length());
         Endpoint endpoint = endpoints.get(name);
@@ -77,7 +82,8 @@ final class AdminApi {
             throw new ApiProblem(404, "no endpoint " + PREFIX + name + "; the endpoints are "
                     + String.join(", ", endpoints.keySet()) + " (see docs/console.md)");
         }
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+        // Methods are case-sensitive (RFC 9110 9.1): "post" is not POST.
+        String method = exchange.getRequestMethod();
         if (!endpoint.methods().contains(method)) {
             throw new ApiProblem(405, PREFIX + name + " takes " + String.join(" or ", sorted(endpoint.methods()))
                     + ", not " + method);
@@ -184,6 +190,10 @@ final class AdminApi {
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            // A body cut short or with broken chunks: the client may still be reading, so it gets an answer.
+            throw ApiProblem.badRequest("cannot read the request body (" + e.getMessage()
+                    + "): it ended before its Content-Length, or its chunks are malformed");
         }
         if (bytes.length > MAX_BODY) {
             throw new ApiProblem(413, "request body over " + MAX_BODY / 1024 + " KiB");

@@ -25,6 +25,17 @@ public final class ConsoleServer implements AutoCloseable {
     public static final String PATH = "/__chaosgate/";
     private static final System.Logger LOG = System.getLogger("dev.chaosgate.console");
     private static final int THREADS = 4;
+    private static final String NODELAY = "sun.net.httpserver.nodelay";
+
+    static {
+        // The JDK server flushes a response's head and body as two segments; without TCP_NODELAY the
+        // body waits for the client's delayed ACK, some 40 ms on every keep-alive request (the page
+        // polls). The JDK reads this once, when the first server of the JVM starts; a user's own
+        // setting wins.
+        if (System.getProperty(NODELAY) == null) {
+            System.setProperty(NODELAY, "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -103,8 +114,13 @@ public final class ConsoleServer implements AutoCloseable {
             try {
                 String path = exchange.getRequestURI().getPath();
                 if (!policy.allowsHost(exchange.getRequestHeaders().getFirst("Host"))) {
-                    Responses.text(exchange, 403, "refused: this console answers only on loopback names"
-                            + " (127.0.0.1, localhost, [::1]); open it as http://127.0.0.1:" + exchange.getLocalAddress().getPort() + PATH);
+                    String refused = "refused: this console answers only on loopback names"
+                            + " (127.0.0.1, localhost, [::1]); open it as http://127.0.0.1:" + exchange.getLocalAddress().getPort() + PATH;
+                    if (path.startsWith(AdminApi.PREFIX)) {
+                        AdminApi.refuse(exchange, ApiProblem.forbidden(refused)); // the API answers JSON, even this
+                    } else {
+                        Responses.text(exchange, 403, refused);
+                    }
                 } else if (path.equals("/") || path.equals("/__chaosgate")) {
                     Responses.redirect(exchange, PATH);
                 } else if (path.startsWith(AdminApi.PREFIX)) {

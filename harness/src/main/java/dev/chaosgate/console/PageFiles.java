@@ -45,7 +45,7 @@ final class PageFiles {
             return;
         }
         String method = exchange.getRequestMethod();
-        if (!method.equalsIgnoreCase("GET") && !method.equalsIgnoreCase("HEAD")) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             Responses.text(exchange, 405, "the console's files take GET, not " + method);
             return;

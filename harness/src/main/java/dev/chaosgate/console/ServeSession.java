@@ -112,6 +112,13 @@ public final class ServeSession implements AutoCloseable {
     }
 
     public SessionState state() {
+        // Under the steering lock: a switch between reading the scenario and its phase would mix two scenarios.
+        synchronized (steering) {
+            return snapshot();
+        }
+    }
+
+    private SessionState snapshot() {
         Scenario scenario = gateway.scenario();
         Map<String, String> faultDescriptions = new LinkedHashMap<>();
         for (ConsoleFault fault : ConsoleFault.values()) {

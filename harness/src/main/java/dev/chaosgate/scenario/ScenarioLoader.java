@@ -21,6 +21,7 @@ import dev.chaosgate.upstream.UpstreamFault;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -446,7 +447,7 @@ public final class ScenarioLoader {
                     throw YamlFields.problem(value.location(), entry.key(), "`" + entry.key() + "` cannot be " + raw,
                             "For a negative value write `negative`. " + hint);
                 }
-                return RetryAfter.fraction(seconds);
+                return fraction(entry, seconds, String.valueOf(raw), hint);
             }
             if (raw instanceof String text) {
                 switch (text) {
@@ -456,7 +457,7 @@ public final class ScenarioLoader {
                     case "garbage": return RetryAfter.garbage();
                     default:
                         if (DECIMAL.matcher(text).matches()) {
-                            return RetryAfter.fraction(Double.parseDouble(text));
+                            return fraction(entry, Double.parseDouble(text), text, hint);
                         }
                         throw YamlFields.problem(value.location(), entry.key(), "`" + entry.key() + "` cannot be `" + text + "`",
                                 Closest.likelyTypo(text, RETRY_AFTER_KEYWORDS).map(c -> "Did you mean `" + c + "`? ").orElse("") + hint);
@@ -469,6 +470,15 @@ public final class ScenarioLoader {
         }
         throw YamlFields.problem(value.location(), entry.key(), "`" + entry.key() + "` must be a number, a keyword or `{date: …}`, but it is "
                 + kind(value), hint);
+    }
+
+    /** Seconds with a fraction; beyond 292 years they would silently become that (a Duration holds nanoseconds in a long). */
+    private static RetryAfter fraction(YamlNode.Entry entry, double seconds, String written, String hint) {
+        if (seconds * 1e9 >= Long.MAX_VALUE) {
+            throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` is too long (`" + written + "`)",
+                    "For a Retry-After far in the future write `huge`. " + hint);
+        }
+        return RetryAfter.fraction(seconds);
     }
 
     // ---- link toxics ----
@@ -533,14 +543,18 @@ public final class ScenarioLoader {
     }
 
     private static long attribute(YamlNode.Entry entry, String type, ToxicAttribute spec) {
-        if (entry.value() instanceof YamlNode.Scalar scalar && (scalar.value() instanceof Integer || scalar.value() instanceof Long)) {
-            long value = ((Number) scalar.value()).longValue();
-            if (value < spec.minimum()) {
+        BigInteger whole = whole(entry.value());
+        if (whole != null) {
+            if (whole.compareTo(BigInteger.valueOf(spec.minimum())) < 0) {
                 throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of toxic `" + type
-                        + "` must be at least " + spec.minimum() + " (" + spec.unit() + "), got " + value,
+                        + "` must be at least " + spec.minimum() + " (" + spec.unit() + "), got " + whole,
                         "Set it to " + spec.minimum() + " or more (docs/toxics.md)");
             }
-            return value;
+            if (whole.bitLength() > 63) {
+                throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of toxic `" + type
+                        + "` must be at most " + Long.MAX_VALUE + " (" + spec.unit() + "), got " + whole, null);
+            }
+            return whole.longValue();
         }
         throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` of toxic `" + type
                 + "` must be a whole number (" + spec.unit() + "), but it is " + kind(entry.value()), null);
@@ -607,16 +621,29 @@ public final class ScenarioLoader {
     }
 
     private static long longValue(YamlNode.Entry entry, long min, long max, String hint) {
-        if (entry.value() instanceof YamlNode.Scalar scalar && (scalar.value() instanceof Integer || scalar.value() instanceof Long)) {
-            long value = ((Number) scalar.value()).longValue();
-            if (value < min || value > max) {
-                throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be "
-                        + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? "at least " + min : "in " + min + ".." + max) + ", got " + value, hint);
+        BigInteger whole = whole(entry.value());
+        if (whole != null) {
+            boolean low = whole.compareTo(BigInteger.valueOf(min)) < 0;
+            if (low || whole.compareTo(BigInteger.valueOf(max)) > 0) {
+                // Name the bound that was crossed: "at least 1, got 3000000000" would contradict itself.
+                String range = max != Long.MAX_VALUE && max != Integer.MAX_VALUE ? "in " + min + ".." + max
+                        : low ? "at least " + min : "at most " + max;
+                throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be " + range
+                        + ", got " + whole, hint);
             }
-            return value;
+            return whole.longValue();
         }
         throw YamlFields.problem(entry.value().location(), entry.key(), "`" + entry.key() + "` must be a whole number, but it is "
                 + kind(entry.value()), hint);
+    }
+
+    /** A whole-number scalar of any size (a literal beyond 64 bits reads as a BigInteger), or null for anything else. */
+    private static BigInteger whole(YamlNode node) {
+        if (node instanceof YamlNode.Scalar scalar
+                && (scalar.value() instanceof Integer || scalar.value() instanceof Long || scalar.value() instanceof BigInteger)) {
+            return new BigInteger(scalar.value().toString());
+        }
+        return null;
     }
 
     private static double number(YamlNode.Entry entry, double min, double max, String hint) {
@@ -643,13 +670,17 @@ public final class ScenarioLoader {
             Matcher m = DURATION.matcher(text);
             if (m.matches()) {
                 double amount = Double.parseDouble(m.group(1));
-                long nanos = switch (m.group(2)) {
-                    case "ms" -> (long) (amount * 1e6);
-                    case "s" -> (long) (amount * 1e9);
-                    case "m" -> (long) (amount * 60e9);
-                    default -> (long) (amount * 3600e9);
+                double nanos = amount * switch (m.group(2)) {
+                    case "ms" -> 1e6;
+                    case "s" -> 1e9;
+                    case "m" -> 60e9;
+                    default -> 3600e9;
                 };
-                Duration value = Duration.ofNanos(nanos);
+                if (nanos >= Long.MAX_VALUE) {
+                    // Beyond what a Duration of nanoseconds holds (292 years): it would silently become that.
+                    throw YamlFields.problem(entry.value().location(), entry.key(), what + " is too long (`" + text + "`)", DURATION_HINT);
+                }
+                Duration value = Duration.ofNanos((long) nanos);
                 if (value.isZero() && !entry.key().equals("minBackoff")) {
                     throw YamlFields.problem(entry.value().location(), entry.key(), what + " must be more than 0", DURATION_HINT);
                 }

@@ -348,6 +348,54 @@ class ConsoleApiTest {
         String answer = rawGet(c.console.port(), API + "state", "rebound.example:" + c.console.port());
 
         assertThat(answer).startsWith("HTTP/1.1 403").contains("answers only on loopback names");
+        // Under the API the refusal is JSON like every API answer; the page gets a line of text.
+        assertThat(answer).containsIgnoringCase("Content-type: application/json").contains("\"status\":403");
+        assertThat(rawGet(c.console.port(), "/__chaosgate/", "rebound.example:" + c.console.port()))
+                .startsWith("HTTP/1.1 403").containsIgnoringCase("Content-type: text/plain");
+    }
+
+    // Found by AdminApiFuzzTest.
+
+    @Test
+    void methodsAreCaseSensitive() {
+        RunningConsole c = start("bad-gateway-single");
+
+        HttpResponse<String> lower = c.send(HttpRequest.newBuilder(URI.create(c.origin() + API + "pause"))
+                .header("Content-Type", "application/json").method("post", HttpRequest.BodyPublishers.ofString("{}")));
+        assertError(lower, 405, "takes POST, not post");
+        assertThat(c.api("state").get("paused").asBoolean()).isFalse();
+        assertThat(c.send(HttpRequest.newBuilder(URI.create(c.origin() + "/__chaosgate/")).method("get",
+                HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aBodyThatCannotBeReadIsABadRequestNotADroppedConnection() throws IOException {
+        RunningConsole c = start("bad-gateway-single");
+        String head = "POST " + API + "pause HTTP/1.1\r\nHost: 127.0.0.1:" + c.console.port() + "\r\nContent-Type: application/json\r\n";
+
+        String badChunks = raw(c.console.port(), head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", false);
+        String cutShort = raw(c.console.port(), head + "Content-Length: 10\r\n\r\n{}", true);
+
+        for (String answer : List.of(badChunks, cutShort)) {
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("cannot read the request body");
+        }
+        assertThat(c.api("state").get("paused").asBoolean()).as("nothing read, nothing done").isFalse();
+    }
+
+    @Test
+    void keepAliveAnswersAreNotHeldBackByNagle() {
+        RunningConsole c = start("bad-gateway-single");
+        c.api("state"); // connect and warm up
+
+        // Without TCP_NODELAY each keep-alive answer's body waited for the client's delayed ACK (~40 ms).
+        long[] millis = new long[21];
+        for (int i = 0; i < millis.length; i++) {
+            long started = System.nanoTime();
+            c.api("state");
+            millis[i] = (System.nanoTime() - started) / 1_000_000;
+        }
+        java.util.Arrays.sort(millis);
+        assertThat(millis[millis.length / 2]).as("median milliseconds of a keep-alive GET state").isLessThan(25);
     }
 
     // ---- the page ----
@@ -451,6 +499,27 @@ class ConsoleApiTest {
         List<String> codes = new ArrayList<>();
         verdict.get("findings").forEach(f -> codes.add(f.get("code").asText()));
         return codes;
+    }
+
+    /** Writes {@code request} as is (then half-closes when {@code shutdownOutput}) and reads until the server closes. */
+    private static String raw(int port, String request, boolean shutdownOutput) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            if (shutdownOutput) {
+                socket.shutdownOutput();
+            }
+            InputStream in = socket.getInputStream();
+            StringBuilder head = new StringBuilder();
+            int c;
+            while (!head.toString().endsWith("\r\n\r\n") && (c = in.read()) >= 0) {
+                head.append((char) c);
+            }
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+            byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : new byte[0];
+            return head + new String(body, StandardCharsets.UTF_8);
+        }
     }
 
     private static String rawGet(int port, String path, String host) throws IOException {

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
@@ -212,6 +213,61 @@ class InvalidScenarioFilesTest {
             fail(escaped.size() + " of " + parsed + " variants threw something else than YamlFileException; the first:\n" + escaped.get(0));
         }
         assertThat(parsed).isGreaterThan(5_000);
+    }
+
+    // Found by ScenarioLoaderFuzzTest: text the loader misread or described in Java's words.
+
+    private static final String PHASES = "phases:\n  - name: down\n    requests: 1\n    upstream: {status: 502}\n  - name: up\n";
+
+    @Test
+    void aliasesAreRefusedNotReadAsTheAnchorsName() {
+        // Jackson hands an alias over as the anchor's name: this loaded with the description "n".
+        assertRefused("name: &n x\ndescription: *n\n" + PHASES, 2, "YAML aliases are not supported (`*n`)");
+        assertRefused("name: x\ndescription: *undefined\n" + PHASES, 2, "YAML aliases are not supported (`*undefined`)");
+    }
+
+    @Test
+    void aSecondDocumentIsRefusedNotIgnored() {
+        // The expectation after the marker was dropped without a word.
+        assertRefused("name: x\n" + PHASES + "---\nexpect:\n  retry: false\n", 8, "a second YAML document starts here");
+        assertThat(loader.parse("---\nname: x\n" + PHASES + "...\n---\n# nothing more\n", "x.yaml").name()).isEqualTo("x");
+    }
+
+    @Test
+    void parserLimitsAndOddValuesAreToldInPlainWords() {
+        String deep = assertRefused("name: x\nphases: " + "[".repeat(1_500) + "\n", 2, "nesting depth");
+        assertThat(deep).doesNotContain("StreamReadConstraints");
+        assertThat(assertRefused("name: !!binary aGVsbG8=\n" + PHASES, 1, "unsupported YAML value (binary data, `!!binary`)"))
+                .doesNotContain("VALUE_");
+        assertThat(assertRefused("? [a, b]\n: 1\n", 1, "not valid YAML")).doesNotContain("org.yaml").contains("a list");
+    }
+
+    @Test
+    void numbersOutOfRangeNameTheBoundTheyCross() {
+        assertRefused("name: x\nseed: 99999999999999999999\n" + PHASES, 2,
+                "`seed` must be at most 9223372036854775807, got 99999999999999999999");
+        assertRefused("name: x\n" + PHASES.replace("requests: 1", "requests: 3000000000"), 4,
+                "`requests` must be at most 2147483647, got 3000000000");
+        assertRefused("name: x\n" + PHASES.replace("{status: 502}", "{status: 99999999999999999999}"), 5,
+                "`status` must be in 100..599, got 99999999999999999999");
+    }
+
+    @Test
+    void durationsBeyondWhatADurationHoldsAreRefusedNotSaturated() {
+        assertRefused("name: x\n" + PHASES.replace("requests: 1", "duration: 99999999999999999999999h"), 4,
+                "`duration` of phase `down` is too long (`99999999999999999999999h`)");
+        assertRefused("name: x\n" + PHASES.replace("{status: 502}", "{status: 429, retryAfter: 1e300}"), 5,
+                "`retryAfter` is too long (`1.0E300`)");
+    }
+
+    /** The loader refuses {@code yaml} at {@code line} with a problem containing {@code problem}; returns the message. */
+    private String assertRefused(String yaml, int line, String problem) {
+        YamlFileException e = catchThrowableOfType(() -> loader.parse(yaml, "x.yaml"), YamlFileException.class);
+        assertThat(e).as("refused: %s", yaml).isNotNull();
+        assertThat(e.problem()).contains(problem);
+        assertThat(e.line()).as(e.getMessage()).isEqualTo(line);
+        assertThat(e.getMessage()).startsWith("x.yaml:" + line + ":").doesNotContain("Exception");
+        return e.getMessage();
     }
 
     private static String join(List<String> lines, int index, String replacement) {

@@ -4,12 +4,16 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * Addresses written the way Toxiproxy (Go's {@code net} package) writes them: {@code host:port},
  * {@code [v6]:port}; parse errors worded as Go words them.
  */
 record HostPort(String host, int port) {
+    private static final Pattern SHORT_IPV4 = Pattern.compile("[0-9.]+");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+            + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
     /** Splits {@code host:port} like Go's {@code net.SplitHostPort}; the message is Go's reason. */
     static HostPort parse(String address) throws AddressException {
@@ -43,7 +47,7 @@ record HostPort(String host, int port) {
         int port;
         if (portText.isEmpty()) {
             port = 0;
-        } else if (portText.chars().allMatch(Character::isDigit)) {
+        } else if (portText.chars().allMatch(c -> c >= '0' && c <= '9')) { // ASCII only, as Go: "٣٣" is no port
             try {
                 port = Integer.parseInt(portText);
             } catch (NumberFormatException e) {
@@ -70,6 +74,11 @@ record HostPort(String host, int port) {
     }
 
     InetSocketAddress resolve() throws AddressException {
+        if (SHORT_IPV4.matcher(host).matches() && !DOTTED_QUAD.matcher(host).matches()) {
+            // Java reads "12.0.1" or "2130706433" as IPv4 numbers (inet_aton's forms); Go's resolver does not,
+            // it looks them up as names and finds none.
+            throw new AddressException("lookup " + host + ": no such host");
+        }
         try {
             return new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {

@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,8 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Toxiproxy 2.12's HTTP API, endpoint for endpoint: the same paths, JSON fields and their order,
@@ -59,6 +62,11 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String REQUEST_ID = "X-Toxiproxy-Request-Id";
     private static final String POPULATE_TYPE = "[]struct { toxiproxy.Proxy; Enabled *bool \"json:\\\"enabled\\\"\" }";
     private static final String POPULATE_ELEMENT_TYPE = "struct { toxiproxy.Proxy; Enabled *bool \"json:\\\"enabled\\\"\" }";
+    private static final System.Logger LOG = System.getLogger(ToxiproxyApi.class.getName());
+    /** Set once an answer closes the connection: requests already read behind it get no answer of their own. */
+    private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("chaosgate-api-closing");
+    /** The scheme and authority of an absolute-form request target ({@code http://host:port}). */
+    private static final Pattern ABSOLUTE_FORM = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*");
 
     private final LinkEngine engine;
 
@@ -98,10 +106,18 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (Boolean.TRUE.equals(ctx.channel().attr(CLOSING).get())) {
+            return;
+        }
         Answer answer;
         if (request.decoderResult().isFailure()) {
             answer = Answer.unrouted(400, "malformed HTTP request: " + request.decoderResult().cause().getMessage());
             write(ctx, request, answer, true);
+            return;
+        }
+        String refused = refusal(request);
+        if (refused != null) {
+            write(ctx, request, Answer.unrouted(400, "malformed HTTP request: " + refused), true);
             return;
         }
         try {
@@ -113,6 +129,43 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             answer = Answer.error(500, String.valueOf(e.getMessage()));
         }
         write(ctx, request, answer, false);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A client that resets or leaves mid-request is not the server's failure: no stack trace.
+        LOG.log(System.Logger.Level.DEBUG, "API connection closed on error", cause);
+        ctx.close();
+    }
+
+    /**
+     * What Go's HTTP server refuses before any handler runs and Netty lets through: another major
+     * version than HTTP/1 (Go answers 505; a 4xx here, as for every other malformed request), a
+     * transfer coding other than chunked (RFC 9112 6.3: the body's end is unknown, so 400 and
+     * close), an HTTP/1.1 request without Host, and control characters in the request target.
+     * Null when the request is fine.
+     */
+    private static String refusal(FullHttpRequest request) {
+        HttpVersion version = request.protocolVersion();
+        if (version.majorVersion() != 1) {
+            return "unsupported HTTP version " + version.text();
+        }
+        // The aggregator has removed "chunked": whatever is left is a coding we cannot undo.
+        String codings = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
+        if (codings != null) {
+            return "unsupported transfer encoding " + codings;
+        }
+        if (version.minorVersion() >= 1 && !request.headers().contains(HttpHeaderNames.HOST)) {
+            return "missing required Host header";
+        }
+        String uri = request.uri();
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return "invalid control character in URL";
+            }
+        }
+        return null;
     }
 
     private Answer route(FullHttpRequest request) {
@@ -232,6 +285,11 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
      * hands the request line over one char per byte), the query dropped.
      */
     static String path(String uri) {
+        // Absolute form (RFC 9112 3.2.2, which servers must accept): the path is what follows the authority.
+        Matcher absolute = ABSOLUTE_FORM.matcher(uri);
+        if (absolute.lookingAt()) {
+            uri = uri.substring(absolute.end());
+        }
         boolean bytes = true;
         boolean ascii = true;
         for (int i = 0; i < uri.length(); i++) {
@@ -437,6 +495,9 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
             response.headers().set(CONTENT_LENGTH, String.valueOf(content.readableBytes()));
         }
         boolean keepAlive = !close && HttpUtil.isKeepAlive(request);
+        if (!keepAlive) {
+            ctx.channel().attr(CLOSING).set(Boolean.TRUE);
+        }
         if (keepAlive && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
             response.headers().set("Connection", "keep-alive"); // an HTTP/1.0 client asked for it explicitly
         }

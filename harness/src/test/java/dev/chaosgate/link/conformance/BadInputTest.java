@@ -568,6 +568,46 @@ class BadInputTest {
         }
     }
 
+    // Found by ToxiproxyApiFuzzTest: requests Go's server refuses (or serves) before any handler runs.
+
+    @Test
+    void absoluteFormTargetsAreServedLikeTheirPath() throws IOException {
+        String before = state();
+        Response r = RawHttp.raw(server.port(), ("GET http://127.0.0.1:" + server.port() + "/proxies/base HTTP/1.1\r\nHost: x\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.text()).startsWith("{\"name\":\"base\",");
+        assertHealthy(before);
+    }
+
+    @Test
+    void requestsGoRefusesBeforeRoutingAre400AndClose() throws IOException {
+        String before = state();
+        for (String raw : List.of("GET /version HTTP/1.1\r\n\r\n", // no Host
+                "GET /version HTTP/2.0\r\nHost: x\r\n\r\n", "GET /version HTTP/0.9\r\nHost: x\r\n\r\n",
+                "GET /proxies/a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n", "GET /proxies/a\u001bb HTTP/1.1\r\nHost: x\r\n\r\n",
+                // An unknown coding hides where the body ends (RFC 9112 6.3): answered once, then closed.
+                "POST /proxies HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n{\"name\":\"te\",\"upstream\":\"x:1\"}")) {
+            Response r = RawHttp.raw(server.port(), raw.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(r.status()).as(raw).isEqualTo(400);
+            assertThat(r.text()).as(raw).startsWith("{\"error\":\"malformed HTTP request: ").endsWith("\",\"status\":400}\n");
+            assertThat(r.header("Connection")).as(raw).isEqualTo("close");
+            assertHealthy(before);
+        }
+        // HTTP/1.0 needs no Host, and any HTTP/1.x minor version is served, as by Go.
+        assertThat(RawHttp.raw(server.port(), "GET /version HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).status()).isEqualTo(200);
+        assertThat(RawHttp.raw(server.port(), "GET /version HTTP/1.2\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void portsAreAsciiDigitsOnly() throws IOException {
+        // Java's Character.isDigit takes Arabic-Indic and full-width digits; Go's port parser does not.
+        rejectsUnchanged("POST", "/proxies", "{\"name\":\"digits\",\"listen\":\"127.0.0.1:\u0663\u0663\u0663\u0663\",\"upstream\":\"x:1\"}", 500,
+                "listen tcp: lookup tcp/\u0663\u0663\u0663\u0663: unknown port");
+        rejectsUnchanged("PATCH", "/proxies/base", "{\"listen\":\"127.0.0.1:\uff11\uff12\"}", 500, "lookup tcp/\uff11\uff12: unknown port");
+    }
+
     @Test
     void keepAliveConnectionsServeManyRequestsIncludingErrors() throws IOException {
         try (Socket socket = new Socket()) {
