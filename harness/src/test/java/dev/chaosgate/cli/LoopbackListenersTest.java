@@ -90,7 +90,7 @@ class LoopbackListenersTest {
 
         // chaosgate toxiproxy-server and proxies made through its API with loopback or no host.
         int apiPort = freePort();
-        Toxiproxy toxiproxy = Toxiproxy.start("--port", String.valueOf(apiPort));
+        ToxiproxyServerRun toxiproxy = ToxiproxyServerRun.start("--port", String.valueOf(apiPort));
         open.add(toxiproxy);
         expected.add(apiPort);
         assertThat(toxiproxy.err.toString()).as("no warning on loopback").doesNotContain("warning");
@@ -137,7 +137,7 @@ class LoopbackListenersTest {
         // chaosgate toxiproxy-server --host 0.0.0.0, and a proxy a user asks to listen on 0.0.0.0 through the
         // API (Toxiproxy's semantics: the address given is the address bound).
         int apiPort = freePort();
-        Toxiproxy toxiproxy = Toxiproxy.start("--host", "0.0.0.0", "--port", String.valueOf(apiPort));
+        ToxiproxyServerRun toxiproxy = ToxiproxyServerRun.start("--host", "0.0.0.0", "--port", String.valueOf(apiPort));
         open.add(toxiproxy);
         assertThat(toxiproxy.err.toString()).contains("warning: the API on 0.0.0.0 is reachable from other machines");
         int everywhere = createProxy(apiPort, "everywhere", "0.0.0.0:0");
@@ -218,38 +218,6 @@ class LoopbackListenersTest {
         public void close() throws InterruptedException {
             stopped = true;
             sampler.join(1000);
-        }
-    }
-
-    /** {@code chaosgate toxiproxy-server ARGS} on a thread, until closed. */
-    private record Toxiproxy(ToxiproxyServerCommand command, StringWriter err, CompletableFuture<Integer> exit) implements AutoCloseable {
-        static Toxiproxy start(String... args) throws InterruptedException {
-            CommandLine cli = ChaosgateCli.commandLine();
-            StringWriter err = new StringWriter();
-            cli.setOut(new PrintWriter(new StringWriter(), true));
-            cli.setErr(new PrintWriter(err, true));
-            ToxiproxyServerCommand command = cli.getSubcommands().get("toxiproxy-server").getCommand();
-            CompletableFuture<Integer> exit = new CompletableFuture<>();
-            String[] full = new String[args.length + 1];
-            full[0] = "toxiproxy-server";
-            System.arraycopy(args, 0, full, 1, args.length);
-            Thread thread = new Thread(() -> exit.complete(cli.execute(full)), "toxiproxy-server-under-test");
-            thread.setDaemon(true);
-            thread.start();
-            Toxiproxy running = new Toxiproxy(command, err, exit);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!command.awaitStarted(50, TimeUnit.MILLISECONDS)) {
-                if (exit.isDone() || System.nanoTime() > deadline) {
-                    throw new AssertionError("toxiproxy-server did not start: " + err);
-                }
-            }
-            return running;
-        }
-
-        @Override
-        public void close() throws Exception {
-            command.stop();
-            exit.get(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.chaosgate.reliability;
 
 import dev.chaosgate.cli.ChaosgateCli;
+import dev.chaosgate.cli.CliRun;
 import dev.chaosgate.console.ConsoleServer;
 import dev.chaosgate.console.ServeSession;
 import dev.chaosgate.fixtures.YamlFileException;
@@ -17,13 +18,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,7 +125,7 @@ class PathEscapeTest {
     @Test
     void serveTakesACatalogNameOnly() {
         for (String name : ESCAPING_NAMES) {
-            Cli result = cli("serve", "--scenario", name, "--port", "0", "--record", dir.resolve("r.json").toString());
+            CliRun result = CliRun.of("serve", "--scenario", name, "--port", "0", "--record", dir.resolve("r.json").toString());
             assertThat(result.exit()).as("%s: %s", name, result.err()).isEqualTo(ChaosgateCli.EXIT_USAGE);
             assertThat(result.err()).as(name).contains("no scenario named '" + name + "'").doesNotContain("root:");
         }
@@ -140,12 +138,12 @@ class PathEscapeTest {
     @Test
     void runReadsOnlyYamlFilesAndTakesEverythingElseAsACatalogName() {
         for (String name : ESCAPING_NAMES) {
-            Cli result = cli("run", name, "--report-dir", dir.resolve("report").toString());
+            CliRun result = CliRun.of("run", name, "--report-dir", dir.resolve("report").toString());
             assertThat(result.exit()).as("%s: %s", name, result.err()).isEqualTo(ChaosgateCli.EXIT_USAGE);
             assertThat(result.err()).as(name).contains(name.endsWith(".yaml") ? name + ": no such file" : "no scenario named '" + name + "'")
                     .doesNotContain("root:");
         }
-        assertThat(cli("run", "/etc/passwd", "--report-dir", dir.resolve("report").toString()).err())
+        assertThat(CliRun.of("run", "/etc/passwd", "--report-dir", dir.resolve("report").toString()).err())
                 .contains("; a scenario file must end in .yaml or .yml");
     }
 
@@ -176,7 +174,7 @@ class PathEscapeTest {
         Path victim = Files.writeString(dir.resolve("victim.txt"), "precious\n");
         Files.createSymbolicLink(reports.resolve("report.html"), victim);
 
-        Cli result = cli("run", "bad-gateway-single", "--report-dir", reports.toString());
+        CliRun result = CliRun.of("run", "bad-gateway-single", "--report-dir", reports.toString());
 
         assertThat(Files.readString(victim)).isEqualTo("precious\n");
         assertThat(result.err()).contains("report.html: it is a symbolic link, and reports are not written through links");
@@ -189,7 +187,7 @@ class PathEscapeTest {
         Path victim = Files.writeString(dir.resolve("victim-tmp.txt"), "precious\n");
         Files.createSymbolicLink(reports.resolve("report.json.tmp"), victim);
 
-        Cli result = cli("run", "bad-gateway-single", "--report-dir", reports.toString());
+        CliRun result = CliRun.of("run", "bad-gateway-single", "--report-dir", reports.toString());
 
         assertThat(Files.readString(victim)).isEqualTo("precious\n");
         assertThat(result.err()).contains("cannot write the report file " + reports.resolve("report.json"));
@@ -197,19 +195,6 @@ class PathEscapeTest {
     }
 
     // ---- helpers ----
-
-    private record Cli(int exit, String out, String err) {
-    }
-
-    private static Cli cli(String... args) {
-        CommandLine cli = ChaosgateCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Cli(exit, out.toString(), err.toString());
-    }
 
     private static HttpResponse<String> switchScenario(ConsoleServer console, String name) throws Exception {
         String origin = "http://127.0.0.1:" + console.port();
