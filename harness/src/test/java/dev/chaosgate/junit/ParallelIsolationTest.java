@@ -544,21 +544,7 @@ class ParallelIsolationTest {
      * (closing is asynchronous); else names the sockets' count and the threads left.
      */
     static List<String> awaitNothingLeftBehind(ProcessResources before, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        List<String> leaks;
-        do {
-            leaks = leftBehind(before);
-            if (leaks.isEmpty()) {
-                return leaks;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return leaks;
-            }
-        } while (System.nanoTime() < deadline);
-        return leaks;
+        return ProcessResources.awaitNoLeaks(() -> leftBehind(before), within);
     }
 
     private static List<String> leftBehind(ProcessResources before) {

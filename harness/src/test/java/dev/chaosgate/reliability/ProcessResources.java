@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -103,21 +104,29 @@ public record ProcessResources(int fds, Map<String, Integer> fdKinds, Map<String
      * sockets and stopped threads go away asynchronously); returns the last snapshot's leaks.
      */
     public static List<String> awaitBaseline(ProcessResources baseline, int fdSlack, int threadSlack, Duration within) {
+        return awaitNoLeaks(() -> now(false).leakedSince(baseline, fdSlack, threadSlack), within);
+    }
+
+    /**
+     * Polls {@code leaks} until it answers an empty list or {@code within} has passed; returns its last
+     * answer. For leak checks of one's own that also need to wait for asynchronous closing.
+     */
+    public static List<String> awaitNoLeaks(Supplier<List<String>> leaks, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
-        List<String> leaks;
+        List<String> found;
         do {
-            leaks = now(false).leakedSince(baseline, fdSlack, threadSlack);
-            if (leaks.isEmpty()) {
-                return leaks;
+            found = leaks.get();
+            if (found.isEmpty()) {
+                return found;
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return leaks;
+                return found;
             }
         } while (System.nanoTime() < deadline);
-        return leaks;
+        return found;
     }
 
     @Override
