@@ -5,10 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +22,7 @@ import java.util.Set;
  */
 final class AdminApi {
     static final String PREFIX = ConsoleServer.PATH + "api/";
-    private static final int MAX_BODY = 64 * 1024;
+    static final int MAX_BODY = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -55,40 +52,80 @@ final class AdminApi {
         endpoints.put("verdict", new Endpoint(Set.of("GET", "POST"), this::verdict));
     }
 
-    void handle(HttpExchange exchange) throws IOException {
-        Object body;
-        int status = 200;
+    /**
+     * The answer when the head alone decides it: a read, or a refusal (unknown endpoint, wrong
+     * method, a write that is not the console's own JSON or announces a body over the cap). Null
+     * when the request is a write that passed its checks: read its body, then call {@link #answer}.
+     */
+    Responses.Answer early(ConsoleRequest request) {
         try {
-            body = answer(exchange);
-        } catch (ApiProblem problem) {
-            status = problem.status();
-            body = errorBody(problem);
-            if (status == 405) {
-                exchange.getResponseHeaders().set("Allow", String.join(", ", allowed(exchange)));
+            endpoint(request);
+            if (!request.method().equals("POST")) {
+                return answer(request, null);
             }
+            admitWrite(request);
+            return null;
+        } catch (ApiProblem problem) {
+            return error(request, problem);
         }
-        Responses.send(exchange, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
+    }
+
+    /** The answer to a request with its whole body ({@code null} for a read). */
+    Responses.Answer answer(ConsoleRequest request, byte[] body) {
+        try {
+            return json(200, call(request, body));
+        } catch (ApiProblem problem) {
+            return error(request, problem);
+        }
     }
 
     /** Refuses a request before any endpoint sees it, in the API's JSON error shape. */
-    static void refuse(HttpExchange exchange, ApiProblem problem) throws IOException {
-        Responses.send(exchange, problem.status(), "application/json; charset=utf-8", JSON.writeValueAsBytes(errorBody(problem)));
+    static Responses.Answer refuse(ApiProblem problem) {
+        return json(problem.status(), errorBody(problem));
     }
 
-    private Object answer(HttpExchange exchange) throws IOException {
-        String name = exchange.getRequestURI().getPath().substring(PREFIX.length());
+    /** A body that grew over the cap as it arrived (chunked, so no Content-Length said so first). */
+    static ApiProblem tooLarge() {
+        return new ApiProblem(413, "request body over " + MAX_BODY / 1024 + " KiB");
+    }
+
+    private Responses.Answer error(ConsoleRequest request, ApiProblem problem) {
+        Responses.Answer answer = refuse(problem);
+        return problem.status() == 405 ? answer.with("Allow", String.join(", ", allowed(request))) : answer;
+    }
+
+    private static Responses.Answer json(int status, Object body) {
+        try {
+            return Responses.send(status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the answer as JSON", e);
+        }
+    }
+
+    private Endpoint endpoint(ConsoleRequest request) {
+        String name = request.path().substring(PREFIX.length());
         Endpoint endpoint = endpoints.get(name);
         if (endpoint == null) {
             throw new ApiProblem(404, "no endpoint " + PREFIX + name + "; the endpoints are "
                     + String.join(", ", endpoints.keySet()) + " (see docs/console.md)");
         }
         // Methods are case-sensitive (RFC 9110 9.1): "post" is not POST.
-        String method = exchange.getRequestMethod();
+        String method = request.method();
         if (!endpoint.methods().contains(method)) {
             throw new ApiProblem(405, PREFIX + name + " takes " + String.join(" or ", sorted(endpoint.methods()))
                     + ", not " + method);
         }
-        Request request = new Request(exchange, method.equals("POST") ? readJson(exchange) : null);
+        return endpoint;
+    }
+
+    private Object call(ConsoleRequest head, byte[] bytes) {
+        Endpoint endpoint = endpoint(head);
+        JsonNode body = null;
+        if (head.method().equals("POST")) {
+            admitWrite(head);
+            body = readJson(bytes == null ? new byte[0] : bytes);
+        }
+        Request request = new Request(head, body);
         try {
             return endpoint.handler().handle(request);
         } catch (UnknownScenarioException e) {
@@ -166,37 +203,33 @@ final class AdminApi {
         return texts;
     }
 
-    /** Checks a write comes from the console (see {@link OriginPolicy}) and reads its JSON object body. */
-    private JsonNode readJson(HttpExchange exchange) throws IOException {
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+    /** Checks a write comes from the console (see {@link OriginPolicy}) and announces no body over the cap. */
+    private void admitWrite(ConsoleRequest request) {
+        String contentType = request.header("Content-Type");
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).matches("application/json\\s*(;.*)?")) {
             throw ApiProblem.forbidden("refused: a POST must carry Content-Type: application/json"
                     + " (so other web pages cannot steer the console), got " + (contentType == null ? "none" : contentType));
         }
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        if (!policy.allowsOrigin(origin, exchange.getRequestHeaders().getFirst("Host"))) {
+        String origin = request.header("Origin");
+        if (!policy.allowsOrigin(origin, request.header("Host"))) {
             throw ApiProblem.forbidden("refused: a POST from origin " + origin + " is not from the console itself");
         }
-        String fetchSite = exchange.getRequestHeaders().getFirst("Sec-Fetch-Site");
+        String fetchSite = request.header("Sec-Fetch-Site");
         if (!policy.allowsFetchSite(fetchSite)) {
             throw ApiProblem.forbidden("refused: a POST the browser marks Sec-Fetch-Site: " + fetchSite
                     + " comes from another page, not from the console itself");
         }
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        String length = request.header("Content-Length");
         if (length != null && declaredOver(length)) {
-            // Refused before reading: the JDK server then closes the connection rather than read it all.
+            // Refused before reading, so a client that waits to be asked for its body is not kept waiting.
             throw new ApiProblem(413, "request body over " + MAX_BODY / 1024 + " KiB (Content-Length: " + length.trim() + ")");
         }
-        byte[] bytes;
-        try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
-        } catch (IOException e) {
-            // A body cut short or with broken chunks: the client may still be reading, so it gets an answer.
-            throw ApiProblem.badRequest("cannot read the request body (" + e.getMessage()
-                    + "): it ended before its Content-Length, or its chunks are malformed");
-        }
+    }
+
+    /** Reads a write's JSON object body, {@code {}} when empty. */
+    private static JsonNode readJson(byte[] bytes) {
         if (bytes.length > MAX_BODY) {
-            throw new ApiProblem(413, "request body over " + MAX_BODY / 1024 + " KiB");
+            throw tooLarge();
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
         if (text.isBlank()) {
@@ -217,7 +250,7 @@ final class AdminApi {
         return body;
     }
 
-    /** Whether a {@code Content-Length} announces more than {@link #MAX_BODY}; one that is not a number is left to the server. */
+    /** Whether a {@code Content-Length} announces more than {@link #MAX_BODY}; the HTTP decoder has refused one that is not a number. */
     private static boolean declaredOver(String length) {
         try {
             return Long.parseLong(length.trim()) > MAX_BODY;
@@ -226,8 +259,8 @@ final class AdminApi {
         }
     }
 
-    private Set<String> allowed(HttpExchange exchange) {
-        String name = exchange.getRequestURI().getPath().substring(PREFIX.length());
+    private Set<String> allowed(ConsoleRequest request) {
+        String name = request.path().substring(PREFIX.length());
         Endpoint endpoint = endpoints.get(name);
         return endpoint == null ? Set.of() : sorted(endpoint.methods());
     }
@@ -257,9 +290,9 @@ final class AdminApi {
     }
 
     /** One call: its query and (for a POST) its JSON object body, {@code {}} when empty. */
-    private record Request(HttpExchange exchange, JsonNode body) {
+    private record Request(ConsoleRequest head, JsonNode body) {
         String query(String name) {
-            String query = exchange.getRequestURI().getRawQuery();
+            String query = head.rawQuery();
             if (query == null) {
                 return null;
             }

@@ -1,23 +1,28 @@
 package dev.chaosgate.console;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import dev.chaosgate.link.internal.Transport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
 
-import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The QA console of a {@link ServeSession}: the page at {@value #PATH} and its JSON admin API under
- * {@code /__chaosgate/api/}. It has its own port and threads (JDK HTTP server), apart from the app's
+ * {@code /__chaosgate/api/}. It has its own port and event loops (Netty), apart from the app's
  * gateway, so the scenario's faults can never slow or break it.
  */
 public final class ConsoleServer implements AutoCloseable {
@@ -25,25 +30,14 @@ public final class ConsoleServer implements AutoCloseable {
     public static final String PATH = "/__chaosgate/";
     private static final System.Logger LOG = System.getLogger("dev.chaosgate.console");
     private static final int THREADS = 4;
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
 
-    static {
-        // The JDK server flushes a response's head and body as two segments; without TCP_NODELAY the
-        // body waits for the client's delayed ACK, some 40 ms on every keep-alive request (the page
-        // polls). The JDK reads this once, when the first server of the JVM starts; a user's own
-        // setting wins.
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService threads;
+    private final EventLoopGroup group;
+    private final Channel channel;
     private final String url;
 
-    private ConsoleServer(HttpServer server, ExecutorService threads, String url) {
-        this.server = server;
-        this.threads = threads;
+    private ConsoleServer(EventLoopGroup group, Channel channel, String url) {
+        this.group = group;
+        this.channel = channel;
         this.url = url;
     }
 
@@ -55,34 +49,47 @@ public final class ConsoleServer implements AutoCloseable {
     public static ConsoleServer start(ServeSession session, String host, int port) {
         Objects.requireNonNull(session, "session cannot be null");
         Objects.requireNonNull(host, "host cannot be null");
-        HttpServer server;
-        try {
-            InetSocketAddress address = new InetSocketAddress(host, port);
-            if (address.isUnresolved()) {
-                throw new ListenException(host, port, false, "unknown host", null);
-            }
-            server = HttpServer.create(address, 50);
-        } catch (BindException e) {
-            boolean inUse = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("in use");
-            throw new ListenException(host, port, inUse, inUse ? "address already in use" : e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ListenException(host, port, false, String.valueOf(e.getMessage()), e);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new ListenException(host, port, false, "unknown host", null);
         }
-        int bound = server.getAddress().getPort();
+        // NIO, not epoll: bind failures are then the JDK's own BindException, with its messages.
+        Transport transport = Transport.NIO;
+        EventLoopGroup group = transport.newGroup(THREADS, "chaosgate-console");
+        AtomicReference<Router> router = new AtomicReference<>();
+        ChannelFuture bind = new ServerBootstrap()
+                .group(group)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 50)
+                // No accepting until the router (which needs the bound port) is set; clients wait in the backlog.
+                .option(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // A client that half-closes after its request still gets the answer (or its 400).
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, ConsoleConnection.IDLE_SECONDS));
+                        ch.pipeline().addLast(new HttpServerCodec(ConsoleConnection.MAX_LINE, ConsoleConnection.MAX_HEAD, 8192));
+                        ch.pipeline().addLast(new ConsoleConnection(router.get()));
+                    }
+                })
+                .bind(address)
+                .awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            Throwable cause = bind.cause();
+            String message = String.valueOf(cause.getMessage());
+            boolean inUse = message.toLowerCase(Locale.ROOT).contains("in use");
+            throw new ListenException(host, port, inUse, inUse ? "address already in use" : message, cause);
+        }
+        int bound = ((InetSocketAddress) bind.channel().localAddress()).getPort();
         OriginPolicy policy = new OriginPolicy(host, bound);
-        Router router = new Router(new AdminApi(session, policy), new PageFiles(), policy);
-        server.createContext("/", router::handle);
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS, runnable -> {
-            Thread thread = new Thread(runnable, "chaosgate-console-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(threads);
-        server.start();
+        router.set(new Router(new AdminApi(session, policy), new PageFiles(), policy));
+        bind.channel().config().setAutoRead(true);
         String url = "http://" + displayHost(host) + ":" + bound + PATH;
         session.consoleUrl(url);
-        return new ConsoleServer(server, threads, url);
+        return new ConsoleServer(group, bind.channel(), url);
     }
 
     /** {@code http://127.0.0.1:<port>/__chaosgate/}. */
@@ -91,13 +98,14 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        channel.close().awaitUninterruptibly();
+        // Shutting the loops down closes every open connection with them.
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** A wildcard address is reached through loopback; IPv6 literals get brackets. */
@@ -108,46 +116,50 @@ public final class ConsoleServer implements AutoCloseable {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /** Sends each path to the page, the API or a redirect; never lets an exception escape to the HTTP server. */
-    private record Router(AdminApi api, PageFiles page, OriginPolicy policy) {
-        void handle(HttpExchange exchange) {
+    /** Sends each path to the page, the API or a redirect; never lets an exception escape to the connection. */
+    record Router(AdminApi api, PageFiles page, OriginPolicy policy) {
+        /** The answer from the head alone; null when the API must read the body first (see {@link AdminApi#early}). */
+        Responses.Answer early(ConsoleRequest request) {
             try {
-                String path = exchange.getRequestURI().getPath();
-                if (!policy.allowsHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                String path = request.path();
+                if (!policy.allowsHost(request.header("Host"))) {
                     String refused = "refused: this console answers only on loopback names"
-                            + " (127.0.0.1, localhost, [::1]); open it as http://127.0.0.1:" + exchange.getLocalAddress().getPort() + PATH;
-                    if (path.startsWith(AdminApi.PREFIX)) {
-                        AdminApi.refuse(exchange, ApiProblem.forbidden(refused)); // the API answers JSON, even this
-                    } else {
-                        Responses.text(exchange, 403, refused);
-                    }
+                            + " (127.0.0.1, localhost, [::1]); open it as http://127.0.0.1:" + request.localPort() + PATH;
+                    // The API answers JSON, even this.
+                    return path.startsWith(AdminApi.PREFIX) ? AdminApi.refuse(ApiProblem.forbidden(refused)) : Responses.text(403, refused);
                 } else if (path.equals("/") || path.equals("/__chaosgate")) {
-                    Responses.redirect(exchange, PATH);
+                    return Responses.redirect(PATH);
                 } else if (path.startsWith(AdminApi.PREFIX)) {
-                    api.handle(exchange);
+                    return api.early(request);
                 } else if (path.startsWith(PATH)) {
-                    page.handle(exchange, path.substring(PATH.length()));
-                } else {
-                    Responses.text(exchange, 404, "nothing at " + path + "; the console is at " + PATH);
+                    return page.answer(request, path.substring(PATH.length()));
                 }
-            } catch (IOException e) {
-                // The browser or script went away mid-answer: nothing to tell it.
-                LOG.log(System.Logger.Level.DEBUG, "console answer not written", e);
+                return Responses.text(404, "nothing at " + path + "; the console is at " + PATH);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "console request failed", e);
-                internalError(exchange, e);
-            } finally {
-                exchange.close();
+                return internalError(e);
             }
         }
 
-        private static void internalError(HttpExchange exchange, RuntimeException e) {
+        /** The API's answer to a write whose body has been read. */
+        Responses.Answer withBody(ConsoleRequest request, byte[] body) {
             try {
-                byte[] body = new ObjectMapper().writeValueAsString(Map.of("error", "internal error: " + e,
-                        "status", 500)).getBytes(StandardCharsets.UTF_8);
-                Responses.send(exchange, 500, "application/json; charset=utf-8", body);
-            } catch (IOException | RuntimeException ignored) {
-                // Headers already sent: the connection closes, which is all that is left to say.
+                return api.answer(request, body);
+            } catch (RuntimeException e) {
+                return internalError(e);
+            }
+        }
+
+        private static Responses.Answer internalError(RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "console request failed", e);
+            String body = "{\"error\":" + quote("internal error: " + e) + ",\"status\":500}";
+            return Responses.send(500, "application/json; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private static String quote(String text) {
+            try {
+                return new ObjectMapper().writeValueAsString(text);
+            } catch (JsonProcessingException e) {
+                return "\"internal error\"";
             }
         }
     }

@@ -1,7 +1,5 @@
 package dev.chaosgate.console;
 
-import com.sun.net.httpserver.HttpExchange;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,21 +35,17 @@ final class PageFiles {
         }
     }
 
-    /** Serves {@code name} ({@code ""} for the page itself). */
-    void handle(HttpExchange exchange, String name) throws IOException {
+    /** The answer for {@code name} ({@code ""} for the page itself). */
+    Responses.Answer answer(ConsoleRequest request, String name) {
         Page page = files.get(name.isEmpty() ? "index.html" : name);
         if (page == null) {
-            Responses.text(exchange, 404, "no such console file: " + name);
-            return;
+            return Responses.text(404, "no such console file: " + name);
         }
-        String method = exchange.getRequestMethod();
+        String method = request.method();
         if (!method.equals("GET") && !method.equals("HEAD")) {
-            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-            Responses.text(exchange, 405, "the console's files take GET, not " + method);
-            return;
+            return Responses.text(405, "the console's files take GET, not " + method).with("Allow", "GET, HEAD");
         }
-        exchange.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        Responses.send(exchange, 200, page.contentType(), page.bytes());
+        return Responses.send(200, page.contentType(), page.bytes()).with("Content-Security-Policy", CONTENT_SECURITY_POLICY);
     }
 
     private record Page(String contentType, byte[] bytes) {

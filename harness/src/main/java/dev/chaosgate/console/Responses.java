@@ -1,38 +1,39 @@
 package dev.chaosgate.console;
 
-import com.sun.net.httpserver.HttpExchange;
-
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Writes the console's answers, each with the headers that keep it from being cached, sniffed or framed. */
+/** Builds the console's answers, each with the headers that keep it from being cached, sniffed or framed. */
 final class Responses {
     private Responses() {
     }
 
-    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        var headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", contentType);
-        headers.set("Cache-Control", "no-store");
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("X-Frame-Options", "DENY");
-        headers.set("Referrer-Policy", "no-referrer");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length == 0 ? -1 : body.length);
-        if (!head && body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+    /** An answer before it is written: status, headers in the order they go out, and body (dropped for HEAD on the wire). */
+    record Answer(int status, Map<String, String> headers, byte[] body) {
+        /** The same answer with one more header. */
+        Answer with(String name, String value) {
+            Map<String, String> more = new LinkedHashMap<>(headers);
+            more.put(name, value);
+            return new Answer(status, more, body);
         }
     }
 
-    static void text(HttpExchange exchange, int status, String text) throws IOException {
-        send(exchange, status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+    static Answer send(int status, String contentType, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("Cache-Control", "no-store");
+        headers.put("X-Content-Type-Options", "nosniff");
+        headers.put("X-Frame-Options", "DENY");
+        headers.put("Referrer-Policy", "no-referrer");
+        return new Answer(status, headers, body);
     }
 
-    static void redirect(HttpExchange exchange, String location) throws IOException {
-        exchange.getResponseHeaders().set("Location", location);
-        text(exchange, 302, "the console is at " + location);
+    static Answer text(int status, String text) {
+        return send(status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Answer redirect(String location) {
+        return text(302, "the console is at " + location).with("Location", location);
     }
 }

@@ -1,6 +1,7 @@
 package dev.chaosgate.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -378,6 +381,39 @@ class ConsoleApiTest {
 
         for (String answer : List.of(badChunks, cutShort)) {
             assertThat(answer).startsWith("HTTP/1.1 400").contains("cannot read the request body");
+        }
+        assertThat(c.api("state").get("paused").asBoolean()).as("nothing read, nothing done").isFalse();
+    }
+
+    @Test
+    void aRequestThatIsNotHttpGetsTheJsonErrorAndTheConnectionEnds() throws IOException {
+        RunningConsole c = start("bad-gateway-single");
+        String host = "Host: 127.0.0.1:" + c.console.port() + "\r\n";
+        Map<String, Integer> cases = new LinkedHashMap<>();
+        cases.put("GET * HTTP/1.1\r\n" + host + "\r\n", 400);
+        cases.put("GET x:y HTTP/1.1\r\n" + host + "\r\n", 400);
+        cases.put("GET api/state HTTP/1.1\r\n" + host + "\r\n", 400);
+        cases.put("GET " + API + "st%zzate HTTP/1.1\r\n" + host + "\r\n", 400);
+        cases.put("GET " + API + "state HTTP/1.1\r\n\r\n", 400); // HTTP/1.1 without Host
+        cases.put("GET " + API + "state HTTP/2.0\r\n" + host + "\r\n", 400);
+        cases.put("POST " + API + "pause HTTP/1.1\r\n" + host + "Content-Type: application/json\r\nContent-Length: abc\r\n\r\n{}", 400);
+        cases.put("POST " + API + "pause HTTP/1.1\r\n" + host + "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n{}", 400);
+        cases.put("GET /" + "x".repeat(9000) + " HTTP/1.1\r\n" + host + "\r\n", 414);
+        cases.put("GET " + API + "state HTTP/1.1\r\n" + host + "X-H: v\r\n".repeat(201) + "\r\n", 431);
+        cases.put("GET " + API + "state HTTP/1.1\r\n" + host + ("X-H: " + "v".repeat(1000) + "\r\n").repeat(70) + "\r\n", 431);
+        for (Map.Entry<String, Integer> request : cases.entrySet()) {
+            String what = request.getKey().length() > 120 ? request.getKey().substring(0, 120) + "..." : request.getKey();
+            try (Socket socket = new Socket("127.0.0.1", c.console.port())) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(request.getKey().getBytes(StandardCharsets.US_ASCII));
+                // Read to the end: the connection must close after the answer.
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).as(what).startsWith("HTTP/1.1 " + request.getValue())
+                        .containsIgnoringCase("Content-Type: application/json").containsIgnoringCase("Connection: close");
+                JsonNode error = new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+                assertThat(error.get("status").asInt()).as(what).isEqualTo(request.getValue());
+                assertThat(error.get("error").asText()).as(what).startsWith("malformed HTTP request: ");
+            }
         }
         assertThat(c.api("state").get("paused").asBoolean()).as("nothing read, nothing done").isFalse();
     }

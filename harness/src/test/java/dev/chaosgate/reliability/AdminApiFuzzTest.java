@@ -45,12 +45,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>The oracle: under {@code /__chaosgate/api/} every answer is JSON; a 2xx only for a valid
  * request, carrying the state a model of the session predicts; a 4xx is {@code {"error": "...",
  * "status": N}} (plus the closest names for an unknown scenario); a write with another content type
- * or origin is a 403. Page paths answer the page, a redirect, or a one-line text error. Never a
- * 5xx, with one exception: the JDK server answers requests it cannot parse before any handler runs
- * (see {@link #JDK_REFUSALS}). No answer only where the JDK server cannot read the request to its
- * end: a head cut short, lines ended by a bare LF, or more than 200 header lines (its limit; it
- * then drops the connection). Afterwards the state endpoint is consistent and the app's port
- * still serves, and no descriptor or thread is left once the session is closed.
+ * or origin is a 403. Page paths answer the page, a redirect, or a one-line text error. A request
+ * the HTTP decoder cannot read (bad request line, a target that is not a path, a bad Content-Length,
+ * an unknown transfer coding, too many header lines) gets the API's JSON 4xx whatever its path.
+ * Never a 5xx. No answer only where the client cut its own request short. Afterwards the state
+ * endpoint is consistent and the app's port still serves, and no descriptor or thread is left
+ * once the session is closed.
  */
 class AdminApiFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,13 +60,6 @@ class AdminApiFuzzTest {
     private static final int MAX_BODY = 64 * 1024;
     private static final List<String> ENDPOINTS = List.of("state", "log", "scenario", "fail-next", "pause", "resume", "reset",
             "verdict");
-    /**
-     * Answers of the JDK's HTTP server itself, for requests it refuses before the console sees them:
-     * a request line or header it cannot parse, a target that is not a path (404, "No context
-     * found"), and a transfer coding other than chunked (501, which RFC 9112 6.1 prescribes). Their
-     * bodies are the JDK's own HTML one-liners.
-     */
-    static final Set<Integer> JDK_REFUSALS = Set.of(400, 404, 501);
 
     @Test
     void everyAnswerIsWellFormedAndTheSessionKeepsServing() throws Exception {
@@ -77,7 +70,7 @@ class AdminApiFuzzTest {
                 .connectTimeout(Duration.ofMillis(TIMEOUT_MILLIS)).build();
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("fuzz-watchdog"));
         ServerLogs consoleLogs = ServerLogs.capture("dev.chaosgate.console");
-        ServerLogs jdkLogs = ServerLogs.capture("com.sun.net.httpserver");
+        ServerLogs nettyLogs = ServerLogs.capture("io.netty");
         ProcessResources baseline = ProcessResources.now(false);
         long started = System.nanoTime();
         Fuzzer fuzzer;
@@ -103,12 +96,12 @@ class AdminApiFuzzTest {
         }
         List<String> leaks = ProcessResources.awaitBaseline(baseline, 6, 2, Duration.ofSeconds(15));
         consoleLogs.close();
-        jdkLogs.close();
+        nettyLogs.close();
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.println("AdminApiFuzzTest: " + fuzzer.summary() + " in " + millis + " ms; violations: " + violations.total());
         violations.assertNone();
         assertThat(consoleLogs.warnings()).as("warnings the console logged").isEmpty();
-        assertThat(jdkLogs.warnings()).as("warnings the JDK server logged").isEmpty();
+        assertThat(nettyLogs.warnings()).as("warnings Netty logged").isEmpty();
         assertThat(leaks).as("descriptors and threads left after the session closed").isEmpty();
     }
 
@@ -418,7 +411,7 @@ class AdminApiFuzzTest {
             if (dice == 0) {
                 String endpoint = junk.pick(List.of("", "State", "state/", "fail_next", "failNext", "名前", "%E5%90%8D", "../api/state",
                         "state/x", "x".repeat(3000), "state;x", "%2e%2e/state", "state%00"));
-                // Raw non-ASCII in a target is not a URI (RFC 3986: percent-encode it): the JDK server refuses it.
+                // Raw non-ASCII in a target is not a URI (RFC 3986: percent-encode it): refused as malformed.
                 sendRaw(junk.pick(List.of("GET", "POST", "DELETE")), API + endpoint, headers, null,
                         Expect.only(endpoint.equals("名前") ? 400 : 404), false);
             } else if (dice == 1) {
@@ -436,7 +429,13 @@ class AdminApiFuzzTest {
                 sendRaw(method, "/__chaosgate/" + file, headers, null, Expect.only(ok ? 200 : 405), method.equals("HEAD"));
             } else if (dice == 3) {
                 String file = junk.pick(List.of("nope.html", "../../etc/passwd", "console.js/", "INDEX.HTML", "api", "%2e%2e/x", "名前"));
-                sendRaw("GET", "/__chaosgate/" + file, headers, null, Expect.only(file.equals("名前") ? 400 : 404), false);
+                if (file.equals("名前")) {
+                    // Not a URI, so refused at the HTTP level: the API's JSON 400, though the path is the page's.
+                    raw("raw non-ASCII in a page path", "GET /__chaosgate/" + file + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n",
+                            Set.of(400), false);
+                } else {
+                    sendRaw("GET", "/__chaosgate/" + file, headers, null, Expect.only(404), false);
+                }
             } else if (dice == 4) {
                 String method = junk.pick(List.of("GET", "POST", "HEAD"));
                 sendRaw(method, junk.pick(List.of("/", "/__chaosgate")), headers, null, Expect.only(302), method.equals("HEAD"));
@@ -455,7 +454,7 @@ class AdminApiFuzzTest {
             }
         }
 
-        /** Requests the JDK server or the console must refuse, or that end before they are complete. */
+        /** Requests the console must refuse at the HTTP level, or that end before they are complete. */
         private void malformedCase() {
             String host = "Host: 127.0.0.1:" + port + "\r\n";
             String json = "Content-Type: application/json\r\n";
@@ -467,11 +466,11 @@ class AdminApiFuzzTest {
                     for (int i = 0; i < n; i++) {
                         head.append("X-H").append(i).append(": v\r\n");
                     }
-                    // Over the JDK server's limit of 200 header lines it drops the connection unanswered (see the class comment).
-                    raw("header bomb", head.append("\r\n").toString(), Set.of(), false);
+                    // Over the console's limit of 200 header lines: a JSON 431, then the connection ends.
+                    raw("header bomb", head.append("\r\n").toString(), Set.of(431), false);
                 }
-                // The JDK server ends lines at CRLF only: this head never ends, so the request is incomplete and unanswered.
-                case 15 -> raw("bare LF line ends", "GET " + API + "state HTTP/1.1\n" + host.replace("\r", "") + "\n", Set.of(), true);
+                // Netty refuses a bare LF as a line end (RFC 9112 2.2 lets a server do so): the JSON 400.
+                case 15 -> raw("bare LF line ends", "GET " + API + "state HTTP/1.1\n" + host.replace("\r", "") + "\n", Set.of(400), false);
                 case 0 -> raw("garbage request line", randomToken() + "\r\n\r\n", Set.of(400), false);
                 case 1 -> raw("bad percent escape", "GET " + API + "st%zzate HTTP/1.1\r\n" + host + "\r\n", Set.of(400), false);
                 case 2 -> raw("illegal character in the target", "GET " + API + junk.pick(List.of("{x}", "a|b", "a\"b", "a\\b", "a^b", "`"))
@@ -479,20 +478,21 @@ class AdminApiFuzzTest {
                 case 3 -> raw("bad Content-Length", "POST " + API + "pause HTTP/1.1\r\n" + host + json + "Content-Length: "
                         + junk.pick(List.of("abc", "-1", "99999999999999999999", "0x10")) + "\r\n\r\n{}", Set.of(400), false);
                 case 4 -> raw("unknown Transfer-Encoding", "POST " + API + "pause HTTP/1.1\r\n" + host + json + "Transfer-Encoding: "
-                        + junk.pick(List.of("gzip", "identity", "bogus")) + "\r\n\r\n{}", Set.of(501), false);
+                        + junk.pick(List.of("gzip", "identity", "bogus", "gzip, chunked")) + "\r\n\r\n{}", Set.of(400), false);
                 case 5 -> raw("chunked garbage", "POST " + API + "pause HTTP/1.1\r\n" + host + json + "Transfer-Encoding: chunked\r\n\r\n"
                         + junk.pick(List.of("zz\r\n{}\r\n0\r\n\r\n", "2\r\n{}XX", "fffffffffffffffffff\r\n{}\r\n0\r\n\r\n")), Set.of(400), true);
                 case 6 -> {
-                    // Cut short and half-closed: when the head is complete the console answers a 400; before that, nothing.
+                    // Cut short and half-closed: the head is complete, so the console answers a 400.
                     String full = "POST " + API + "fail-next HTTP/1.1\r\n" + host + json + "Content-Length: 40\r\n\r\n{\"count\":1,\"fault\":\"bad-gateway\"}";
                     int headEnd = full.indexOf("\r\n\r\n") + 4;
                     int cut = headEnd + random.nextInt(full.length() - headEnd);
                     raw("truncated body", full.substring(0, cut), Set.of(400), true);
                 }
+                // Cut short and half-closed within the head: no answer, or a JSON 400.
                 case 7 -> raw("truncated head", ("POST " + API + "pause HTTP/1.1\r\n" + host).substring(0, 1 + random.nextInt(30)),
-                        Set.of(), true);
-                case 8 -> raw("target not a path", junk.pick(List.of("GET * HTTP/1.1", "OPTIONS * HTTP/1.1", "GET api/state HTTP/1.1"))
-                        + "\r\n" + host + "\r\n", Set.of(404), false);
+                        Set.of(400), true);
+                case 8 -> raw("target not a path", junk.pick(List.of("GET * HTTP/1.1", "OPTIONS * HTTP/1.1", "GET api/state HTTP/1.1",
+                        "GET x:y HTTP/1.1", "GET mailto:a@b HTTP/1.1")) + "\r\n" + host + "\r\n", Set.of(400), false);
                 case 9 -> raw("NUL in the target", "GET " + API + "st\u0000ate HTTP/1.1\r\n" + host + "\r\n", Set.of(400), false);
                 case 10 -> raw("Expect 100-continue", "POST " + API + "verdict HTTP/1.1\r\n" + host + json
                         + "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n{}", Set.of(200), false);
@@ -500,7 +500,7 @@ class AdminApiFuzzTest {
                         Set.of(200), false);
                 case 12 -> {
                     StringBuilder head = new StringBuilder("GET " + API + "state HTTP/1.1\r\n" + host);
-                    // Within the JDK's default of 200 header lines: served.
+                    // Within the console's limit of 200 header lines: served.
                     int n = random.nextInt(150);
                     for (int i = 0; i < n; i++) {
                         head.append("X-H").append(i).append(": ").append("v".repeat(random.nextInt(200))).append("\r\n");
@@ -554,25 +554,23 @@ class AdminApiFuzzTest {
             }
         }
 
-        /** A raw request on a connection of its own; empty {@code statuses}: no answer is expected. */
-        private void raw(String label, String request, Set<Integer> statuses, boolean shutdownOutput) {
+        /**
+         * A raw request on a connection of its own. {@code cutShort}: the client half-closes after it,
+         * so a request it left incomplete may go unanswered; every other request must be answered.
+         */
+        private void raw(String label, String request, Set<Integer> statuses, boolean cutShort) {
             requests.incrementAndGet();
             String what = current + ": " + label + "\n" + request;
             try (Wire.Conn conn = new Wire.Conn(port, TIMEOUT_MILLIS, watchdog)) {
-                Wire.Reply reply = conn.exchange(request.getBytes(StandardCharsets.UTF_8), false, shutdownOutput);
+                Wire.Reply reply = conn.exchange(request.getBytes(StandardCharsets.UTF_8), false, cutShort);
                 count(reply);
-                if (statuses.isEmpty()) {
-                    expect(reply.outcome() == Wire.Outcome.NO_ANSWER, "answer to a request the server cannot read to its end",
-                            what + "\n=> " + reply);
-                    return;
-                }
                 if (!reply.answered()) {
-                    violations.add("no answer: " + label, what + "\n=> " + reply);
+                    expect(cutShort && reply.outcome() == Wire.Outcome.NO_ANSWER, "no answer: " + label, what + "\n=> " + reply);
                     return;
                 }
-                String target = request.split(" ", 3).length > 1 ? request.split(" ", 3)[1] : "";
                 Expect expect = new Expect(statuses, statuses.contains(200) ? this::compareStateIfState : null);
-                judge(target.startsWith("http://") ? API + "state" : target, reply, expect, what, false);
+                // Served, these target the state endpoint; refused, the answer is the API's JSON error whatever the target.
+                judge(API + "state", reply, expect, what, false);
             } catch (IOException e) {
                 violations.add("cannot connect", what + ": " + e);
             }
@@ -609,12 +607,8 @@ class AdminApiFuzzTest {
                 resync();
                 return;
             }
-            if (status >= 500 && !(status == 501 && isJdkAnswer(reply))) {
+            if (status >= 500) {
                 violations.add("5xx", where);
-                return;
-            }
-            if (isJdkAnswer(reply)) {
-                expect(JDK_REFUSALS.contains(status), "JDK answer with another status", where);
                 return;
             }
             checkHeaders(reply, where);
@@ -641,11 +635,6 @@ class AdminApiFuzzTest {
             } else if (!head) {
                 checkPageAnswer(reply, where);
             }
-        }
-
-        /** The JDK server's own refusals: an HTML one-liner the console never writes. */
-        private static boolean isJdkAnswer(Wire.Reply reply) {
-            return "text/html".equals(reply.header("Content-Type")) && reply.text().startsWith("<h1>");
         }
 
         private void checkHeaders(Wire.Reply reply, String where) {
