@@ -20,11 +20,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -139,7 +136,7 @@ class AdminApiFuzzTest {
         private final Random random;
         private final JsonJunk junk;
         private final Model model = new Model();
-        private final Map<String, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
+        private final StatusTally statusCounts = new StatusTally();
         private final AtomicInteger requests = new AtomicInteger();
         private String current = "";
 
@@ -156,7 +153,7 @@ class AdminApiFuzzTest {
         }
 
         String summary() {
-            return requests.get() + " requests (statuses " + new TreeMap<>(statusCounts) + ")";
+            return requests.get() + " requests (statuses " + statusCounts + ")";
         }
 
         private String origin() {
@@ -565,7 +562,7 @@ class AdminApiFuzzTest {
                 Wire.Reply reply = conn.exchange(request.getBytes(StandardCharsets.UTF_8), false, cutShort);
                 count(reply);
                 if (!reply.answered()) {
-                    expect(cutShort && reply.outcome() == Wire.Outcome.NO_ANSWER, "no answer: " + label, what + "\n=> " + reply);
+                    violations.expect(cutShort && reply.outcome() == Wire.Outcome.NO_ANSWER, "no answer: " + label, what + "\n=> " + reply);
                     return;
                 }
                 Expect expect = new Expect(statuses, statuses.contains(200) ? this::compareStateIfState : null);
@@ -614,7 +611,7 @@ class AdminApiFuzzTest {
             checkHeaders(reply, where);
             boolean api = path.startsWith(API);
             if (api) {
-                expect(reply.header("Content-Type") != null && reply.header("Content-Type").startsWith("application/json"),
+                violations.expect(reply.header("Content-Type") != null && reply.header("Content-Type").startsWith("application/json"),
                         "API answer not JSON", where);
                 if (head) {
                     return;
@@ -627,7 +624,7 @@ class AdminApiFuzzTest {
                 if (status >= 400) {
                     checkError(body, status, where);
                     if (status == 405) {
-                        expect(reply.header("Allow") != null && !reply.header("Allow").isBlank(), "405 without Allow", where);
+                        violations.expect(reply.header("Allow") != null && !reply.header("Allow").isBlank(), "405 without Allow", where);
                     }
                 } else if (expect.onSuccess() != null) {
                     expect.onSuccess().accept(body);
@@ -638,7 +635,7 @@ class AdminApiFuzzTest {
         }
 
         private void checkHeaders(Wire.Reply reply, String where) {
-            expect("nosniff".equals(reply.header("X-Content-Type-Options")) && "DENY".equals(reply.header("X-Frame-Options"))
+            violations.expect("nosniff".equals(reply.header("X-Content-Type-Options")) && "DENY".equals(reply.header("X-Frame-Options"))
                     && "no-store".equals(reply.header("Cache-Control")), "answer without the console's security headers", where);
         }
 
@@ -646,14 +643,14 @@ class AdminApiFuzzTest {
             Set<String> fields = new HashSet<>();
             body.fieldNames().forEachRemaining(fields::add);
             fields.remove("closest");
-            expect(fields.equals(Set.of("error", "status")), "error body fields", where);
-            expect(body.path("status").isInt() && body.path("status").asInt() == status, "error status differs from HTTP status", where);
+            violations.expect(fields.equals(Set.of("error", "status")), "error body fields", where);
+            violations.expect(body.path("status").isInt() && body.path("status").asInt() == status, "error status differs from HTTP status", where);
             String error = body.path("error").asText("");
-            expect(body.path("error").isTextual() && error.length() >= 10 && !error.contains("Exception") && !error.contains("\tat "),
+            violations.expect(body.path("error").isTextual() && error.length() >= 10 && !error.contains("Exception") && !error.contains("\tat "),
                     "error message not a clear sentence", where);
             if (body.has("closest")) {
-                expect(status == 404 && body.path("closest").isArray() && body.path("closest").size() > 0, "closest names", where);
-                body.path("closest").forEach(c -> expect(scenarios.contains(c.asText()), "closest name not a scenario", where));
+                violations.expect(status == 404 && body.path("closest").isArray() && body.path("closest").size() > 0, "closest names", where);
+                body.path("closest").forEach(c -> violations.expect(scenarios.contains(c.asText()), "closest name not a scenario", where));
             }
         }
 
@@ -661,13 +658,13 @@ class AdminApiFuzzTest {
             int status = reply.status();
             String type = String.valueOf(reply.header("Content-Type"));
             if (status == 200) {
-                expect(type.startsWith("text/html") || type.startsWith("text/javascript") || type.startsWith("text/css"),
+                violations.expect(type.startsWith("text/html") || type.startsWith("text/javascript") || type.startsWith("text/css"),
                         "page file type", where);
-                expect(reply.header("Content-Security-Policy") != null, "page without its CSP", where);
+                violations.expect(reply.header("Content-Security-Policy") != null, "page without its CSP", where);
             } else if (status == 302) {
-                expect("/__chaosgate/".equals(reply.header("Location")), "redirect elsewhere than the page", where);
+                violations.expect("/__chaosgate/".equals(reply.header("Location")), "redirect elsewhere than the page", where);
             } else {
-                expect(type.startsWith("text/plain") && reply.text().endsWith("\n") && reply.text().length() > 10,
+                violations.expect(type.startsWith("text/plain") && reply.text().endsWith("\n") && reply.text().length() > 10,
                         "page error not a line of text", where);
             }
         }
@@ -676,7 +673,7 @@ class AdminApiFuzzTest {
             checkStateShape(state, current);
             boolean same = state.path("scenario").asText().equals(model.scenario) && state.path("paused").asBoolean() == model.paused
                     && state.path("injectedRemaining").asInt() == model.injected;
-            expect(same, "state differs from what the answers said", current + ": expected scenario=" + model.scenario + ", paused="
+            violations.expect(same, "state differs from what the answers said", current + ": expected scenario=" + model.scenario + ", paused="
                     + model.paused + ", injected=" + model.injected + "; got " + state);
             if (!same) {
                 adopt(state);
@@ -690,23 +687,23 @@ class AdminApiFuzzTest {
         }
 
         private void checkStateShape(JsonNode state, String where) {
-            expect(scenarios.contains(state.path("scenario").asText()), "state names no known scenario", where + ": " + state);
-            expect(state.path("paused").isBoolean() && state.path("injectedRemaining").isInt() && state.path("injectedRemaining").asInt() >= 0,
+            violations.expect(scenarios.contains(state.path("scenario").asText()), "state names no known scenario", where + ": " + state);
+            violations.expect(state.path("paused").isBoolean() && state.path("injectedRemaining").isInt() && state.path("injectedRemaining").asInt() >= 0,
                     "state flags", where + ": " + state);
             JsonNode phase = state.path("phase");
             List<String> phases = new ArrayList<>();
             state.path("phases").forEach(p -> phases.add(p.asText()));
-            expect(phase.isNull() || phases.contains(phase.asText()), "phase not one of the scenario's", where + ": " + state);
-            expect(state.path("baseUrl").asText().equals(appBaseUrl), "state's base URL", where + ": " + state);
-            expect(!state.path("replaying").asBoolean(), "replaying without a recording", where + ": " + state);
+            violations.expect(phase.isNull() || phases.contains(phase.asText()), "phase not one of the scenario's", where + ": " + state);
+            violations.expect(state.path("baseUrl").asText().equals(appBaseUrl), "state's base URL", where + ": " + state);
+            violations.expect(!state.path("replaying").asBoolean(), "replaying without a recording", where + ": " + state);
         }
 
         private void checkLog(JsonNode page) {
-            expect(page.path("entries").isArray() && page.path("last").isIntegralNumber(), "log page shape", current + ": " + page);
+            violations.expect(page.path("entries").isArray() && page.path("last").isIntegralNumber(), "log page shape", current + ": " + page);
         }
 
         private void checkVerdict(JsonNode verdict) {
-            expect(Set.of("PASS", "FAIL", "PENDING").contains(verdict.path("verdict").asText()), "verdict value", current + ": " + verdict);
+            violations.expect(Set.of("PASS", "FAIL", "PENDING").contains(verdict.path("verdict").asText()), "verdict value", current + ": " + verdict);
         }
 
         private void adopt(JsonNode state) {
@@ -804,9 +801,9 @@ class AdminApiFuzzTest {
                         conn.close();
                         continue;
                     }
-                    expect(reply.status() == 200, "race write not answered 200", what + "\n=> " + reply);
+                    violations.expect(reply.status() == 200, "race write not answered 200", what + "\n=> " + reply);
                     JsonNode answer = parse(reply.text());
-                    expect(answer != null && answer.isObject(), "race answer not JSON", what + "\n=> " + reply);
+                    violations.expect(answer != null && answer.isObject(), "race answer not JSON", what + "\n=> " + reply);
                     if (answer != null && answer.has("scenario")) {
                         checkStateShape(answer, what);
                     }
@@ -841,13 +838,13 @@ class AdminApiFuzzTest {
             current = "app check";
             post(API + "scenario", "{\"name\":\"bad-gateway-single\"}");
             post(API + "pause", "");
-            expect(chat() == 200, "app not served normally while faults are paused", current);
+            violations.expect(chat() == 200, "app not served normally while faults are paused", current);
             JsonNode queued = post(API + "fail-next", "{\"count\":1,\"fault\":\"rate-limited\"}");
-            expect(queued != null && queued.path("injectedRemaining").asInt() == 1, "fail-next not queued", current + ": " + queued);
+            violations.expect(queued != null && queued.path("injectedRemaining").asInt() == 1, "fail-next not queued", current + ": " + queued);
             post(API + "resume", "");
-            expect(chat() == 429, "injected fault not served to the app", current);
+            violations.expect(chat() == 429, "injected fault not served to the app", current);
             JsonNode after = get(API + "state");
-            expect(after != null && after.path("injectedRemaining").asInt() == 0, "injected fault not used up", current + ": " + after);
+            violations.expect(after != null && after.path("injectedRemaining").asInt() == 0, "injected fault not used up", current + ": " + after);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             JsonNode log = get(API + "log");
             // An entry is complete once the answer is journalled, just after the app has it.
@@ -855,7 +852,7 @@ class AdminApiFuzzTest {
                 sleep(50);
                 log = get(API + "log");
             }
-            expect(log != null && log.path("entries").size() >= 2, "app requests missing from the log", current + ": " + log);
+            violations.expect(log != null && log.path("entries").size() >= 2, "app requests missing from the log", current + ": " + log);
         }
 
         private int chat() {
@@ -876,14 +873,7 @@ class AdminApiFuzzTest {
         // ---- helpers ----
 
         private void count(Wire.Reply reply) {
-            String key = reply.answered() ? Integer.toString(reply.status()) : reply.outcome().name().toLowerCase(Locale.ROOT);
-            statusCounts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        private void expect(boolean condition, String kind, String what) {
-            if (!condition) {
-                violations.add(kind, what);
-            }
+            statusCounts.count(reply);
         }
 
         private static void sleep(long millis) {

@@ -22,7 +22,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -246,7 +245,7 @@ class ToxiproxyApiFuzzTest {
         /** Ports proxies have been seen bound to, so the end can check each is free again. */
         private final Set<Integer> proxyPorts = ConcurrentHashMap.newKeySet();
         private final AtomicInteger portsCheckedFree = new AtomicInteger();
-        private final Map<String, AtomicInteger> statusCounts = new ConcurrentHashMap<>();
+        private final StatusTally statusCounts = new StatusTally();
         private final AtomicInteger requests = new AtomicInteger();
         private final AtomicInteger checks = new AtomicInteger();
         private Wire.Conn keepAlive;
@@ -265,7 +264,7 @@ class ToxiproxyApiFuzzTest {
         }
 
         String summary() {
-            return requests.get() + " fuzz requests + " + checks.get() + " check requests (statuses " + new TreeMap<>(statusCounts)
+            return requests.get() + " fuzz requests + " + checks.get() + " check requests (statuses " + statusCounts
                     + "), " + portsCheckedFree.get() + " proxy ports checked free";
         }
 
@@ -520,8 +519,8 @@ class ToxiproxyApiFuzzTest {
             return new Call("create proxy", "POST", "/proxies", "/proxies", bytes, statuses, Shape.PROXY, reply -> {
                 if (reply.status() == 201) {
                     ModelProxy created = ModelProxy.of(json(reply));
-                    expect(created.name.equals(name), "created proxy has another name", created.describe() + " for " + name);
-                    expect(created.enabled == (enabled == null || enabled), "created proxy enabled wrongly", created.describe());
+                    violations.expect(created.name.equals(name), "created proxy has another name", created.describe() + " for " + name);
+                    violations.expect(created.enabled == (enabled == null || enabled), "created proxy enabled wrongly", created.describe());
                     remember(created);
                 }
             });
@@ -568,9 +567,9 @@ class ToxiproxyApiFuzzTest {
                     bytes, statuses, Shape.PROXY, reply -> {
                         if (reply.status() == 200) {
                             ModelProxy updated = ModelProxy.of(json(reply));
-                            expect(updated.name.equals(name), "updated proxy has another name", updated.describe());
+                            violations.expect(updated.name.equals(name), "updated proxy has another name", updated.describe());
                             if (asked != null) {
-                                expect(updated.enabled == asked, "update did not apply enabled", updated.describe() + " asked " + asked);
+                                violations.expect(updated.enabled == asked, "update did not apply enabled", updated.describe() + " asked " + asked);
                             }
                             remember(updated);
                         } else if (reply.status() == 500) {
@@ -626,7 +625,7 @@ class ToxiproxyApiFuzzTest {
                         if (reply.status() == 200) {
                             Set<String> names = new HashSet<>();
                             json(reply).forEach(t -> names.add(t.path("name").asText()));
-                            expect(names.equals(proxy.toxics.keySet()), "toxic listing differs from the model",
+                            violations.expect(names.equals(proxy.toxics.keySet()), "toxic listing differs from the model",
                                     names + " vs " + proxy.toxics.keySet());
                         }
                     });
@@ -753,7 +752,7 @@ class ToxiproxyApiFuzzTest {
                     Shape.TOXIC, reply -> {
                         if (reply.status() == 200) {
                             JsonNode toxic = json(reply);
-                            expect(toxic.path("name").asText().equals(effectiveName), "toxic created under another name",
+                            violations.expect(toxic.path("name").asText().equals(effectiveName), "toxic created under another name",
                                     toxic + " expected " + effectiveName);
                             proxy.toxics.put(effectiveName, effectiveType);
                         }
@@ -818,7 +817,7 @@ class ToxiproxyApiFuzzTest {
                     reply -> {
                         if (reply.status() == 200) {
                             JsonNode toxic = json(reply);
-                            expect(toxic.path("name").asText().equals(toxicName) && toxic.path("type").asText().equals(type),
+                            violations.expect(toxic.path("name").asText().equals(toxicName) && toxic.path("type").asText().equals(type),
                                     "update changed a toxic's name or type", toxic.toString());
                         }
                     });
@@ -900,7 +899,7 @@ class ToxiproxyApiFuzzTest {
                     String failed = reply.status() == 500 && returned.size() < specs.size() ? specs.get(returned.size())[0] : null;
                     for (JsonNode proxy : returned) {
                         String name = proxy.path("name").asText();
-                        expect(name.equals(failed) || model.containsKey(name), "populated proxy missing afterwards", proxy.toString());
+                        violations.expect(name.equals(failed) || model.containsKey(name), "populated proxy missing afterwards", proxy.toString());
                     }
                 }
             });
@@ -961,7 +960,7 @@ class ToxiproxyApiFuzzTest {
                         resyncAll();
                         if (reply.status() == 204) {
                             for (ModelProxy p : model.values()) {
-                                expect(p.enabled && p.toxics.isEmpty(), "reset left a proxy disabled or with toxics", p.describe());
+                                violations.expect(p.enabled && p.toxics.isEmpty(), "reset left a proxy disabled or with toxics", p.describe());
                             }
                         }
                     });
@@ -1263,7 +1262,7 @@ class ToxiproxyApiFuzzTest {
                 Wire.Reply reply = conn.exchange(request, head, shutdownOutput);
                 count(reply);
                 if (statuses.isEmpty()) {
-                    expect(reply.outcome() == Wire.Outcome.NO_ANSWER, "answer to a request the client cut short", what + "\n=> " + reply);
+                    violations.expect(reply.outcome() == Wire.Outcome.NO_ANSWER, "answer to a request the client cut short", what + "\n=> " + reply);
                     return;
                 }
                 if (!reply.answered()) {
@@ -1271,11 +1270,11 @@ class ToxiproxyApiFuzzTest {
                     return;
                 }
                 checkShape(reply, shape, head, what);
-                expect(statuses.contains(reply.status()), "unexpected status: " + label.replaceAll(" \\(.*", "") + " got "
+                violations.expect(statuses.contains(reply.status()), "unexpected status: " + label.replaceAll(" \\(.*", "") + " got "
                         + reply.status() + ", expected " + statuses, what + "\n=> " + reply);
                 if (framing && reply.status() == 400) {
                     // The request's framing is lost, so the rest of the stream cannot be read: the server must close.
-                    expect(conn.closedByServer(500), "connection kept open after a malformed request", what);
+                    violations.expect(conn.closedByServer(500), "connection kept open after a malformed request", what);
                 }
             } catch (IOException e) {
                 violations.add("cannot connect", what + ": " + e);
@@ -1340,7 +1339,7 @@ class ToxiproxyApiFuzzTest {
             }
             checkShape(reply, browser ? null : call.shape(), call.method().equals("HEAD"), what);
             if (browser) {
-                expect(reply.status() == 403, "browser User-Agent not refused", what + "\n=> " + reply);
+                violations.expect(reply.status() == 403, "browser User-Agent not refused", what + "\n=> " + reply);
                 return;
             }
             if (!call.statuses().contains(reply.status())) {
@@ -1452,10 +1451,10 @@ class ToxiproxyApiFuzzTest {
             String text = reply.text();
             String contentType = reply.header("Content-Type");
             String where = what + "\n=> " + reply;
-            expect(reply.headerCount("Content-Length") <= 1, "two Content-Length headers", where);
+            violations.expect(reply.headerCount("Content-Length") <= 1, "two Content-Length headers", where);
             if (head) {
                 // No body to look at; the status is checked against the case's own expectation.
-                expect(status < 500, "HEAD answered with a 5xx", where);
+                violations.expect(status < 500, "HEAD answered with a 5xx", where);
                 return;
             }
             if (status >= 200 && status < 300) {
@@ -1469,31 +1468,31 @@ class ToxiproxyApiFuzzTest {
             switch (status) {
                 case 301 -> {
                     String location = reply.header("Location");
-                    expect(location != null && location.startsWith("/") && !location.contains("//") && !location.contains("/./")
+                    violations.expect(location != null && location.startsWith("/") && !location.contains("//") && !location.contains("/./")
                             && !location.contains("/../") && !location.endsWith("/.") && !location.endsWith("/.."),
                             "redirect not to a clean path", where);
-                    expect(reply.body().length == 0, "redirect with a body", where);
+                    violations.expect(reply.body().length == 0, "redirect with a body", where);
                 }
                 case 404 -> {
                     if (text.equals("404 page not found\n")) {
-                        expect("text/plain; charset=utf-8".equals(contentType), "404 text without its content type", where);
-                        expect(reply.header("X-Toxiproxy-Request-Id") == null, "unrouted 404 with a request id", where);
+                        violations.expect("text/plain; charset=utf-8".equals(contentType), "404 text without its content type", where);
+                        violations.expect(reply.header("X-Toxiproxy-Request-Id") == null, "unrouted 404 with a request id", where);
                     } else {
                         checkError(reply, where);
                     }
                 }
                 case 405, 417 -> {
-                    expect(reply.body().length == 0, status + " with a body", where);
-                    expect(contentType == null, status + " with a content type", where);
+                    violations.expect(reply.body().length == 0, status + " with a body", where);
+                    violations.expect(contentType == null, status + " with a content type", where);
                 }
                 case 403 -> {
-                    expect(text.equals("User agent not allowed\n"), "403 other than the browser refusal", where);
-                    expect(reply.header("X-Toxiproxy-Request-Id") != null, "browser refusal without a request id", where);
+                    violations.expect(text.equals("User agent not allowed\n"), "403 other than the browser refusal", where);
+                    violations.expect(reply.header("X-Toxiproxy-Request-Id") != null, "browser refusal without a request id", where);
                 }
                 case 500 -> {
                     checkError(reply, where);
                     String error = errorText(reply);
-                    expect(error != null && error.matches("(?s)(listen tcp( \\S+)?|address .*|lookup \\S+): .*"),
+                    violations.expect(error != null && error.matches("(?s)(listen tcp( \\S+)?|address .*|lookup \\S+): .*"),
                             "500 other than a listen failure", where);
                 }
                 default -> {
@@ -1517,29 +1516,29 @@ class ToxiproxyApiFuzzTest {
             body.fieldNames().forEachRemaining(fields::add);
             boolean populate = fields.contains("proxies");
             Set<String> expected = populate ? Set.of("error", "status", "proxies") : Set.of("error", "status");
-            expect(fields.equals(expected), "error body fields", where);
-            expect(body.path("error").isTextual() && !body.path("error").asText().isBlank(), "error message missing", where);
-            expect(body.path("status").isInt() && body.path("status").asInt() == reply.status(), "error status differs from HTTP status", where);
+            violations.expect(fields.equals(expected), "error body fields", where);
+            violations.expect(body.path("error").isTextual() && !body.path("error").asText().isBlank(), "error message missing", where);
+            violations.expect(body.path("status").isInt() && body.path("status").asInt() == reply.status(), "error status differs from HTTP status", where);
             if (populate) {
-                expect("application/json".equals(reply.header("Content-Type")), "populate error content type", where);
-                expect(body.path("proxies").isNull() || body.path("proxies").isArray(), "populate error proxies", where);
+                violations.expect("application/json".equals(reply.header("Content-Type")), "populate error content type", where);
+                violations.expect(body.path("proxies").isNull() || body.path("proxies").isArray(), "populate error proxies", where);
             } else {
-                expect("text/plain; charset=utf-8".equals(reply.header("Content-Type")), "error content type", where);
-                expect(reply.text().endsWith("}\n"), "error body without Go's trailing newline", where);
+                violations.expect("text/plain; charset=utf-8".equals(reply.header("Content-Type")), "error content type", where);
+                violations.expect(reply.text().endsWith("}\n"), "error body without Go's trailing newline", where);
             }
         }
 
         private void checkSuccess(Wire.Reply reply, Shape shape, String where) {
             if (shape == Shape.EMPTY) {
-                expect(reply.status() == 204 && reply.body().length == 0 && reply.header("Content-Type") == null,
+                violations.expect(reply.status() == 204 && reply.body().length == 0 && reply.header("Content-Type") == null,
                         "204 with a body or content type", where);
                 return;
             }
             if (shape == Shape.VERSION) {
-                expect(reply.text().equals("{\"version\": \"2.12.0\"}\n"), "version body", where);
+                violations.expect(reply.text().equals("{\"version\": \"2.12.0\"}\n"), "version body", where);
                 return;
             }
-            expect("application/json".equals(reply.header("Content-Type")), "success content type", where);
+            violations.expect("application/json".equals(reply.header("Content-Type")), "success content type", where);
             JsonNode body = parse(reply.text());
             if (body == null) {
                 violations.add("success body not JSON", where);
@@ -1549,21 +1548,21 @@ class ToxiproxyApiFuzzTest {
                 case PROXY -> checkProxy(body, where);
                 case TOXIC -> checkToxic(body, where);
                 case TOXICS -> {
-                    expect(body.isArray(), "toxics not an array", where);
+                    violations.expect(body.isArray(), "toxics not an array", where);
                     body.forEach(t -> checkToxic(t, where));
                 }
                 case PROXIES -> {
-                    expect(body.isObject(), "proxies not an object", where);
+                    violations.expect(body.isObject(), "proxies not an object", where);
                     body.fields().forEachRemaining(e -> {
                         checkProxy(e.getValue(), where);
-                        expect(e.getKey().equals(e.getValue().path("name").asText()), "proxy listed under another name", where);
+                        violations.expect(e.getKey().equals(e.getValue().path("name").asText()), "proxy listed under another name", where);
                     });
                 }
                 case POPULATE -> {
                     List<String> fields = new ArrayList<>();
                     body.fieldNames().forEachRemaining(fields::add);
-                    expect(fields.equals(List.of("proxies")), "populate fields", where);
-                    expect(body.path("proxies").isNull() || body.path("proxies").isArray(), "populate proxies", where);
+                    violations.expect(fields.equals(List.of("proxies")), "populate fields", where);
+                    violations.expect(body.path("proxies").isNull() || body.path("proxies").isArray(), "populate proxies", where);
                     body.path("proxies").forEach(p -> checkProxy(p, where));
                 }
                 default -> throw new IllegalStateException(shape.name());
@@ -1574,34 +1573,34 @@ class ToxiproxyApiFuzzTest {
             List<String> fields = new ArrayList<>();
             proxy.fieldNames().forEachRemaining(fields::add);
             fields.remove("Logger");
-            expect(fields.equals(List.of("name", "listen", "upstream", "enabled", "toxics")), "proxy fields", where);
-            expect(proxy.path("name").isTextual() && !proxy.path("name").asText().isEmpty() && proxy.path("listen").isTextual()
+            violations.expect(fields.equals(List.of("name", "listen", "upstream", "enabled", "toxics")), "proxy fields", where);
+            violations.expect(proxy.path("name").isTextual() && !proxy.path("name").asText().isEmpty() && proxy.path("listen").isTextual()
                     && proxy.path("upstream").isTextual() && proxy.path("enabled").isBoolean() && proxy.path("toxics").isArray(),
                     "proxy field types", where);
             if (proxy.path("enabled").asBoolean()) {
-                expect(proxy.path("listen").asText().matches("127\\.0\\.0\\.1:\\d+"), "enabled proxy not on a loopback port", where);
+                violations.expect(proxy.path("listen").asText().matches("127\\.0\\.0\\.1:\\d+"), "enabled proxy not on a loopback port", where);
                 int bound = Addr.parse(proxy.path("listen").asText()).port();
-                expect(bound > 0, "enabled proxy on port 0", where);
+                violations.expect(bound > 0, "enabled proxy on port 0", where);
                 proxyPorts.add(bound);
             }
             Set<String> names = new HashSet<>();
             for (JsonNode toxic : proxy.path("toxics")) {
                 checkToxic(toxic, where);
-                expect(names.add(toxic.path("name").asText()), "two toxics with one name", where);
+                violations.expect(names.add(toxic.path("name").asText()), "two toxics with one name", where);
             }
         }
 
         private void checkToxic(JsonNode toxic, String where) {
             List<String> fields = new ArrayList<>();
             toxic.fieldNames().forEachRemaining(fields::add);
-            expect(fields.equals(List.of("attributes", "name", "type", "stream", "toxicity")), "toxic fields", where);
-            expect(toxic.path("attributes").isObject() && toxic.path("name").isTextual() && toxic.path("type").isTextual()
+            violations.expect(fields.equals(List.of("attributes", "name", "type", "stream", "toxicity")), "toxic fields", where);
+            violations.expect(toxic.path("attributes").isObject() && toxic.path("name").isTextual() && toxic.path("type").isTextual()
                     && toxic.path("stream").isTextual() && toxic.path("toxicity").isNumber(), "toxic field types", where);
             double toxicity = toxic.path("toxicity").asDouble(-1);
-            expect(toxicity >= 0 && toxicity <= 1, "toxicity outside 0..1", where);
-            toxic.path("attributes").forEach(a -> expect(a.isIntegralNumber() && a.asLong() >= 0, "attribute not a whole number >= 0", where));
+            violations.expect(toxicity >= 0 && toxicity <= 1, "toxicity outside 0..1", where);
+            toxic.path("attributes").forEach(a -> violations.expect(a.isIntegralNumber() && a.asLong() >= 0, "attribute not a whole number >= 0", where));
             String stream = toxic.path("stream").asText();
-            expect(stream.equalsIgnoreCase("upstream") || stream.equalsIgnoreCase("downstream"), "toxic stream", where);
+            violations.expect(stream.equalsIgnoreCase("upstream") || stream.equalsIgnoreCase("downstream"), "toxic stream", where);
         }
 
         // ---- the oracle: state ----
@@ -1617,14 +1616,14 @@ class ToxiproxyApiFuzzTest {
             }
             boolean same = expected.listen.equals(actual.listen) && expected.upstream.equals(actual.upstream)
                     && expected.enabled == actual.enabled && expected.toxics.equals(actual.toxics);
-            expect(same, "proxy differs from what the last answers said", where + ": expected " + expected.describe()
+            violations.expect(same, "proxy differs from what the last answers said", where + ": expected " + expected.describe()
                     + ", got " + actual.describe());
         }
 
         private void compareListing(Wire.Reply reply) {
             Map<String, ModelProxy> listed = new TreeMap<>();
             json(reply).fields().forEachRemaining(e -> listed.put(e.getKey(), ModelProxy.of(e.getValue())));
-            expect(listed.keySet().equals(model.keySet()), "GET /proxies lists other proxies than the answers said",
+            violations.expect(listed.keySet().equals(model.keySet()), "GET /proxies lists other proxies than the answers said",
                     current + ": listed " + listed.keySet() + ", model " + model.keySet());
             listed.forEach((name, proxy) -> compareProxy(model.get(name), proxy, "GET /proxies"));
             model.clear();
@@ -1649,14 +1648,14 @@ class ToxiproxyApiFuzzTest {
             Set<Integer> enabledPorts = new HashSet<>();
             for (ModelProxy p : proxies) {
                 if (p.enabled) {
-                    expect(enabledPorts.add(p.port()), "two enabled proxies on one port", when + ": " + p.describe());
-                    expect(ListeningPorts.isListening(listening, p.port()), "enabled proxy not listening", when + ": " + p.describe());
+                    violations.expect(enabledPorts.add(p.port()), "two enabled proxies on one port", when + ": " + p.describe());
+                    violations.expect(ListeningPorts.isListening(listening, p.port()), "enabled proxy not listening", when + ": " + p.describe());
                 }
             }
             for (ModelProxy p : proxies) {
                 Addr addr = p.enabled || p.listen.isEmpty() ? null : Addr.parse(p.listen);
                 if (addr != null && !addr.malformed() && addr.port() > 0 && addr.port() != takenPort && !enabledPorts.contains(addr.port())) {
-                    expect(!ListeningPorts.isListening(listening, addr.port()), "disabled proxy still listening", when + ": " + p.describe());
+                    violations.expect(!ListeningPorts.isListening(listening, addr.port()), "disabled proxy still listening", when + ": " + p.describe());
                 }
             }
         }
@@ -1707,7 +1706,7 @@ class ToxiproxyApiFuzzTest {
         /** Deletes every proxy (the ones no URL can reach are replaced by disabled ones), then checks their ports are free. */
         void deleteEverything(String when) {
             Wire.Reply version = check("GET", "/version");
-            expect(version != null && version.status() == 200 && version.text().equals("{\"version\": \"2.12.0\"}\n"),
+            violations.expect(version != null && version.status() == 200 && version.text().equals("{\"version\": \"2.12.0\"}\n"),
                     "API not alive", when);
             resyncAll();
             Set<Integer> ports = new HashSet<>(proxyPorts);
@@ -1720,21 +1719,21 @@ class ToxiproxyApiFuzzTest {
             for (String name : new ArrayList<>(model.keySet())) {
                 if (addressable(name)) {
                     Wire.Reply reply = check("DELETE", "/proxies/" + encode(name, false));
-                    expect(reply != null && reply.status() == 204, "cannot delete a listed proxy", when + ": " + name + " => " + reply);
+                    violations.expect(reply != null && reply.status() == 204, "cannot delete a listed proxy", when + ": " + name + " => " + reply);
                 } else {
                     String spec = "[{\"name\":" + JsonJunk.quote(name) + ",\"listen\":\"127.0.0.1:0\",\"upstream\":\"127.0.0.1:1\",\"enabled\":false}]";
                     Wire.Reply reply = check("POST", "/populate", spec.getBytes(StandardCharsets.UTF_8));
-                    expect(reply != null && reply.status() == 201, "cannot disable an unaddressable proxy", when + ": " + name + " => " + reply);
+                    violations.expect(reply != null && reply.status() == 201, "cannot disable an unaddressable proxy", when + ": " + name + " => " + reply);
                     kept.add(name);
                 }
             }
             resyncAll();
-            expect(new HashSet<>(model.keySet()).equals(new HashSet<>(kept)), "proxies left after deleting everything",
+            violations.expect(new HashSet<>(model.keySet()).equals(new HashSet<>(kept)), "proxies left after deleting everything",
                     when + ": " + model.keySet() + ", kept " + kept);
-            expect(model.values().stream().noneMatch(p -> p.enabled), "proxy still enabled after deleting everything", when);
+            violations.expect(model.values().stream().noneMatch(p -> p.enabled), "proxy still enabled after deleting everything", when);
             ListeningPorts listening = ListeningPorts.now();
             List<Integer> busy = ports.stream().filter(p -> p != takenPort && ListeningPorts.isListening(listening, p)).sorted().toList();
-            expect(busy.isEmpty(), "ports still bound after every proxy was deleted", when + ": " + busy);
+            violations.expect(busy.isEmpty(), "ports still bound after every proxy was deleted", when + ": " + busy);
             portsCheckedFree.addAndGet(ports.size());
             proxyPorts.clear();
         }
@@ -1860,9 +1859,9 @@ class ToxiproxyApiFuzzTest {
                         continue;
                     }
                     checkShape(reply, shape, false, what);
-                    expect(statuses.contains(reply.status()), "unexpected status in a race", what + "\n=> " + reply + " (expected " + statuses + ")");
+                    violations.expect(statuses.contains(reply.status()), "unexpected status in a race", what + "\n=> " + reply + " (expected " + statuses + ")");
                     if (reply.status() == 500) {
-                        expect(String.valueOf(errorText(reply)).endsWith("bind: address already in use"),
+                        violations.expect(String.valueOf(errorText(reply)).endsWith("bind: address already in use"),
                                 "500 in a race other than a port clash", what + "\n=> " + reply);
                     }
                 }
@@ -1889,10 +1888,10 @@ class ToxiproxyApiFuzzTest {
                     continue;
                 }
                 if (listed.containsKey(name)) {
-                    expect(one.status() == 200 && listed.get(name).equals(parse(one.text())),
+                    violations.expect(one.status() == 200 && listed.get(name).equals(parse(one.text())),
                             "a proxy reads differently alone and in the listing", name + ": " + one + " vs " + listed.get(name));
                 } else {
-                    expect(one.status() == 404, "a proxy missing from the listing answers", name + ": " + one);
+                    violations.expect(one.status() == 404, "a proxy missing from the listing answers", name + ": " + one);
                 }
             }
             model.clear();
@@ -1903,14 +1902,7 @@ class ToxiproxyApiFuzzTest {
         // ---- helpers ----
 
         private void count(Wire.Reply reply) {
-            String key = reply.answered() ? Integer.toString(reply.status()) : reply.outcome().name().toLowerCase(Locale.ROOT);
-            statusCounts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        private void expect(boolean condition, String kind, String what) {
-            if (!condition) {
-                violations.add(kind, what);
-            }
+            statusCounts.count(reply);
         }
 
         private static JsonNode parse(String text) {

@@ -23,6 +23,13 @@ final class Violations {
     }
 
     /** Records a violation of {@code kind} (a short fixed phrase, so repeats group) for the case {@code what}. */
+    /** Adds a violation of {@code kind} unless {@code condition} holds. */
+    void expect(boolean condition, String kind, String what) {
+        if (!condition) {
+            add(kind, what);
+        }
+    }
+
     synchronized void add(String kind, String what) {
         int seen = counts.merge(kind, 1, Integer::sum);
         if (seen <= KEPT_PER_KIND) {
