@@ -91,13 +91,18 @@ final class ChaosTestKit {
 
     /** {@code POST /chat/completions} through {@code gateway}; returns the status. */
     static int chat(ChaosGateway gateway) throws IOException, InterruptedException {
+        return chat(HTTP, gateway);
+    }
+
+    /** {@code POST /chat/completions} through {@code gateway} with {@code client}; returns the status. */
+    static int chat(HttpClient client, ChaosGateway gateway) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
                 .timeout(Duration.ofSeconds(10))
                 .header("content-type", "application/json").header("authorization", "Bearer test")
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Where is my order?\"}]}"))
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** The link port of a gateway's base URL. */

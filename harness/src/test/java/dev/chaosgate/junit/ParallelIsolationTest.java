@@ -26,8 +26,6 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -144,15 +142,9 @@ class ParallelIsolationTest {
         }
     }
 
-    /** {@code POST /chat/completions} through {@code gateway}; returns the status. */
+    /** {@code POST /chat/completions} through {@code gateway} with this test's own client (its pool is shut down after the run). */
     static int chat(ChaosGateway gateway) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
-                .timeout(Duration.ofSeconds(10))
-                .header("content-type", "application/json").header("authorization", "Bearer test")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Where is my order?\"}]}"))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return ChaosTestKit.chat(HTTP, gateway);
     }
 
     /** The gateway's own journal holds exactly these statuses: nothing of another test's gateway. */

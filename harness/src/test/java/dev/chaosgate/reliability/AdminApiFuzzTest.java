@@ -577,17 +577,7 @@ class AdminApiFuzzTest {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(origin() + path)).timeout(Duration.ofMillis(TIMEOUT_MILLIS))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(h -> request.header(h[0], h[1]));
-            try {
-                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                List<String[]> answerHeaders = new ArrayList<>();
-                response.headers().map().forEach((k, values) -> values.forEach(v -> answerHeaders.add(new String[] {k, v})));
-                return new Wire.Reply(Wire.Outcome.ANSWERED, response.statusCode(), answerHeaders, response.body(), false, null);
-            } catch (IOException e) {
-                return Wire.Reply.failed(Wire.Outcome.NO_ANSWER, "java.net.http: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return Wire.send(http, request.build());
         }
 
         // ---- the oracle ----

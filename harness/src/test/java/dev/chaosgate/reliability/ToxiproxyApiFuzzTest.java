@@ -14,7 +14,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1366,17 +1365,7 @@ class ToxiproxyApiFuzzTest {
             if (!contentType.isEmpty()) {
                 request.header("Content-Type", contentType);
             }
-            try {
-                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-                List<String[]> headers = new ArrayList<>();
-                response.headers().map().forEach((k, values) -> values.forEach(v -> headers.add(new String[] {k, v})));
-                return new Wire.Reply(Wire.Outcome.ANSWERED, response.statusCode(), headers, response.body(), false, null);
-            } catch (IOException e) {
-                return Wire.Reply.failed(Wire.Outcome.NO_ANSWER, "java.net.http: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return Wire.send(http, request.build());
         }
 
         /** The bytes of {@code call} framed as {@code transport} says. */

@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,21 @@ final class Wire {
         PARTIAL,
         /** Nothing within the read timeout, connection still open. */
         TIMEOUT
+    }
+
+    /** Sends {@code request} with {@code client} and reads the answer as a {@link Reply}, as the raw sockets do. */
+    static Reply send(HttpClient client, HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            List<String[]> headers = new ArrayList<>();
+            response.headers().map().forEach((k, values) -> values.forEach(v -> headers.add(new String[] {k, v})));
+            return new Reply(Outcome.ANSWERED, response.statusCode(), headers, response.body(), false, null);
+        } catch (IOException e) {
+            return Reply.failed(Outcome.NO_ANSWER, "java.net.http: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** One answer, or why there is none. Header names keep the case the server wrote. */
