@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A client in any language, run once per scenario as {@code /bin/sh -c CMD} with the environment of
- * the client protocol; its stdout is its screen ({@code SHOWN:} and {@code DRAFT:} lines).
+ * the client protocol; its stdout is its screen ({@code SHOWN:}, {@code SHOWN[key]:}, {@code DRAFT:} and
+ * {@code THREAD:} lines).
  */
 final class CommandClient implements ClientUnderTest {
     /** The API key handed to the client: any value works, the fake upstream does not check it. */
@@ -88,7 +89,7 @@ final class CommandClient implements ClientUnderTest {
         synchronized (stderr) {
             stderrTail = stderr.isEmpty() ? "" : stderr.get(stderr.size() - 1).strip();
         }
-        boolean reported = lines.stream().anyMatch(l -> l.startsWith("SHOWN:") || l.startsWith("DRAFT:"));
+        boolean reported = lines.stream().anyMatch(ClientReport::isReportLine);
         if (!finished) {
             String note = "the client was stopped after " + timeout.toSeconds() + " s (--client-timeout)";
             return new ClientRun(ClientReport.parse(prompt, String.join("\n", lines)), lines, note, null, took(start));

@@ -9,6 +9,14 @@ final class PromptJudge implements Judge {
         return text == null ? "" : text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
     }
 
+    private static boolean keptInComposer(VerdictCase c, String typed) {
+        return normalize(c.report().draft()).contains(typed);
+    }
+
+    private static boolean keptInThread(VerdictCase c, String typed) {
+        return c.report().thread().stream().anyMatch(t -> normalize(t).contains(typed));
+    }
+
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
         String typed = normalize(c.report().prompt());
@@ -21,11 +29,16 @@ final class PromptJudge implements Judge {
                 break;
             }
         }
-        if (c.expect().promptSurvives() && c.gaveUp() && !normalize(c.report().draft()).contains(typed)) {
-            findings.add(Finding.of(FindingCode.PROMPT_LOST,
-                    "after the failure the composer no longer held the user's prompt; a good client keeps it so the user can resend",
-                    "typed: \"" + c.report().prompt() + "\"",
+        // PROMPT_LOST: kept in the composer, or in the thread as the failed message with a Retry action
+        if (c.expect().promptSurvives() && c.gaveUp() && !keptInComposer(c, typed) && !keptInThread(c, typed)) {
+            List<String> evidence = new java.util.ArrayList<>(List.of("typed: \"" + c.report().prompt() + "\"",
                     "composer at the end: " + (c.report().draft().isEmpty() ? "empty" : "\"" + c.report().draft() + "\"")));
+            if (!c.report().thread().isEmpty()) {
+                evidence.add("kept in the thread with Retry: " + c.report().thread().stream().map(t -> "\"" + t + "\"").toList());
+            }
+            findings.add(new Finding(FindingCode.PROMPT_LOST,
+                    "after the failure the composer no longer held the user's prompt; a good client keeps it so the user can resend",
+                    evidence));
         }
     }
 }

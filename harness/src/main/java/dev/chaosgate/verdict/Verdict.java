@@ -13,14 +13,23 @@ import java.util.Set;
  *
  * @param attempts    the attempts of the user's action, in order
  * @param otherCalls  requests the client made that were not attempts of the action (ignored by the judges)
+ * @param notes       what the judges could not judge and why (e.g. guidance in a language the catalog lacks); a
+ *                    note never fails the verdict
  */
 public record Verdict(String scenario, Expectation expectation, ClientReport report, List<Attempt> attempts,
-                      List<UpstreamExchange> otherCalls, List<Finding> findings) {
+                      List<UpstreamExchange> otherCalls, List<Finding> findings, List<String> notes) {
 
     public Verdict {
         attempts = List.copyOf(attempts);
         otherCalls = List.copyOf(otherCalls);
         findings = List.copyOf(findings);
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    /** A verdict without notes. */
+    public Verdict(String scenario, Expectation expectation, ClientReport report, List<Attempt> attempts,
+                   List<UpstreamExchange> otherCalls, List<Finding> findings) {
+        this(scenario, expectation, report, attempts, otherCalls, findings, List.of());
     }
 
     public boolean passed() {
@@ -58,6 +67,12 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         }
         out.append("  shown to the user: ").append(report.shown().isEmpty() ? "nothing" : quoted(report.shownText())).append('\n');
         out.append("  composer at the end: ").append(report.draft().isEmpty() ? "empty" : quoted(report.draft())).append('\n');
+        if (!report.thread().isEmpty()) {
+            out.append("  kept in the thread with Retry: ").append(quoted(String.join("\n", report.thread()))).append('\n');
+        }
+        for (String note : notes) {
+            out.append("  note: ").append(note).append('\n');
+        }
         for (Finding finding : findings) {
             out.append(finding.code()).append(": ").append(finding.message()).append('\n');
             for (String fact : finding.evidence()) {

@@ -48,7 +48,8 @@ public final class VerdictEngine {
         for (Judge judge : Judge.all()) {
             judge.judge(verdictCase, findings);
         }
-        return new Verdict(scenario.name(), scenario.expect(), report, attempts, others, findings);
+        return new Verdict(scenario.name(), scenario.expect(), report, attempts, others, findings,
+                GuidanceJudge.notes(verdictCase));
     }
 
     /**
