@@ -29,9 +29,16 @@ final class GuidanceJudge implements Judge {
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
         GuidanceCatalog catalog = c.catalog();
-        String everything = c.report().shownText();
-        Optional<IntentMatch> raw = catalog.intents().containsKey(RAW_ERROR)
-                ? catalog.findIntent(RAW_ERROR, everything) : Optional.empty();
+        // every text on its own: a raw error shown along the way counts as much as the last one
+        Optional<IntentMatch> raw = Optional.empty();
+        if (catalog.intents().containsKey(RAW_ERROR)) {
+            for (String text : c.report().shown()) {
+                raw = catalog.findIntent(RAW_ERROR, text);
+                if (raw.isPresent()) {
+                    break;
+                }
+            }
+        }
         raw.ifPresent(match -> findings.add(Finding.of(FindingCode.RAW_ERROR_SHOWN,
                 "the user was shown a raw error (markup, JSON, an error code or a stack trace); a good client maps it to a plain message",
                 "shown: \"" + match.excerpt() + "\" (" + match.phrasing() + ")")));
