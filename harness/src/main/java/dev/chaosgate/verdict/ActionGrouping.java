@@ -32,9 +32,9 @@ import java.util.Set;
  *       request whose user turn is the typed prompt or the action's first user turn (a retry).</li>
  *   <li>A first-step request whose user turn only resembles the prompt (holds its words in order, or
  *       shares most of its words; similarity is on whole words, never on character substrings) is a
- *       rewritten retry when it comes after the previous attempt failed or was not received; one sent
- *       while the previous attempt was still being answered is another call (a title or moderation call
- *       running alongside).</li>
+ *       rewritten retry when it comes after the previous attempt failed or was not received (its answer
+ *       ended, or the client left it); one sent while the previous attempt was still being answered is
+ *       another call (a title or moderation call running alongside).</li>
  * </ol>
  */
 final class ActionGrouping {
@@ -115,7 +115,9 @@ final class ActionGrouping {
         if (same(exchange.prompt(), typed) || same(exchange.prompt(), firstTurn)) {
             return true;
         }
-        boolean previousEnded = !exchange.arrived().isBefore(previous.arrived().plus(previous.duration()));
+        // Over for the client once answered, broken, or left by it (a timeout on a slow answer).
+        boolean previousEnded = previous.clientClosed()
+                || !exchange.arrived().isBefore(previous.arrived().plus(previous.duration()));
         boolean previousFailed = !previous.delivered();
         return previousEnded && previousFailed && resembles(exchange.prompt(), typed);
     }
