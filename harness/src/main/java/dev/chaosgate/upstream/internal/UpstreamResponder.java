@@ -113,8 +113,10 @@ final class UpstreamResponder implements ResponseTransformerV2 {
 
     private Response respond(RequestScope scope, Request request) {
         OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), scope.body);
-        boolean generation = parsed.generation() && parsed.parseError() == null;
-        ActionStep step = generation ? actionSteps.stepOf(parsed) : null;
+        // By path, as UpstreamExchange.isGeneration() and failNext judge it: a gateway fails a malformed body too.
+        boolean generation = parsed.generation();
+        ActionStep step = !generation ? null
+                : parsed.parseError() != null ? ActionStep.first("", null) : actionSteps.stepOf(parsed);
         Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(),
                 generation, step == null ? 0 : step.step(), scope));
         scope.faultLabel = decision.label();
