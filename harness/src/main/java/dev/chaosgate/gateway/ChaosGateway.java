@@ -152,7 +152,7 @@ public final class ChaosGateway implements AutoCloseable {
         Objects.requireNonNull(played, "scenario cannot be null");
         List<TimelineStep> steps = new ArrayList<>();
         for (Phase phase : played.phases()) {
-            steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream()));
+            steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream(), phase.step()));
         }
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
@@ -571,6 +571,9 @@ public final class ChaosGateway implements AutoCloseable {
                         if (event.kind() == LinkEvent.Kind.CLOSED) {
                             // An answer still streaming on that connection has lost its client.
                             upstream.clientClosed(event.upstreamPort());
+                        } else if (event.kind() == LinkEvent.Kind.UNDELIVERED) {
+                            // The link held or dropped part of an answer: the client did not receive it in full.
+                            upstream.undelivered(event.upstreamPort());
                         }
                     }
                 });

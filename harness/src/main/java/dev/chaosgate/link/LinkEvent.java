@@ -30,6 +30,12 @@ public record LinkEvent(Instant at, String proxy, long connection, Kind kind, in
          * no answer within 10 s: the upstream is down), so the client's connection was closed at once
          * without a byte, as Toxiproxy does. No {@code OPENED} or {@code CLOSED} follows.
          */
-        UPSTREAM_UNREACHABLE
+        UPSTREAM_UNREACHABLE,
+        /**
+         * The connection closed before every byte the upstream sent had reached the client: a toxic held
+         * them (latency, bandwidth, timeout) or dropped them (limit_data). The answer on it was not received
+         * in full. Sent just before {@code CLOSED}, only when bytes were lost.
+         */
+        UNDELIVERED
     }
 }

@@ -11,16 +11,30 @@ import java.util.Set;
 
 /**
  * One stretch of a scenario's timeline: the upstream fault and link toxics in force, for a number of
- * requests reaching the upstream or for a duration (the last phase may last for the rest of the run).
+ * generation requests reaching the upstream or for a duration (the last phase may last for the rest of
+ * the run). Other requests (a model list, a warm-up) meet no upstream fault and do not count.
  *
- * @param requests how many upstream requests the phase lasts, or null
+ * @param requests how many generation requests the phase lasts, or null
  * @param duration how long the phase lasts, or null
  * @param upstream the fault every request of the phase meets, or null for normal answers
  * @param link     toxics on the link during the phase
+ * @param step     when set, the phase's upstream fault is aimed at that step of the user's action (1 for the
+ *                 action's first call, 2 for the call carrying the result of a tool call or continuing an answer
+ *                 cut at the length limit, ...): requests of other steps are answered normally and do not count
+ *                 toward {@code requests}; null aims at every generation request
  */
-public record Phase(String name, Integer requests, Duration duration, UpstreamFault upstream, List<LinkToxic> link) {
+public record Phase(String name, Integer requests, Duration duration, UpstreamFault upstream, List<LinkToxic> link,
+                    Integer step) {
+
+    /** A phase aimed at every generation request. */
+    public Phase(String name, Integer requests, Duration duration, UpstreamFault upstream, List<LinkToxic> link) {
+        this(name, requests, duration, upstream, link, null);
+    }
 
     public Phase {
+        if (step != null && step < 1) {
+            throw new IllegalArgumentException("phase '" + name + "' aims at step " + step + "; steps of an action count from 1");
+        }
         Objects.requireNonNull(name, "name cannot be null");
         if (requests != null && duration != null) {
             throw new IllegalArgumentException("phase '" + name + "' sets both requests and duration; a phase lasts one or the other");
@@ -60,19 +74,28 @@ public record Phase(String name, Integer requests, Duration duration, UpstreamFa
     }
 
     public Phase serving(UpstreamFault fault) {
-        return new Phase(name, requests, duration, fault, link);
+        return new Phase(name, requests, duration, fault, link, step);
+    }
+
+    /**
+     * This phase with its upstream fault aimed at step {@code actionStep} of the user's action, e.g. {@code 2}:
+     * the call that carries a tool's result, or continues an answer cut at the length limit.
+     */
+    public Phase atStep(int actionStep) {
+        return new Phase(name, requests, duration, upstream, link, actionStep);
     }
 
     public Phase withToxic(LinkToxic toxic) {
         List<LinkToxic> more = new ArrayList<>(link);
         more.add(toxic);
-        return new Phase(name, requests, duration, upstream, more);
+        return new Phase(name, requests, duration, upstream, more, step);
     }
 
     /** For journals: {@code burst (3 requests): 502 cloudflare/502-branded}. */
     public String label() {
         String length = requests != null ? requests + " requests" : duration != null ? duration.toMillis() + " ms" : "rest";
         String fault = upstream == null ? "normal answers" : upstream.label();
-        return name + " (" + length + "): " + fault + (link.isEmpty() ? "" : " + " + link.size() + " link toxic(s)");
+        return name + " (" + length + "): " + fault + (step == null ? "" : " at step " + step)
+                + (link.isEmpty() ? "" : " + " + link.size() + " link toxic(s)");
     }
 }

@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  */
 public final class ScenarioLoader {
     static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "phases", "expect");
-    static final Set<String> PHASE_KEYS = Set.of("name", "requests", "duration", "upstream", "link");
+    static final Set<String> PHASE_KEYS = Set.of("name", "requests", "duration", "upstream", "link", "step");
     static final Set<String> EXPECT_KEYS = Set.of("outcome", "retry", "maxAttempts", "minBackoff", "honourRetryAfter", "guidance", "promptSurvives");
     static final Set<String> ERROR_KEYS = Set.of("status", "fixture", "retryAfter", "retryAfterMs", "shouldRetry", "headers", "delay");
     static final Set<String> WRAPPER_KEYS = Set.of("probability", "flapping", "fault");
@@ -262,8 +262,10 @@ public final class ScenarioLoader {
             }
             UpstreamFault upstream = fields.entry("upstream").map(e -> upstream(e, where)).orElse(null);
             List<LinkToxic> link = fields.entry("link").map(e -> link(e, where)).orElse(List.of());
+            Integer step = fields.entry("step").map(e -> (int) longValue(e, 1, Integer.MAX_VALUE,
+                    "Steps of an action count from 1 (its first call); e.g. `step: 2` aims at the call after a tool call or a cut answer")).orElse(null);
             try {
-                phases.add(new Phase(name, requests, duration, upstream, link));
+                phases.add(new Phase(name, requests, duration, upstream, link, step));
             } catch (IllegalArgumentException e) {
                 throw YamlFields.problem(fields.location(), null, e.getMessage(), null);
             }

@@ -201,6 +201,18 @@ public final class FakeUpstream implements AutoCloseable {
         server.clientClosed(connection);
     }
 
+    /**
+     * Tells the upstream that part of what it wrote on {@code connection} (its port, as
+     * {@link UpstreamExchange#connection()}) never reached the client: a proxy in front held or dropped
+     * it when the connection closed. The last answer written on that connection is journalled again with
+     * {@link UpstreamExchange#clientClosed()} set (it was not {@linkplain UpstreamExchange#delivered()
+     * delivered}), and one still being written stops as for {@link #clientClosed}. {@code ChaosGateway}
+     * calls this for its link.
+     */
+    public void undelivered(int connection) {
+        server.undelivered(connection);
+    }
+
     @Override
     public void close() {
         server.close();

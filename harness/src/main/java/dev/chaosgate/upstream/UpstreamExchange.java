@@ -25,17 +25,34 @@ import java.util.Map;
  * @param complete        whether the answer has been written to its end (or broken)
  * @param phase           the scenario phase the request fell in, or null when no timeline plays
  * @param failureClass    the guidance catalog's class of the failure served (e.g. {@code bad_gateway}), or null for a normal answer
- * @param prompt          the user prompt of a chat or Responses request (last user message, or the input), else null
+ * @param prompt          the user's turn of a chat or Responses request, else null: Chat Completions, the text parts of
+ *                        the last {@code user} message; Responses, a string {@code input}, or the text of the last
+ *                        input item with role {@code user}. Instructions, system and developer messages and earlier
+ *                        turns are context, never part of it ("" when the request has no user turn, e.g. a
+ *                        Responses tool result sent with {@code previous_response_id})
  * @param clientClosed    whether the client side closed the connection before the answer's end (the app
  *                        went away mid-stream: the user pressed stop, it timed out or crashed; or the link in
  *                        front cut the connection): the answer was not received in full. Set once the write
- *                        to the closed connection failed, or when {@link FakeUpstream#clientClosed} said so.
+ *                        to the closed connection failed, or when {@link FakeUpstream#clientClosed} said so; or, after the
+ *                        answer was written, when {@link FakeUpstream#undelivered} said the link lost part of it.
+ * @param action          where the request stands in the user's action and how its answer ended (see
+ *                        {@link ActionStep}); null for a request that is not a generation, or when not recorded
  */
 public record UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
                                Map<String, List<String>> requestHeaders, String requestBody,
                                String fault, int status, Map<String, String> responseHeaders,
                                boolean streamed, Duration duration, boolean complete, String phase, String failureClass, String prompt,
-                               boolean clientClosed) {
+                               boolean clientClosed, ActionStep action) {
+
+    /** An exchange recorded without its {@link ActionStep}. */
+    public UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
+                            Map<String, List<String>> requestHeaders, String requestBody,
+                            String fault, int status, Map<String, String> responseHeaders,
+                            boolean streamed, Duration duration, boolean complete, String phase, String failureClass,
+                            String prompt, boolean clientClosed) {
+        this(sequence, arrived, connection, method, path, requestHeaders, requestBody, fault, status, responseHeaders,
+                streamed, duration, complete, phase, failureClass, prompt, clientClosed, null);
+    }
 
     /** An exchange whose client stayed until the end of the answer (or that is not finished yet). */
     public UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
@@ -44,7 +61,28 @@ public record UpstreamExchange(long sequence, Instant arrived, int connection, S
                             boolean streamed, Duration duration, boolean complete, String phase, String failureClass,
                             String prompt) {
         this(sequence, arrived, connection, method, path, requestHeaders, requestBody, fault, status, responseHeaders,
-                streamed, duration, complete, phase, failureClass, prompt, false);
+                streamed, duration, complete, phase, failureClass, prompt, false, null);
+    }
+
+    /**
+     * Where the request stands in the user's action: the recorded {@link #action()}, or for an exchange
+     * recorded without one, the first step opened by its {@link #prompt()}, answered when it got a normal answer.
+     */
+    public ActionStep step() {
+        if (action != null) {
+            return action;
+        }
+        return ActionStep.first(prompt, fault == null && status / 100 == 2 ? ActionStep.Ending.ANSWER : null);
+    }
+
+    /**
+     * Whether the client received the answer in full: the model's whole answer (however late: a slow first
+     * byte or a stalled stream still ends), with a 2xx status, written to its end (a stream to its last
+     * event, {@code [DONE]} or {@code response.completed}), and neither the client nor the link in front of
+     * the upstream cut it short.
+     */
+    public boolean delivered() {
+        return step().ending() != null && complete && !clientClosed && status / 100 == 2;
     }
 
     /** A request for a model's answer: {@code POST /v1/chat/completions} or {@code POST /v1/responses}. */

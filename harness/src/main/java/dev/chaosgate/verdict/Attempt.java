@@ -30,8 +30,14 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         return exchange.status();
     }
 
+    /** The user's turn this attempt sent (see {@link UpstreamExchange#prompt()}). */
     public String prompt() {
         return exchange.prompt() == null ? "" : exchange.prompt();
+    }
+
+    /** Which step of the user's action this attempt is: 1 for its first call, 2 for the call after a tool call or a cut answer, ... */
+    public int step() {
+        return exchange.step().step();
     }
 
     /** When the answer to this attempt ended (arrival plus the time taken to answer). */
@@ -60,6 +66,9 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         }
         if (Boolean.FALSE.equals(shouldRetry)) {
             line.append("  (x-should-retry: false)");
+        }
+        if (step() > 1) {
+            line.append("  (step ").append(step()).append(" of the action)");
         }
         if (exchange.phase() != null) {
             line.append("  [").append(exchange.phase()).append(']');

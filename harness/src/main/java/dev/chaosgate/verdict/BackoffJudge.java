@@ -23,7 +23,8 @@ final class BackoffJudge implements Judge {
         for (int i = 1; i < attempts.size(); i++) {
             Attempt previous = attempts.get(i - 1);
             Attempt next = attempts.get(i);
-            if (next.gap() == null || previous.askedWait() != null) {
+            // After an attempt that did not fail, the next one is the action's next step, not a retry.
+            if (next.gap() == null || previous.askedWait() != null || !VerdictCase.failed(previous)) {
                 continue;
             }
             ownGaps.add(next.gap());

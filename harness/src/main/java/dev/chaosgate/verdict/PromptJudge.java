@@ -3,7 +3,14 @@ package dev.chaosgate.verdict;
 import java.util.List;
 import java.util.Locale;
 
-/** {@code PROMPT_CHANGED}, {@code PROMPT_LOST}: the user's words are sent as typed and survive a failure. */
+/**
+ * {@code PROMPT_CHANGED}, {@code PROMPT_LOST}: the user's words are sent as typed and survive a failure.
+ *
+ * <p>{@code PROMPT_CHANGED} looks at retries only: an attempt that repeats a step of the action already
+ * tried. Its user turn must be the typed prompt, or the user turn the first attempt of that step sent
+ * (the first attempt's wording, e.g. a RAG template around the prompt, is the app's business; sending the
+ * same again is keeping it). Instructions, system and developer messages and history are never compared.
+ */
 final class PromptJudge implements Judge {
     static String normalize(String text) {
         return text == null ? "" : text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
@@ -20,12 +27,20 @@ final class PromptJudge implements Judge {
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
         String typed = normalize(c.report().prompt());
+        java.util.Map<Integer, Attempt> firstOfStep = new java.util.HashMap<>();
         for (Attempt attempt : c.attempts()) {
-            if (!normalize(attempt.prompt()).equals(typed)) {
+            Attempt first = firstOfStep.putIfAbsent(attempt.step(), attempt);
+            if (first == null) {
+                continue;
+            }
+            String sent = normalize(attempt.prompt());
+            if (!sent.equals(typed) && !sent.equals(normalize(first.prompt()))) {
                 findings.add(Finding.of(FindingCode.PROMPT_CHANGED,
-                        "attempt " + attempt.number() + " sent a different prompt from the one the user typed;"
+                        "attempt " + attempt.number() + " retried attempt " + first.number() + " with a different user turn;"
                                 + " a good client retries with exactly the user's words",
-                        "typed: \"" + c.report().prompt() + "\"", "sent:  \"" + attempt.prompt() + "\""));
+                        "typed: \"" + c.report().prompt() + "\"",
+                        "attempt " + first.number() + " sent: \"" + first.prompt() + "\"",
+                        "attempt " + attempt.number() + " sent: \"" + attempt.prompt() + "\""));
                 break;
             }
         }

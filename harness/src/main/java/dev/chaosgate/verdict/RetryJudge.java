@@ -24,24 +24,43 @@ final class RetryJudge implements Judge {
                 break;
             }
         }
-        if (attempts.size() > expect.maxAttempts()) {
+        // The budget is per call: each step of a multi-step action (a tool-result round trip) has its own.
+        List<Attempt> busiest = attemptsOfBusiestStep(attempts);
+        if (busiest.size() > expect.maxAttempts()) {
             findings.add(Finding.of(FindingCode.TOO_MANY_ATTEMPTS,
-                    attempts.size() + " attempts where the budget is " + expect.maxAttempts()
+                    busiest.size() + " attempts where the budget is " + expect.maxAttempts()
                             + "; a good client caps its retries so a failing service is not hammered",
-                    "attempts " + attempts.get(expect.maxAttempts()).number() + ".." + attempts.size() + " were over budget"));
+                    "attempts " + busiest.get(expect.maxAttempts()).number() + ".." + busiest.get(busiest.size() - 1).number()
+                            + " were over budget"));
         }
         // Without an attempt at the upstream (a link fault stopped every request) the journal cannot
         // tell how often the client tried, so NO_RETRY is not judged.
         if (expect.retry() && expect.outcome() == Expectation.Outcome.SUCCEEDS && c.gaveUp()
-                && !attempts.isEmpty() && attempts.size() < expect.maxAttempts()) {
+                && !attempts.isEmpty() && ofStep(attempts, attempts.get(attempts.size() - 1).step()) < expect.maxAttempts()) {
             Attempt last = attempts.get(attempts.size() - 1);
+            int tried = ofStep(attempts, last.step());
             if (c.retryable(last)) {
                 findings.add(Finding.of(FindingCode.NO_RETRY,
                         "the client gave up after attempt " + last.number() + " (" + VerdictCase.failureClass(last)
-                                + ") with " + (expect.maxAttempts() - attempts.size())
+                                + ") with " + (expect.maxAttempts() - tried)
                                 + " attempt(s) of budget left; the service recovers, so a good client retries",
                         last.describe(), "budget: " + expect.maxAttempts() + " attempts"));
             }
         }
+    }
+
+    private static int ofStep(List<Attempt> attempts, int step) {
+        return (int) attempts.stream().filter(a -> a.step() == step).count();
+    }
+
+    private static List<Attempt> attemptsOfBusiestStep(List<Attempt> attempts) {
+        List<Attempt> busiest = List.of();
+        for (Attempt attempt : attempts) {
+            List<Attempt> same = attempts.stream().filter(a -> a.step() == attempt.step()).toList();
+            if (same.size() > busiest.size()) {
+                busiest = same;
+            }
+        }
+        return busiest;
     }
 }

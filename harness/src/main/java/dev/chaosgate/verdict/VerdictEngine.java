@@ -6,10 +6,7 @@ import dev.chaosgate.upstream.UpstreamExchange;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Judges one user action of a client in a scenario, from what the upstream recorded and what the
@@ -39,9 +36,7 @@ public final class VerdictEngine {
     public Verdict judge(Scenario scenario, List<UpstreamExchange> exchanges, long linkConnections, ClientReport report) {
         List<UpstreamExchange> related = new ArrayList<>();
         List<UpstreamExchange> others = new ArrayList<>();
-        Set<String> linkPhases = new HashSet<>();
-        scenario.phases().stream().filter(p -> !p.link().isEmpty()).forEach(p -> linkPhases.add(p.name()));
-        group(exchanges, report.prompt(), linkPhases, related, others);
+        group(exchanges, report.prompt(), related, others);
         List<Attempt> attempts = attempts(related);
         VerdictCase verdictCase = new VerdictCase(scenario, attempts, report, linkConnections, catalog);
         List<Finding> findings = new ArrayList<>();
@@ -53,71 +48,12 @@ public final class VerdictEngine {
     }
 
     /**
-     * Attempts of the user's action are the generation requests whose prompt is the user's, or close
-     * to it (a rewritten retry), or that carry the idempotency key of one that is, or an SDK retry
-     * count with the very body of one that is (an SDK resends the same bytes). Other calls (model
-     * lists, title generation with another prompt, an SDK's retries of those) are set aside.
-     *
-     * <p>A request that only resembles the prompt is a retry only while the action has not been
-     * answered: once an attempt got a normal, complete answer (in a phase without link toxics, which
-     * can break an answer the upstream wrote in full), a later request with a similar prompt is
-     * another call, such as a title generation that quotes the prompt, and not another attempt.
-     *
-     * @param linkPhases names of the scenario's phases that have link toxics
+     * Sorts {@code exchanges} into the attempts of the user's action ({@code related}) and other calls
+     * ({@code others}), by the rules of {@link ActionGrouping}.
      */
-    static void group(List<UpstreamExchange> exchanges, String prompt, Set<String> linkPhases,
-                      List<UpstreamExchange> related, List<UpstreamExchange> others) {
-        Set<String> keys = new HashSet<>();
-        Set<String> bodies = new HashSet<>();
-        for (UpstreamExchange exchange : exchanges) {
-            boolean generation = exchange.isGeneration();
-            String key = header(exchange, "idempotency-key");
-            String retryCount = header(exchange, "x-stainless-retry-count");
-            boolean sameKey = key != null && keys.contains(key);
-            boolean sdkRetry = retryCount != null && !retryCount.equals("0") && exchange.requestBody() != null
-                    && bodies.contains(exchange.requestBody());
-            boolean answered = !related.isEmpty() && answeredNormally(related.get(related.size() - 1), linkPhases);
-            if (generation && ((similar(exchange.prompt(), prompt) && !answered) || sameKey || sdkRetry)) {
-                related.add(exchange);
-                if (key != null) {
-                    keys.add(key);
-                }
-                if (exchange.requestBody() != null) {
-                    bodies.add(exchange.requestBody());
-                }
-            } else {
-                others.add(exchange);
-            }
-        }
-    }
-
-    private static boolean answeredNormally(UpstreamExchange exchange, Set<String> linkPhases) {
-        return exchange.fault() == null && exchange.complete() && !exchange.clientClosed() && exchange.status() / 100 == 2
-                && (exchange.phase() == null || !linkPhases.contains(exchange.phase()));
-    }
-
-    private static String header(UpstreamExchange exchange, String name) {
-        List<String> values = exchange.requestHeaders().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    /** Equal, one containing the other, or sharing most of their words. */
-    static boolean similar(String sent, String typed) {
-        String a = PromptJudge.normalize(sent);
-        String b = PromptJudge.normalize(typed);
-        if (a.isEmpty() || b.isEmpty()) {
-            return a.equals(b);
-        }
-        if (a.contains(b) || b.contains(a)) {
-            return true;
-        }
-        Set<String> wordsA = new HashSet<>(Arrays.asList(a.split("[^\\p{L}\\p{N}]+")));
-        Set<String> wordsB = new HashSet<>(Arrays.asList(b.split("[^\\p{L}\\p{N}]+")));
-        Set<String> both = new HashSet<>(wordsA);
-        both.retainAll(wordsB);
-        Set<String> either = new HashSet<>(wordsA);
-        either.addAll(wordsB);
-        return !either.isEmpty() && both.size() * 10 >= either.size() * 6;
+    static void group(List<UpstreamExchange> exchanges, String prompt, List<UpstreamExchange> related,
+                      List<UpstreamExchange> others) {
+        ActionGrouping.group(exchanges, prompt, related, others);
     }
 
     private static List<Attempt> attempts(List<UpstreamExchange> related) {

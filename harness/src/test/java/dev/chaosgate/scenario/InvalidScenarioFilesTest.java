@@ -80,6 +80,8 @@ class InvalidScenarioFilesTest {
                         "`stream` must be upstream or downstream, got `both`. upstream carries what the client sends, downstream what it receives"),
                 loaderOnly("duplicate-toxic-names.yaml", 8, 9, "name",
                         "phase `slow-link` has two link toxics named `latency_downstream` (the default name is <type>_<stream>). Give one of them its own `name:` (the other is on line 5)"),
+                broken("step-zero.yaml", 5, 11, "step",
+                        "`step` must be at least 1, got 0. Steps of an action count from 1 (its first call); e.g. `step: 2` aims at the call after a tool call or a cut answer"),
                 broken("probability-above-one.yaml", 6, 20, "probability",
                         "`probability` must be in 0..1, got 1.5. A probability is a fraction of requests: 0.3 means 30%"),
                 broken("probability-without-fault.yaml", 6, 7, "probability",

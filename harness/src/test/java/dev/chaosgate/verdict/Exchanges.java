@@ -65,6 +65,8 @@ final class Exchanges {
         private String phase;
         private String failureClass;
         private String sentPrompt = prompt;
+        private boolean clientClosed;
+        private dev.chaosgate.upstream.ActionStep action;
 
         private Builder(Instant arrived) {
             this.arrived = arrived;
@@ -116,6 +118,18 @@ final class Exchanges {
             return this;
         }
 
+        /** The answer did not reach the client in full: the client closed early, or the link held or dropped part of it. */
+        Builder notReceived() {
+            clientClosed = true;
+            return this;
+        }
+
+        /** Step {@code step} of the action opened by {@code openingTurn}, its answer ending as {@code ending} (null: no normal answer). */
+        Builder step(int step, String openingTurn, dev.chaosgate.upstream.ActionStep.Ending ending) {
+            action = new dev.chaosgate.upstream.ActionStep(step, openingTurn, ending);
+            return this;
+        }
+
         Builder phase(String name) {
             phase = name;
             return this;
@@ -153,7 +167,7 @@ final class Exchanges {
                     : "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + sentPrompt.replace("\"", "\\\"") + "\"}]}";
             exchanges.add(new UpstreamExchange(exchanges.size() + 1, arrived, 50000 + exchanges.size(), method, path,
                     Map.copyOf(requestHeaders), requestBody, fault, status, Map.copyOf(responseHeaders), streamed,
-                    duration, complete, phase, failureClass, sentPrompt));
+                    duration, complete, phase, failureClass, sentPrompt, clientClosed, action));
             return Exchanges.this;
         }
     }

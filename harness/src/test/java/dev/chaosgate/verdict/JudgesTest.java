@@ -177,9 +177,10 @@ class JudgesTest {
 
         @Test
         void notWhenAnAttemptFellInALinkPhase() {
-            // The upstream answered #1 in full, the link reset it on the way back, the client retried.
+            // The upstream answered #1 in full, the link reset it on the way back (so the client did not
+            // receive it: the link reports the bytes it lost), the client retried.
             Exchanges journal = journal()
-                    .first().ok().phase("reset").add()
+                    .first().ok().notReceived().phase("reset").add()
                     .after(200).ok().phase("recovered").add();
             Verdict verdict = judge(LINK_RESET, journal, 2, shown("", ANSWER));
             assertCodes(verdict);
@@ -463,7 +464,8 @@ class JudgesTest {
             assertCodes(verdict, PROMPT_CHANGED);
             assertThat(verdict.attempts()).hasSize(2);
             assertThat(verdict.findings().get(0).evidence())
-                    .containsExactly("typed: \"" + PROMPT + "\"", "sent:  \"Please answer again: " + PROMPT + "\"");
+                    .containsExactly("typed: \"" + PROMPT + "\"", "attempt 1 sent: \"" + PROMPT + "\"",
+                            "attempt 2 sent: \"Please answer again: " + PROMPT + "\"");
         }
 
         @Test

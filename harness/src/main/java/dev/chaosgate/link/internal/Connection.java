@@ -74,6 +74,11 @@ final class Connection {
         downstream.start(downstreamToxics, resolver);
     }
 
+    /** Bytes the upstream sent that never reached the client (a toxic held them when the connection closed, or dropped them). */
+    long undeliveredToClient() {
+        return downstream.undelivered();
+    }
+
     Link link(ToxicStream stream) {
         return stream == ToxicStream.UPSTREAM ? upstream : downstream;
     }

@@ -37,6 +37,9 @@ final class Link {
     private boolean pendingFlush;
     private boolean ended;
     private boolean closed;
+    /** This connection's bytes read from the source and written to the sink (the counters above are the proxy's). */
+    private long read;
+    private long written;
 
     Link(Connection connection, ToxicStream stream, Channel source, Channel sink, LongAdder bytesIn, LongAdder bytesOut) {
         this.connection = connection;
@@ -122,6 +125,7 @@ final class Link {
     void onRead(ByteBuf buf) {
         int size = buf.readableBytes();
         bytesIn.add(size);
+        read += size;
         if (ended || closed) {
             buf.release();
             return;
@@ -187,6 +191,7 @@ final class Link {
 
     private void write(ByteBuf buf, int size) {
         bytesOut.add(size);
+        written += size;
         if (inReadBatch) {
             sink.write(buf, sink.voidPromise());
             pendingFlush = true;
@@ -205,6 +210,11 @@ final class Link {
             reading = want;
             source.config().setAutoRead(want);
         }
+    }
+
+    /** Bytes read from the source that were never written to the sink (held or dropped by toxics). */
+    long undelivered() {
+        return read - written;
     }
 
     /** Stops the link for good: held chunks are released, timers are cancelled. */

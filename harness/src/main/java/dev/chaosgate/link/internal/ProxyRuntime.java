@@ -347,6 +347,9 @@ public final class ProxyRuntime {
         }
         connection.close(false);
         if (removed) {
+            if (connection.undeliveredToClient() > 0) {
+                emit(connection, LinkEvent.Kind.UNDELIVERED);
+            }
             emit(connection, LinkEvent.Kind.CLOSED);
         }
     }

@@ -46,7 +46,18 @@ final class FaultRuntime {
         onPhase.accept(0);
     }
 
+    /**
+     * The decision for one request. Only generation requests meet a fault and count toward a step's
+     * requests or a fault's counters: a model list or another side call is answered normally.
+     */
     synchronized Decision decide(RequestFacts facts) {
+        if (!facts.generation()) {
+            if (timeline != null) {
+                timeline.advance(facts.nanos());
+                return Decision.NORMAL.inPhase(timeline.current().name());
+            }
+            return Decision.NORMAL;
+        }
         return root.decide(facts);
     }
 
@@ -111,8 +122,13 @@ final class FaultRuntime {
         @Override
         public Decision decide(RequestFacts facts) {
             advance(facts.nanos());
+            TimelineStep step = steps.get(index);
+            if (step.actionStep() != null && step.actionStep() != facts.step()) {
+                // Aimed at another step of the action: this request passes untouched and uncounted.
+                return Decision.NORMAL.inPhase(step.name());
+            }
             requests++;
-            return rules.get(index).decide(facts).inPhase(steps.get(index).name());
+            return rules.get(index).decide(facts).inPhase(step.name());
         }
     }
 

@@ -34,6 +34,8 @@ final class RequestScope {
     volatile String phase;
     volatile String failureClass;
     volatile String prompt;
+    /** Where a generation request stands in the user's action, with its answer's ending once decided; null for other requests. */
+    volatile dev.chaosgate.upstream.ActionStep action;
     volatile int status;
     volatile Map<String, String> responseHeaders = Map.of();
     volatile boolean streamed;

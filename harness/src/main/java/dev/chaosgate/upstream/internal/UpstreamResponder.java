@@ -17,7 +17,9 @@ import dev.chaosgate.fixtures.Fixtures;
 import dev.chaosgate.fixtures.HttpDate;
 import dev.chaosgate.fixtures.SseEvent;
 import dev.chaosgate.fixtures.SseStream;
+import dev.chaosgate.fixtures.ToolCall;
 import dev.chaosgate.fixtures.WireResponse;
+import dev.chaosgate.upstream.ActionStep;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamFault;
 
@@ -64,6 +66,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private final Function<RequestFacts, Decision> decide;
     private final Supplier<FixtureValues> values;
     private final Supplier<StreamPacing> pacing;
+    private final ActionSteps actionSteps = new ActionSteps();
 
     UpstreamResponder(Function<RequestFacts, Decision> decide, Supplier<FixtureValues> values, Supplier<StreamPacing> pacing) {
         this.decide = decide;
@@ -110,11 +113,16 @@ final class UpstreamResponder implements ResponseTransformerV2 {
 
     private Response respond(RequestScope scope, Request request) {
         OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), scope.body);
+        // By path, as UpstreamExchange.isGeneration() and failNext judge it: a gateway fails a malformed body too.
+        boolean generation = parsed.generation();
+        ActionStep step = !generation ? null
+                : parsed.parseError() != null ? ActionStep.first("", null) : actionSteps.stepOf(parsed);
         Decision decision = decide.apply(new RequestFacts(scope.arrivedNanos, parsed.estimatedTokens(), parsed.stream(),
-                parsed.api() == OpenAiRequest.Api.CHAT_COMPLETIONS || parsed.api() == OpenAiRequest.Api.RESPONSES, scope));
+                generation, step == null ? 0 : step.step(), scope));
         scope.faultLabel = decision.label();
         scope.phase = decision.phase();
         scope.prompt = parsed.prompt();
+        scope.action = step;
         FixtureValues requestValues = values.get().withModel(parsed.model());
         String host = request.getHeader("Host");
         if (host != null) {
@@ -198,19 +206,52 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             default:
                 break;
         }
-        String content = Answers.contentFor(request.prompt());
         boolean responses = request.api() == OpenAiRequest.Api.RESPONSES;
+        ActionStep step = scope.action;
+        String content = Answers.contentFor(request.prompt());
+        ToolCall call = null;
+        ActionStep.Ending ending = ActionStep.Ending.ANSWER;
+        if (request.tool() != null && !request.carriesToolResult()) {
+            call = Answers.toolCall(request.tool(), request.prompt(), step.step());
+            ending = ActionStep.Ending.TOOL_CALL;
+        } else if (Answers.exceeds(content, request.limit())) {
+            content = Answers.cutAt(content, request.limit());
+            ending = ActionStep.Ending.LENGTH;
+        }
+        UpstreamFault.StreamFault fault = decision.fault() instanceof UpstreamFault.StreamFault s && request.stream() ? s : null;
+        // A stream broken on purpose never delivers the answer; a stalled one still ends.
+        boolean whole = fault == null || fault.kind() == UpstreamFault.StreamFault.Kind.STALL;
+        scope.action = step.endingWith(whole ? ending : null);
+        if (whole) {
+            actionSteps.answered(scope.action, call == null ? content : null,
+                    responses ? values.get("responseId").orElse(null) : null);
+        }
         if (!request.stream()) {
-            WireResponse wire = responses
-                    ? ChatFixtures.response(request.model(), content, values)
-                    : ChatFixtures.completion(request.model(), content, values);
+            WireResponse wire;
+            if (call != null) {
+                wire = responses ? ChatFixtures.toolCallResponse(request.model(), call, values)
+                        : ChatFixtures.toolCallCompletion(request.model(), call, values);
+            } else if (ending == ActionStep.Ending.LENGTH) {
+                wire = responses ? ChatFixtures.incompleteResponse(request.model(), content, values)
+                        : ChatFixtures.completionCutAtLimit(request.model(), content, values);
+            } else {
+                wire = responses ? ChatFixtures.response(request.model(), content, values)
+                        : ChatFixtures.completion(request.model(), content, values);
+            }
             return plain(wire, scope);
         }
         List<String> deltas = ChatFixtures.deltas(content);
-        SseStream stream = responses
-                ? ChatFixtures.responseStream(request.model(), deltas, values)
-                : ChatFixtures.stream(request.model(), deltas, values, request.includeUsage());
-        UpstreamFault.StreamFault fault = decision.fault() instanceof UpstreamFault.StreamFault s ? s : null;
+        SseStream stream;
+        if (call != null) {
+            stream = responses ? ChatFixtures.toolCallResponseStream(request.model(), call, values)
+                    : ChatFixtures.toolCallStream(request.model(), call, values, request.includeUsage());
+        } else if (ending == ActionStep.Ending.LENGTH) {
+            stream = responses ? ChatFixtures.incompleteResponseStream(request.model(), deltas, values)
+                    : ChatFixtures.streamCutAtLimit(request.model(), deltas, values, request.includeUsage());
+        } else {
+            stream = responses ? ChatFixtures.responseStream(request.model(), deltas, values)
+                    : ChatFixtures.stream(request.model(), deltas, values, request.includeUsage());
+        }
         List<EventStream.Step> steps = steps(stream.events(), fault, responses, request.model(), values);
         scope.streamed = true;
         StreamPacing streamPacing = pacing.get();

@@ -180,6 +180,39 @@ public final class UpstreamServer implements AutoCloseable {
     }
 
     /**
+     * Part of what was written on {@code clientPort} never reached the client: the last answer on that
+     * connection is journalled again as cut short (listeners hear the new version).
+     */
+    public void undelivered(int clientPort) {
+        RequestScope scope = answering.get(clientPort);
+        if (scope != null) {
+            scope.cutShort = true;
+            return;
+        }
+        UpstreamExchange cut = null;
+        synchronized (this) {
+            for (UpstreamExchange exchange : journal.descendingMap().values()) {
+                if (exchange.connection() == clientPort) {
+                    if (exchange.complete() && !exchange.clientClosed()) {
+                        cut = withClientClosed(exchange);
+                        journal.replace(cut.sequence(), cut);
+                    }
+                    break;
+                }
+            }
+        }
+        if (cut != null) {
+            tell(cut);
+        }
+    }
+
+    private static UpstreamExchange withClientClosed(UpstreamExchange e) {
+        return new UpstreamExchange(e.sequence(), e.arrived(), e.connection(), e.method(), e.path(), e.requestHeaders(),
+                e.requestBody(), e.fault(), e.status(), e.responseHeaders(), e.streamed(), e.duration(), e.complete(),
+                e.phase(), e.failureClass(), e.prompt(), true, e.action());
+    }
+
+    /**
      * The decision for one request: a replayed one while a replay runs, a normal answer while faults
      * are paused, a queued fault for a generation request while any is queued, else the fault or
      * timeline being served. Decision listeners hear it before the answer is written.
@@ -433,6 +466,10 @@ public final class UpstreamServer implements AutoCloseable {
             // Not put back if cleared or pushed out of the journal meanwhile.
             journal.replace(exchange.sequence(), exchange);
         }
+        tell(exchange);
+    }
+
+    private void tell(UpstreamExchange exchange) {
         for (Consumer<UpstreamExchange> listener : listeners) {
             try {
                 listener.accept(exchange);
@@ -448,7 +485,7 @@ public final class UpstreamServer implements AutoCloseable {
         return new UpstreamExchange(scope.sequence, scope.arrived, scope.clientPort, scope.request.getMethod(), scope.path,
                 scope.headers, scope.body, scope.faultLabel, scope.status, scope.responseHeaders, scope.streamed,
                 Duration.ofNanos(System.nanoTime() - scope.arrivedNanos), complete, scope.phase, scope.failureClass, scope.prompt,
-                clientClosed);
+                clientClosed, scope.action);
     }
 
     /** Headers and path, read from the servlet request once for both versions of the exchange. */
