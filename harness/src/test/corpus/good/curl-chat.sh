@@ -8,6 +8,9 @@
 # (14 s without a byte, 60 s in all). A stream without [DONE], with an error frame, reset or stalled
 # is shown as far as it came and marked interrupted, never replayed. The prompt stays in the draft.
 set -u
+for tool in curl jq; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "curl-chat.sh needs $tool: install it (Debian: apt-get install $tool)" >&2; exit 2; }
+done
 
 base="${CHAOSGATE_BASE_URL:-${OPENAI_BASE_URL:-http://127.0.0.1:8080/v1}}"
 prompt="${CHAOSGATE_PROMPT:-Hello}"
