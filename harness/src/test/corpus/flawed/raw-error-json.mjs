@@ -1,0 +1,7 @@
+// Flawed client. FLAW: shows the error object as JSON (status and the raw response body or exception text) above its otherwise good message.
+// Everything else is the careful plain style (Chat Completions over fetch, exponential backoff with
+// jitter, English messages, the prompt kept in the composer): exactly one thing is wrong.
+import { runChat, style, backoff } from '../lib/chat-app.mjs';
+import { english } from '../lib/messages-en.mjs';
+
+await runChat(style({ backoff: () => backoff.exponential(500, 8000), messages: english, flaw: { rawErrorDetails: true } }));

@@ -1,0 +1,21 @@
+// The English messages of the corpus app: one per failure class, saying what happened and what to do.
+export const english = {
+  quota_exhausted: 'This app has used up its quota with the AI service, so your message was not answered. Trying again later will not help: please contact the administrator.',
+  request_too_large: 'Your message is too long for the AI service\'s current limit. Please shorten it or split it into smaller parts.',
+  access_denied: 'Access to the AI service was blocked by a firewall rule (error 1020). Retrying will not help: switch off your VPN or proxy, or try another network. If it keeps happening, contact support.',
+  region_blocked: 'The AI service is not available in your country or region. Retrying will not help; if you use a VPN, check which country it connects through.',
+  authentication_failed: 'The AI service did not accept this app\'s API key. Please contact the administrator; retrying will not help.',
+  model_not_found: 'The AI model this app is set up to use does not exist or is not available to it. Please contact the administrator.',
+  invalid_request: 'The AI service rejected the request as invalid. Please contact the administrator.',
+  unavailable: 'The AI service is overloaded right now. Your message is saved; please try again in a few minutes.',
+  asked_to_wait: 'The AI service is temporarily unavailable and asks clients to wait before trying again. Your message is saved; please try again later.',
+  rate_limited: 'You\'re sending messages too quickly. Your message is saved; please wait a minute and try again.',
+  bad_gateway: 'The AI service can\'t be reached right now (bad gateway). Your message is saved; please try again in a few minutes.',
+  server_error: 'The AI service had a temporary error. Your message is saved; please try again in a moment.',
+  timeout: 'The AI service did not answer in time: the request timed out. Your message is saved; please try again.',
+  connection_failure: 'The connection to the AI service failed. Your message is saved; please try again.',
+  interrupted: 'The answer was interrupted before it was finished. Press Regenerate to try again.',
+  retrying: (failure, seconds) => `The AI service did not answer properly. Retrying in ${seconds} s…`,
+  empty_answer: 'The AI service sent an empty answer.',
+  fallback: 'The AI service could not answer. Your message is saved; please try again.',
+};
