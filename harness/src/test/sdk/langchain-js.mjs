@@ -11,7 +11,7 @@ const chat = new ChatOpenAI({ model, apiKey, configuration: { baseURL } });
 // message for a non-JSON body), some renamed (TimeoutError, InsufficientQuotaError, RateLimit*Error).
 function messageFor(err) {
   const status = err?.status ?? err?.response?.status;
-  if (typeof status === 'number') return messageForStatus(status, err.error, err.message);
+  if (typeof status === 'number' && status >= 400) return messageForStatus(status, err.error, err.message);
   return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
 }
 

@@ -14,7 +14,7 @@ const client = new OpenAI({ baseURL, apiKey, ...(maxRetriesArg === undefined ? {
 // The SDK's errors: APIError subclasses carry the status and the parsed `error` object (the raw
 // text as message when the body is not JSON); connection failures and timeouts have no status.
 function messageFor(err) {
-  if (err instanceof APIError && err.status) return messageForStatus(err.status, err.error, err.message);
+  if (err instanceof APIError && err.status >= 400) return messageForStatus(err.status, err.error, err.message);
   return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
 }
 

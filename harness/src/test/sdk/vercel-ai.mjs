@@ -17,9 +17,11 @@ const model = api === 'chat' ? openai.chat(modelId) : openai(modelId);
 // RetryError whose lastError is the last attempt's error.
 function messageFor(err) {
   const last = RetryError.isInstance(err) ? err.lastError : err;
-  if (APICallError.isInstance(last) && last.statusCode) {
+  // A status below 400 is the 200 of a stream that broke after it started: no HTTP error to explain.
+  if (APICallError.isInstance(last) && last.statusCode >= 400) {
     return messageForStatus(last.statusCode, parseErrorBody(last.responseBody) ?? parseErrorBody(last.data), last.responseBody ?? last.message);
   }
+  if (APICallError.isInstance(last) && last.statusCode) return MESSAGES.interrupted;
   return isTimeout(last) ? MESSAGES.timeout : MESSAGES.connection;
 }
 
