@@ -63,6 +63,11 @@ final class Link {
         return closed;
     }
 
+    /** Whether this direction's end has reached its sink (which the link then closed). */
+    boolean ended() {
+        return ended;
+    }
+
     void start(List<ToxicDefinition> toxics, ToxicResolver resolver) {
         for (ToxicDefinition definition : toxics) {
             addStage(definition, resolver.provider(definition), resolver.seed(connection, definition));
@@ -122,6 +127,9 @@ final class Link {
     void onRead(ByteBuf buf) {
         int size = buf.readableBytes();
         bytesIn.add(size);
+        if (stream == ToxicStream.UPSTREAM && connection.traffic() != null) {
+            connection.traffic().fromClient(buf);
+        }
         if (ended || closed) {
             buf.release();
             return;
@@ -145,6 +153,9 @@ final class Link {
     }
 
     void onSourceEnd() {
+        if (stream == ToxicStream.UPSTREAM) {
+            connection.clientGone();
+        }
         deliverEnd(0);
     }
 
@@ -187,6 +198,9 @@ final class Link {
 
     private void write(ByteBuf buf, int size) {
         bytesOut.add(size);
+        if (stream == ToxicStream.DOWNSTREAM && connection.traffic() != null) {
+            connection.traffic().toClient(size);
+        }
         if (inReadBatch) {
             sink.write(buf, sink.voidPromise());
             pendingFlush = true;
