@@ -13,7 +13,8 @@ final class PromptJudge implements Judge {
     public void judge(VerdictCase c, List<Finding> findings) {
         String typed = normalize(c.report().prompt());
         for (Attempt attempt : c.attempts()) {
-            if (!normalize(attempt.prompt()).equals(typed)) {
+            // A request the upstream never received has no prompt on record, so nothing to compare.
+            if (attempt.reachedUpstream() && !normalize(attempt.prompt()).equals(typed)) {
                 findings.add(Finding.of(FindingCode.PROMPT_CHANGED,
                         "attempt " + attempt.number() + " sent a different prompt from the one the user typed;"
                                 + " a good client retries with exactly the user's words",
