@@ -30,8 +30,8 @@ final class RetryJudge implements Judge {
                             + "; a good client caps its retries so a failing service is not hammered",
                     "attempts " + attempts.get(expect.maxAttempts()).number() + ".." + attempts.size() + " were over budget"));
         }
-        // Without an attempt at the upstream (a link fault stopped every request) the journal cannot
-        // tell how often the client tried, so NO_RETRY is not judged.
+        // Without any attempt (neither the upstream nor the link saw a request) nothing tells how often
+        // the client tried, so NO_RETRY is not judged.
         if (expect.retry() && expect.outcome() == Expectation.Outcome.SUCCEEDS && c.gaveUp()
                 && !attempts.isEmpty() && attempts.size() < expect.maxAttempts()) {
             Attempt last = attempts.get(attempts.size() - 1);
