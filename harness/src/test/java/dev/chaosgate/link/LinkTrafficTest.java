@@ -113,6 +113,20 @@ class LinkTrafficTest extends LinkTestSupport {
     }
 
     @Test
+    void aMalformedHeadStopsTheReadingButNotTheBytes() throws Exception {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        int port = proxyToEcho("p");
+        Socket client = connect(port);
+        byte[] sent = ascii("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: lots\r\n\r\nhello, still echoed");
+        client.getOutputStream().write(sent);
+        assertThat(readExactly(client, sent.length)).isEqualTo(sent);
+        client.close();
+        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).closed() != null);
+        assertThat(latest.get(1L).protocol()).isEqualTo(LinkConnection.Protocol.OTHER);
+        assertThat(latest.get(1L).requests()).isEmpty();
+    }
+
+    @Test
     void nothingIsReadWhileNobodyListens() throws Exception {
         int port = proxyToEcho("p");
         Socket client = connect(port);

@@ -42,7 +42,15 @@ final class ConnectionTraffic {
     /** Bytes read from the client, before any toxic sees them. */
     void fromClient(ByteBuf buf) {
         fromClient += buf.readableBytes();
-        reader.read(buf);
+        if (reader.stopped()) {
+            return;
+        }
+        try {
+            reader.read(buf);
+        } catch (RuntimeException unreadable) {
+            // Counting must never break the data plane: stop reading heads on this connection.
+            reader.stopReading();
+        }
     }
 
     void toClient(int bytes) {

@@ -181,6 +181,11 @@ final class RequestHeadReader {
         }
     }
 
+    /** Stops reading for good (the bytes are not HTTP/1.x, or reading them failed). */
+    void stopReading() {
+        stop();
+    }
+
     private void stop() {
         state = State.STOPPED;
         head = new StringBuilder();
