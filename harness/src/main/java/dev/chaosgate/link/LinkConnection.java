@@ -16,7 +16,8 @@ import java.util.List;
  *                        {@code UpstreamExchange.connection()} for requests that reached it)
  * @param opened          when both sockets were connected
  * @param protocol        what the client spoke, as far as the link could tell
- * @param requests        the request heads that passed, oldest first (empty unless {@link Protocol#HTTP1})
+ * @param requests        the request heads that passed, oldest first: the latest 64 on a connection that
+ *                        carried more (empty unless {@link Protocol#HTTP1} or heads came before a switch)
  * @param clientClosed    when the client closed (or reset) its side of the connection, before the link or the
  *                        upstream closed it; null while it has not, or when the link or the upstream closed first
  * @param closed          when both sockets were closed, or null while the connection is open

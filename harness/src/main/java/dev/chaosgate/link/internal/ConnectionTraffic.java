@@ -14,6 +14,8 @@ import java.util.function.Consumer;
  * nothing. Everything runs on the connection's event loop.
  */
 final class ConnectionTraffic {
+    /** Heads kept per connection: a kept-alive connection under load carries thousands; the latest tell enough. */
+    static final int MAX_HEADS = 64;
     private final String proxy;
     private final long connection;
     private final int clientPort;
@@ -34,6 +36,9 @@ final class ConnectionTraffic {
         this.upstreamPort = upstreamPort;
         this.listener = listener;
         this.reader = new RequestHeadReader((method, target) -> {
+            if (requests.size() == MAX_HEADS) {
+                requests.remove(0);
+            }
             requests.add(new LinkConnection.RequestHead(Instant.now(), method, target));
             publish();
         });
