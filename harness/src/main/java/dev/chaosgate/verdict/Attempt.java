@@ -54,9 +54,9 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
     }
 
     /**
-     * When this attempt ended for the client: the upstream's end of the answer (when it is complete), or the
-     * end of its connection at the link (the client's own timeout, a reset) when that came first or the answer
-     * never ended.
+     * When this attempt ended for the client: the upstream's end of the answer, or the end of its connection at
+     * the link when the answer never ended (a black hole, an answer still held back) or when the client left
+     * before it ended (the upstream saw it go: its own timeout, the user's stop).
      */
     Instant ended() {
         Instant answerEnd = exchange.arrived().plus(exchange.duration());
@@ -64,7 +64,10 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         if (linkEnd == null) {
             return answerEnd;
         }
-        return !reachedUpstream || !exchange.complete() || linkEnd.isBefore(answerEnd) ? linkEnd : answerEnd;
+        if (!reachedUpstream || !exchange.complete()) {
+            return linkEnd;
+        }
+        return exchange.clientClosed() && linkEnd.isBefore(answerEnd) ? linkEnd : answerEnd;
     }
 
     /** Whether the client closed the connection on this attempt before its answer ended (its own timeout, say). */
