@@ -14,7 +14,8 @@ import java.util.Optional;
  * <p>A wait is the client's own when the answer before it carried no readable Retry-After, or carried one
  * in a scenario that does not check honouring it ({@code honourRetryAfter: false}). Gaps after a readable
  * Retry-After in a scenario that checks it are the Retry-After judge's business. In a scenario that does not,
- * the server still asked for a pause, so that gap must also be at least {@code f} (less 20 ms of timer slack):
+ * the server still asked for a pause, so that gap must also be at least {@code f}, or what was asked if less
+ * (less 20 ms of timer slack):
  * capped or replaced by the client's own backoff, a wait that was asked for is never a few milliseconds.
  *
  * <p>The rule ({@link #assess}), with {@code f = max(minBackoff, 100 ms)}:
@@ -85,7 +86,9 @@ final class BackoffJudge implements Judge {
                 }
                 // The answer asked for a wait the scenario does not hold the client to (an absurd one, say):
                 // capped or replaced by the client's own backoff, it is still a wait, never a few ms.
-                if (next.gap().plus(SLACK).compareTo(floor) < 0) {
+                // (A client that waited what a short Retry-After asked for did wait.)
+                Duration least = previous.askedWait().compareTo(floor) < 0 ? previous.askedWait() : floor;
+                if (next.gap().plus(SLACK).compareTo(least) < 0) {
                     findings.add(Finding.of(FindingCode.NO_BACKOFF, "attempt " + next.number() + " came "
                                     + next.gap().toMillis() + " ms after attempt " + previous.number() + "'s answer asked to wait "
                                     + previous.askedWait().toMillis() + " ms; a good client caps such a wait or falls back to"
