@@ -18,7 +18,8 @@ import java.util.Optional;
  * (less 20 ms of timer slack):
  * capped or replaced by the client's own backoff, a wait that was asked for is never a few milliseconds.
  *
- * <p>The rule ({@link #assess}), with {@code f = max(minBackoff, 100 ms)}:
+ * <p>A scenario with {@code minBackoff: 0s} says retrying at once is right (a Retry-After in the past means
+ * "now"), and is not judged. Otherwise the rule ({@link #assess}), with {@code f = max(minBackoff, 100 ms)}:
  * <ol>
  *   <li>a lone wait (one retry) fires only when it is below {@value #LONE_IMMEDIATE_MS} ms: no timer at all.
  *       One small draw is what full jitter does (its first wait is uniform in 0–200 ms), so one wait cannot
@@ -67,7 +68,8 @@ final class BackoffJudge implements Judge {
 
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
-        if (!c.expect().retry()) {
+        // minBackoff 0: the scenario says retrying at once is right (a Retry-After in the past means "now").
+        if (!c.expect().retry() || c.expect().minBackoff().isZero()) {
             return;
         }
         List<Attempt> attempts = c.attempts();

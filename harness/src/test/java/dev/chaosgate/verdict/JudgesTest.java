@@ -380,6 +380,17 @@ class JudgesTest {
         }
 
         @Test
+        void notWhenTheScenarioSaysRetryingAtOnceIsRight() {
+            // retry-after-past: a Retry-After in the past means "retry now" (minBackoff: 0s).
+            Scenario now = Chaos.scenario("retry-after-past")
+                    .then(Chaos.phase("burst").forRequests(1).serving(Faults.badGateway()))
+                    .then(Chaos.phase("recovered"))
+                    .expect(Chaos.recovers().withMaxAttempts(3).withMinBackoff(Duration.ZERO))
+                    .build();
+            assertCodes(judge(now, badGatewayThenAnswer(3), shown("", ANSWER)));
+        }
+
+        @Test
         void notWithJitteredWaitsThatGrow() {
             Exchanges journal = badGateways("burst", 400, 300);
             journal.after(900).ok().phase("recovered").add();
