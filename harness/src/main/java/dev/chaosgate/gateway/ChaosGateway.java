@@ -3,6 +3,7 @@ package dev.chaosgate.gateway;
 import dev.chaosgate.journal.Journal;
 import dev.chaosgate.link.ApiError;
 import dev.chaosgate.link.LinkEngine;
+import dev.chaosgate.link.LinkConnection;
 import dev.chaosgate.link.LinkException;
 import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.LinkServer;
@@ -18,11 +19,15 @@ import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
 import dev.chaosgate.verdict.ClientReport;
+import dev.chaosgate.verdict.LinkRequest;
 import dev.chaosgate.verdict.Verdict;
 import dev.chaosgate.verdict.VerdictEngine;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -51,6 +56,8 @@ public final class ChaosGateway implements AutoCloseable {
     public static final String LINK = "upstream";
     /** How many requests the upstream's own list ({@link #exchanges()}) keeps at most. */
     private static final int UPSTREAM_JOURNAL_LIMIT = 10_000;
+    /** How long a verdict waits for the link to see a client close a connection that got no answer. */
+    private static final java.time.Duration LINK_SETTLE = java.time.Duration.ofMillis(200);
 
     private final LinkServer linkServer;
     private final FakeUpstream upstream;
@@ -70,6 +77,18 @@ public final class ChaosGateway implements AutoCloseable {
     private volatile long linkConnectionsBefore;
     /** The index of the scenario phase in force (for resuming its toxics). */
     private volatile int phaseIndex;
+    /** When the scenario started playing: the link's requests from then on are the action's. */
+    private volatile Instant playedAt = Instant.now();
+    /** Each phase of the scenario playing and when it began, for requests only the link saw. */
+    private final List<PhaseMark> phaseMarks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The latest snapshot of each connection through the link (the newest {@value #UPSTREAM_JOURNAL_LIMIT}). */
+    private final Map<Long, LinkConnection> linkTraffic = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, LinkConnection> eldest) {
+                    return size() > UPSTREAM_JOURNAL_LIMIT;
+                }
+            });
     /** Set while a replay runs. */
     private volatile java.util.concurrent.atomic.AtomicReference<ReplayPhases> replayPhases;
 
@@ -156,12 +175,14 @@ public final class ChaosGateway implements AutoCloseable {
         }
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
+        markPlayed(played.phases().isEmpty() ? null : played.phases().get(0).name());
         scenario = played;
         replayPhases = null;
         upstream.replay(null);
         upstream.clearInjected();
         upstream.play(steps, played.seed(), index -> {
             phaseIndex = index;
+            phaseMarks.add(new PhaseMark(Instant.now(), played.phases().get(index).name()));
             List<LinkToxic> toxics = played.phases().get(index).link();
             phaseChanges.execute(() -> applyPhaseToxics(toxics));
         });
@@ -224,6 +245,7 @@ public final class ChaosGateway implements AutoCloseable {
         List<String> phases = decisions.stream().filter(FaultDecision::generation).map(FaultDecision::phase).toList();
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
+        markPlayed(null);
         scenario = recorded;
         upstream.clearInjected();
         upstream.serveNormally();
@@ -258,6 +280,7 @@ public final class ChaosGateway implements AutoCloseable {
             if (replay.scenario.phases().get(i).name().equals(name)) {
                 if (i != phaseIndex || next == 0) {
                     phaseIndex = i;
+                    phaseMarks.add(new PhaseMark(Instant.now(), name));
                     List<LinkToxic> toxics = replay.scenario.phases().get(i).link();
                     phaseChanges.execute(() -> applyPhaseToxics(toxics));
                 }
@@ -291,8 +314,76 @@ public final class ChaosGateway implements AutoCloseable {
             throw new IllegalStateException("no scenario is playing: start the gateway with ChaosGateway.builder().scenario(...)"
                     + " or call play(scenario) before asking for a verdict");
         }
-        return VerdictEngine.standard().judge(played, exchangesSincePlayed(), linkCounters().connectionsAccepted() - linkConnectionsBefore,
-                Objects.requireNonNull(report, "report cannot be null"));
+        return VerdictEngine.standard().judge(played, exchangesSincePlayed(), linkRequestsSincePlayed(),
+                linkCounters().connectionsAccepted() - linkConnectionsBefore, Objects.requireNonNull(report, "report cannot be null"));
+    }
+
+    private record PhaseMark(Instant at, String name) {
+    }
+
+    private void markPlayed(String firstPhase) {
+        phaseMarks.clear();
+        playedAt = Instant.now();
+        if (firstPhase != null) {
+            phaseMarks.add(new PhaseMark(playedAt, firstPhase));
+        }
+    }
+
+    /** The phase in force at {@code at}, or null. */
+    private String phaseAt(Instant at) {
+        String phase = null;
+        for (PhaseMark mark : phaseMarks) {
+            if (!mark.at().isAfter(at)) {
+                phase = mark.name();
+            }
+        }
+        return phase;
+    }
+
+    /**
+     * What the link saw the client send since the scenario started: every HTTP/1.x request head, and each
+     * connection whose bytes the link could not read. A connection's end (and whether the client closed it)
+     * belongs to its last request, the one the client was waiting on.
+     */
+    private List<LinkRequest> linkRequestsSincePlayed() {
+        // A client that just gave up closed its connection a moment ago; let the link see it before judging.
+        long deadline = System.nanoTime() + LINK_SETTLE.toNanos();
+        List<LinkRequest> requests = collectLinkRequests();
+        while (requests.stream().anyMatch(r -> r.ended() == null && r.bytesToClient() == 0) && System.nanoTime() < deadline) {
+            pause();
+            requests = collectLinkRequests();
+        }
+        return requests;
+    }
+
+    private List<LinkRequest> collectLinkRequests() {
+        Instant from = playedAt;
+        List<LinkConnection> connections;
+        synchronized (linkTraffic) {
+            connections = new ArrayList<>(linkTraffic.values());
+        }
+        List<LinkRequest> requests = new ArrayList<>();
+        for (LinkConnection connection : connections) {
+            Instant end = connection.clientClosed() != null ? connection.clientClosed() : connection.closed();
+            boolean clientGaveUp = connection.clientClosed() != null;
+            if (connection.requests().isEmpty()) {
+                if (connection.protocol() == LinkConnection.Protocol.OTHER && !connection.opened().isBefore(from)) {
+                    requests.add(new LinkRequest(connection.opened(), connection.connection(), connection.upstreamPort(), null,
+                            null, end, clientGaveUp, connection.bytesToClient(), phaseAt(connection.opened())));
+                }
+                continue;
+            }
+            for (int i = 0; i < connection.requests().size(); i++) {
+                LinkConnection.RequestHead head = connection.requests().get(i);
+                if (head.at().isBefore(from)) {
+                    continue;
+                }
+                boolean last = i == connection.requests().size() - 1;
+                requests.add(new LinkRequest(head.at(), connection.connection(), connection.upstreamPort(), head.method(),
+                        head.path(), last ? end : null, last && clientGaveUp, connection.bytesToClient(), phaseAt(head.at())));
+            }
+        }
+        return requests;
     }
 
     /** {@link #verdict(ClientReport)} for one action: the prompt typed, the texts shown, the composer at the end. */
@@ -565,6 +656,11 @@ public final class ChaosGateway implements AutoCloseable {
                 ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity);
                 upstream.onDecision(gateway::onReplayed);
                 upstream.onExchange(gateway.journal::record);
+                link.engine().onTraffic(connection -> {
+                    if (LINK.equals(connection.proxy())) {
+                        gateway.linkTraffic.put(connection.connection(), connection);
+                    }
+                });
                 link.engine().onEvent(event -> {
                     if (LINK.equals(event.proxy())) {
                         gateway.journal.record(event);

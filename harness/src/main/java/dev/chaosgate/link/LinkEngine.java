@@ -61,6 +61,7 @@ public final class LinkEngine implements AutoCloseable {
     private final ProxyRuntime.Shared shared;
     private final Map<String, ProxyRuntime> proxies = new TreeMap<>();
     private final List<Consumer<LinkEvent>> eventListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<LinkConnection>> trafficListeners = new CopyOnWriteArrayList<>();
 
     /** An engine with its own event loops (one per core) and the given seed. */
     public LinkEngine(long seed) {
@@ -70,7 +71,18 @@ public final class LinkEngine implements AutoCloseable {
     public LinkEngine(long seed, int ioThreads) {
         Transport transport = Transport.best();
         this.group = transport.newDataPlaneGroup(ioThreads, "chaosgate-link", Long.getLong("chaosgate.link.spinMicros", 50));
-        this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed, this::publish);
+        this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed, this::publish,
+                new ProxyRuntime.TrafficListener() {
+                    @Override
+                    public boolean wanted() {
+                        return !trafficListeners.isEmpty();
+                    }
+
+                    @Override
+                    public void accept(LinkConnection connection) {
+                        publishTraffic(connection);
+                    }
+                });
     }
 
     /**
@@ -86,6 +98,27 @@ public final class LinkEngine implements AutoCloseable {
         for (Consumer<LinkEvent> listener : eventListeners) {
             try {
                 listener.accept(event);
+            } catch (RuntimeException ignored) {
+                // a listener cannot disturb the data plane
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener} with a fresh {@link LinkConnection} snapshot each time a connection of any proxy
+     * opened from now on changes what it has carried: a request head passed toward the upstream (plain
+     * HTTP/1.x: the link reads heads, never changes a byte), the client closed its side, the connection
+     * closed. Synchronously on the connection's event loop: keep it cheap and never block in it. A listener
+     * that throws is ignored. Until the first listener comes, the link reads no head.
+     */
+    public void onTraffic(Consumer<LinkConnection> listener) {
+        trafficListeners.add(Objects.requireNonNull(listener, "listener cannot be null"));
+    }
+
+    private void publishTraffic(LinkConnection connection) {
+        for (Consumer<LinkConnection> listener : trafficListeners) {
+            try {
+                listener.accept(connection);
             } catch (RuntimeException ignored) {
                 // a listener cannot disturb the data plane
             }

@@ -9,7 +9,10 @@ import java.util.Objects;
  * @param outcome          whether a good client ends with an answer or gives up
  * @param retry            whether a good client retries the failures of this scenario at all
  * @param maxAttempts      the attempt budget for one user action, first attempt included
- * @param minBackoff       the least a good client waits between attempts (zero: no minimum)
+ * @param minBackoff       the floor of the backoff rule (at least 100 ms is used): waits that never grow and
+ *                         all stay under it, or a retry sooner than it after a Retry-After that is not
+ *                         checked, are no backoff; a single jittered wait may be shorter; zero: retrying at
+ *                         once is right, backoff is not judged (docs/verdicts.md)
  * @param honourRetryAfter whether the next attempt must wait as long as {@code Retry-After} says
  * @param guidance         the guidance class (see the fixtures' guidance catalog) of what the user
  *                         must be shown if the client gives up, or null when it must not give up

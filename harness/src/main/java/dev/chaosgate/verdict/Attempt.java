@@ -3,6 +3,7 @@ package dev.chaosgate.verdict;
 import dev.chaosgate.upstream.UpstreamExchange;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * One attempt of the user's action, as the upstream saw it.
@@ -13,9 +14,19 @@ import java.time.Duration;
  * @param askedWait   how long the answer asked the client to wait before the next attempt (Retry-After,
  *                    retry-after-ms), or null when it did not (or asked something invalid)
  * @param shouldRetry the answer's {@code x-should-retry} header, or null
+ * @param link        what the link in front of the upstream saw of this request, or null when it saw nothing
+ *                    readable (the gap is then measured from the upstream's end of the answer)
+ * @param reachedUpstream whether the upstream received it; when not (a link toxic held or dropped it),
+ *                    {@code exchange} is made from the link's record: no status, failure class
+ *                    {@code connection_failure}, a fault label that says what happened, no prompt
  */
 public record Attempt(int number, Duration offset, Duration gap, UpstreamExchange exchange, Duration askedWait,
-                      Boolean shouldRetry) {
+                      Boolean shouldRetry, LinkRequest link, boolean reachedUpstream) {
+
+    /** An attempt the upstream received, without a record from the link. */
+    public Attempt(int number, Duration offset, Duration gap, UpstreamExchange exchange, Duration askedWait, Boolean shouldRetry) {
+        this(number, offset, gap, exchange, askedWait, shouldRetry, null, true);
+    }
 
     /** Whether the upstream served a fault to this attempt. */
     public boolean failed() {
@@ -40,9 +51,34 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         return exchange.step().step();
     }
 
-    /** When the answer to this attempt ended (arrival plus the time taken to answer). */
+    /**
+     * When this attempt ended for the client, after the first attempt's arrival: the end of its answer, or the
+     * moment the client gave up on it (closed its connection, as the link saw) when that came first.
+     */
     public Duration end() {
-        return offset.plus(exchange.duration());
+        return offset.plus(Duration.between(exchange.arrived(), ended()));
+    }
+
+    /**
+     * When this attempt ended for the client: the upstream's end of the answer, or the end of its connection at
+     * the link when the answer never ended (a black hole, an answer still held back) or when the client left
+     * before it ended (the upstream saw it go: its own timeout, the user's stop).
+     */
+    Instant ended() {
+        Instant answerEnd = exchange.arrived().plus(exchange.duration());
+        Instant linkEnd = link == null || link.ended() == null || link.ended().isBefore(exchange.arrived()) ? null : link.ended();
+        if (linkEnd == null) {
+            return answerEnd;
+        }
+        if (!reachedUpstream || !exchange.complete()) {
+            return linkEnd;
+        }
+        return exchange.clientClosed() && linkEnd.isBefore(answerEnd) ? linkEnd : answerEnd;
+    }
+
+    /** Whether the client closed the connection on this attempt before its answer ended (its own timeout, say). */
+    public boolean clientGaveUp() {
+        return link != null && link.clientGaveUp() && link.ended() != null && ended().equals(link.ended());
     }
 
     /** One line of a timeline: {@code #2  +412 ms (after 180 ms)  502 bad_gateway  502 cloudflare/502-branded  [burst]}. */
@@ -58,7 +94,10 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         } else {
             line.append("  answered");
         }
-        if (exchange.clientClosed()) {
+        if (reachedUpstream && clientGaveUp()) {
+            line.append("  (the client gave up after ").append(Duration.between(exchange.arrived(), link.ended()).toMillis())
+                    .append(" ms)");
+        } else if (reachedUpstream && exchange.clientClosed()) {
             line.append("  (the client closed the connection before the end)");
         }
         if (askedWait != null) {

@@ -29,6 +29,10 @@ final class PromptJudge implements Judge {
         String typed = normalize(c.report().prompt());
         java.util.Map<Integer, Attempt> firstOfStep = new java.util.HashMap<>();
         for (Attempt attempt : c.attempts()) {
+            // A request the upstream never received has no prompt on record, so nothing to compare.
+            if (!attempt.reachedUpstream()) {
+                continue;
+            }
             Attempt first = firstOfStep.putIfAbsent(attempt.step(), attempt);
             if (first == null) {
                 continue;

@@ -33,8 +33,8 @@ final class RetryJudge implements Judge {
                     "attempts " + busiest.get(expect.maxAttempts()).number() + ".." + busiest.get(busiest.size() - 1).number()
                             + " were over budget"));
         }
-        // Without an attempt at the upstream (a link fault stopped every request) the journal cannot
-        // tell how often the client tried, so NO_RETRY is not judged.
+        // Without any attempt (neither the upstream nor the link saw a request) nothing tells how often
+        // the client tried, so NO_RETRY is not judged.
         if (expect.retry() && expect.outcome() == Expectation.Outcome.SUCCEEDS && c.gaveUp()
                 && !attempts.isEmpty() && ofStep(attempts, attempts.get(attempts.size() - 1).step()) < expect.maxAttempts()) {
             Attempt last = attempts.get(attempts.size() - 1);

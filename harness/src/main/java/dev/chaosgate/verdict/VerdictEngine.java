@@ -5,6 +5,7 @@ import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.UpstreamExchange;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,10 +35,24 @@ public final class VerdictEngine {
      * @param linkConnections connections the link accepted (evidence for faults that stop requests before the upstream)
      */
     public Verdict judge(Scenario scenario, List<UpstreamExchange> exchanges, long linkConnections, ClientReport report) {
+        return judge(scenario, exchanges, List.of(), linkConnections, report);
+    }
+
+    /**
+     * Judges with what the link in front of the upstream saw too: requests a link toxic stopped before the
+     * upstream are attempts, and a client's own timeout ends its attempt where the client closed the connection
+     * (see {@link LinkRequest}).
+     *
+     * @param exchanges       every request the upstream saw while the action ran, oldest first
+     * @param linkRequests    every request the link saw while the action ran
+     * @param linkConnections connections the link accepted
+     */
+    public Verdict judge(Scenario scenario, List<UpstreamExchange> exchanges, List<LinkRequest> linkRequests,
+                         long linkConnections, ClientReport report) {
         List<UpstreamExchange> related = new ArrayList<>();
         List<UpstreamExchange> others = new ArrayList<>();
         group(exchanges, report.prompt(), related, others);
-        List<Attempt> attempts = attempts(related);
+        List<Attempt> attempts = attempts(LinkAttempts.timeline(related, exchanges, linkRequests));
         VerdictCase verdictCase = new VerdictCase(scenario, attempts, report, linkConnections, catalog);
         List<Finding> findings = new ArrayList<>();
         for (Judge judge : Judge.all()) {
@@ -56,22 +71,30 @@ public final class VerdictEngine {
         ActionGrouping.group(exchanges, prompt, related, others);
     }
 
-    private static List<Attempt> attempts(List<UpstreamExchange> related) {
+    /**
+     * Numbers the attempts and measures each gap from the moment the previous attempt ended for the client:
+     * the end of its answer, or the moment the client gave up on it (closed its connection, as the link saw),
+     * whichever came first, so a client's own timeout is never counted as a wait.
+     */
+    static List<Attempt> attempts(List<LinkAttempts.Entry> timeline) {
         List<Attempt> attempts = new ArrayList<>();
-        for (int i = 0; i < related.size(); i++) {
-            UpstreamExchange exchange = related.get(i);
-            Duration offset = Duration.between(related.get(0).arrived(), exchange.arrived());
+        for (int i = 0; i < timeline.size(); i++) {
+            LinkAttempts.Entry entry = timeline.get(i);
+            UpstreamExchange exchange = entry.exchange();
+            Duration offset = Duration.between(timeline.get(0).arrived(), exchange.arrived());
             Duration gap = null;
             if (i > 0) {
-                UpstreamExchange previous = related.get(i - 1);
-                gap = Duration.between(previous.arrived().plus(previous.duration()), exchange.arrived());
+                // From the link's view when it saw the request (the client's send), else the upstream's arrival.
+                Instant sent = entry.link() != null && entry.link().at().isBefore(exchange.arrived()) ? entry.link().at() : exchange.arrived();
+                gap = Duration.between(attempts.get(i - 1).ended(), sent);
                 if (gap.isNegative()) {
                     gap = Duration.ZERO;
                 }
             }
             Duration asked = exchange.fault() == null ? null
                     : RetryAfterHeaders.askedWait(exchange.responseHeaders(), exchange.arrived().plus(exchange.duration()));
-            attempts.add(new Attempt(i + 1, offset, gap, exchange, asked, RetryAfterHeaders.shouldRetry(exchange.responseHeaders())));
+            attempts.add(new Attempt(i + 1, offset, gap, exchange, asked, RetryAfterHeaders.shouldRetry(exchange.responseHeaders()),
+                    entry.link(), entry.reachedUpstream()));
         }
         return attempts;
     }

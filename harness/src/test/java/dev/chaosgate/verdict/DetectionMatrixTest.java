@@ -69,8 +69,8 @@ class DetectionMatrixTest {
             model-not-found                   | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=NG
             slow-first-byte                   |
             slow-trickle                      |
-            origin-hangs-once                 | no-retry=NR rewrites-prompt=PC
-            black-hole-timeout                | clears-draft=PL raw-error=RAW generic-message=NG
+            origin-hangs-once                 | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            black-hole-timeout                | no-backoff=NB clears-draft=PL raw-error=RAW generic-message=NG
             connection-reset                  | no-retry=NR no-backoff=NB rewrites-prompt=PC
             stream-cut-mid-answer             | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
             stream-error-event                | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
@@ -80,7 +80,7 @@ class DetectionMatrixTest {
             gateway-flapping                  | no-retry=NR no-backoff=NB retry-storm=TMA rewrites-prompt=PC
             full-outage                       | no-backoff=NB retry-storm=TMA rewrites-prompt=PC clears-draft=PL raw-error=RAW
             retry-after-past                  | no-retry=NR rewrites-prompt=PC
-            retry-after-huge                  | no-retry=NR rewrites-prompt=PC
+            retry-after-huge                  | no-retry=NR no-backoff=NB rewrites-prompt=PC
             retry-after-http-date             | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
             retry-after-garbage               | no-retry=NR no-backoff=NB rewrites-prompt=PC
             should-retry-false                | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=WG

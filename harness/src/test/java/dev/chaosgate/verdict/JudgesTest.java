@@ -367,16 +367,28 @@ class JudgesTest {
     @Nested
     class NoBackoff {
         @Test
-        void notWithinTheSlackOfTheMinimum() {
-            // minBackoff 100 ms, 20 ms slack for timers: 85 ms passes.
-            assertCodes(judge(BURST, badGatewayThenAnswer(85), shown("", ANSWER)));
+        void notForALoneSmallJitteredDraw() {
+            // Full jitter draws its first wait from 0-200 ms: one 30 ms wait is a draw, not a missing backoff.
+            assertCodes(judge(BURST, badGatewayThenAnswer(30), shown("", ANSWER)));
         }
 
         @Test
-        void firesBelowTheMinimum() {
-            Verdict verdict = judge(BURST, badGatewayThenAnswer(70), shown("", ANSWER));
+        void firesOnALoneRetryWithoutAnyWait() {
+            Verdict verdict = judge(BURST, badGatewayThenAnswer(3), shown("", ANSWER));
             assertCodes(verdict, NO_BACKOFF);
-            assertThat(verdict.findings().get(0).message()).startsWith("attempt 2 came 70 ms after attempt 1 failed");
+            assertThat(verdict.findings().get(0).message())
+                    .startsWith("attempt 2 came 3 ms after attempt 1 ended: the client retried at once");
+        }
+
+        @Test
+        void notWhenTheScenarioSaysRetryingAtOnceIsRight() {
+            // retry-after-past: a Retry-After in the past means "retry now" (minBackoff: 0s).
+            Scenario now = Chaos.scenario("retry-after-past")
+                    .then(Chaos.phase("burst").forRequests(1).serving(Faults.badGateway()))
+                    .then(Chaos.phase("recovered"))
+                    .expect(Chaos.recovers().withMaxAttempts(3).withMinBackoff(Duration.ZERO))
+                    .build();
+            assertCodes(judge(now, badGatewayThenAnswer(3), shown("", ANSWER)));
         }
 
         @Test
@@ -387,12 +399,52 @@ class JudgesTest {
         }
 
         @Test
-        void firesOnAFixedInterval() {
-            Exchanges journal = badGateways("burst", 200, 200);
-            journal.after(200).ok().phase("recovered").add();
+        void notForFullJitterWhoseFirstDrawWasTiny() {
+            Exchanges journal = badGateways("burst", 4, 260);
+            journal.after(90).ok().phase("recovered").add();
+            assertCodes(judge(LONG_BURST, journal, shown("", ANSWER)));
+        }
+
+        @Test
+        void firesOnImmediateRetries() {
+            Exchanges journal = badGateways("burst", 2, 6);
+            journal.after(3).ok().phase("recovered").add();
             Verdict verdict = judge(LONG_BURST, journal, shown("", ANSWER));
             assertCodes(verdict, NO_BACKOFF);
-            assertThat(verdict.findings().get(0).evidence()).containsExactly("waits: [200 ms, 200 ms, 200 ms]");
+            assertThat(verdict.findings().get(0).message()).startsWith("attempt 2 came 2 ms after attempt 1 ended: the client"
+                    + " waited 11 ms in all over 3 retries");
+        }
+
+        @Test
+        void firesOnAFixedTinyInterval() {
+            Exchanges journal = badGateways("burst", 50, 52);
+            journal.after(50).ok().phase("recovered").add();
+            Verdict verdict = judge(LONG_BURST, journal, shown("", ANSWER));
+            assertCodes(verdict, NO_BACKOFF);
+            assertThat(verdict.findings().get(0).evidence().get(0)).isEqualTo("own waits: [50 ms, 52 ms, 50 ms]");
+        }
+
+        @Test
+        void notOnAFixedSecond() {
+            Exchanges journal = badGateways("burst", 1000, 1000);
+            journal.after(1000).ok().phase("recovered").add();
+            assertCodes(judge(LONG_BURST, journal, shown("", ANSWER)));
+        }
+
+        @Test
+        void firesOnAnAtOnceRetryAfterARetryAfterTheScenarioDoesNotCheck() {
+            // openai npm 6.x: Retry-After 999999999 overflows its timer, so it retries 19 ms later.
+            Scenario huge = Chaos.scenario("retry-after-huge")
+                    .then(Chaos.phase("overloaded").forRequests(1).serving(Faults.overloaded()))
+                    .then(Chaos.phase("recovered"))
+                    .expect(Chaos.recovers().withMaxAttempts(3).withHonourRetryAfter(false))
+                    .build();
+            Exchanges tooSoon = RetryAfterIgnored.overloadedThenAnswer("retry-after", "999999999", 19);
+            Verdict verdict = judge(huge, tooSoon, shown("", ANSWER));
+            assertCodes(verdict, NO_BACKOFF);
+            assertThat(verdict.findings().get(0).message()).startsWith("attempt 2 came 19 ms after attempt 1's answer asked to wait");
+            // its own backoff instead of the absurd wait (openai-node >= 4 ignores waits over 60 s): fine
+            assertCodes(judge(huge, RetryAfterIgnored.overloadedThenAnswer("retry-after", "999999999", 480), shown("", ANSWER)));
         }
 
         @Test

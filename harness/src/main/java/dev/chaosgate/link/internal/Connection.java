@@ -27,6 +27,8 @@ final class Connection {
     private Runnable onReset = () -> { };
     private final int clientPort;
     private final int upstreamPort;
+    /** Null unless someone listens to the engine's traffic. */
+    private ConnectionTraffic traffic;
 
     Connection(long sequence, Channel client, Channel server, ProxyRuntime.Counters counters) {
         this.sequence = sequence;
@@ -47,6 +49,26 @@ final class Connection {
     /** Runs {@code action} when the connection is closed with RSTs ({@code close(true)}). */
     void onReset(Runnable action) {
         this.onReset = action;
+    }
+
+    void traffic(ConnectionTraffic value) {
+        this.traffic = value;
+    }
+
+    ConnectionTraffic traffic() {
+        return traffic;
+    }
+
+    /** Whether the link has started closing both sockets itself. */
+    boolean closing() {
+        return closing;
+    }
+
+    /** The client went away on its own: it closed or reset its socket before the link or the upstream closed theirs. */
+    void clientGone() {
+        if (traffic != null && !closing && !downstream.ended()) {
+            traffic.clientClosed();
+        }
     }
 
     int clientPort() {
@@ -135,6 +157,9 @@ final class Connection {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             // A peer reset or a failed write: Toxiproxy tears the connection down, and so do we.
+            if (in.stream() == ToxicStream.UPSTREAM) {
+                in.connection().clientGone();
+            }
             in.connection().close(false);
         }
     }

@@ -66,6 +66,11 @@ final class Link {
         return closed;
     }
 
+    /** Whether this direction's end has reached its sink (which the link then closed). */
+    boolean ended() {
+        return ended;
+    }
+
     void start(List<ToxicDefinition> toxics, ToxicResolver resolver) {
         for (ToxicDefinition definition : toxics) {
             addStage(definition, resolver.provider(definition), resolver.seed(connection, definition));
@@ -126,6 +131,9 @@ final class Link {
         int size = buf.readableBytes();
         bytesIn.add(size);
         read += size;
+        if (stream == ToxicStream.UPSTREAM && connection.traffic() != null) {
+            connection.traffic().fromClient(buf);
+        }
         if (ended || closed) {
             buf.release();
             return;
@@ -149,6 +157,9 @@ final class Link {
     }
 
     void onSourceEnd() {
+        if (stream == ToxicStream.UPSTREAM) {
+            connection.clientGone();
+        }
         deliverEnd(0);
     }
 
@@ -192,6 +203,9 @@ final class Link {
     private void write(ByteBuf buf, int size) {
         bytesOut.add(size);
         written += size;
+        if (stream == ToxicStream.DOWNSTREAM && connection.traffic() != null) {
+            connection.traffic().toClient(size);
+        }
         if (inReadBatch) {
             sink.write(buf, sink.voidPromise());
             pendingFlush = true;

@@ -1,6 +1,7 @@
 package dev.chaosgate.link.internal;
 
 import dev.chaosgate.link.ApiError;
+import dev.chaosgate.link.LinkConnection;
 import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.ProxyCounters;
 import dev.chaosgate.link.ProxyInfo;
@@ -55,10 +56,30 @@ public final class ProxyRuntime {
 
     /** What every proxy of one engine shares. */
     public record Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed,
-                         Consumer<LinkEvent> events) {
+                         Consumer<LinkEvent> events, TrafficListener traffic) {
         public Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed) {
             this(group, transport, registry, seed, event -> { });
         }
+
+        public Shared(EventLoopGroup group, Transport transport, ToxicRegistry registry, long seed, Consumer<LinkEvent> events) {
+            this(group, transport, registry, seed, events, TrafficListener.NONE);
+        }
+    }
+
+    /** Hears what connections carry ({@link LinkConnection}); connections opened while nobody listens are not read. */
+    public interface TrafficListener extends Consumer<LinkConnection> {
+        TrafficListener NONE = new TrafficListener() {
+            @Override
+            public boolean wanted() {
+                return false;
+            }
+
+            @Override
+            public void accept(LinkConnection connection) {
+            }
+        };
+
+        boolean wanted();
     }
 
     static final class Counters {
@@ -323,6 +344,10 @@ public final class ProxyRuntime {
                 return;
             }
             Connection connection = new Connection(++connectionSequence, client, server, counters);
+            if (shared.traffic().wanted()) {
+                connection.traffic(new ConnectionTraffic(name, connection.sequence(), connection.clientPort(),
+                        connection.upstreamPort(), shared.traffic()));
+            }
             connection.onReset(() -> emit(connection, LinkEvent.Kind.RESET));
             connections.add(connection);
             emit(connection, LinkEvent.Kind.OPENED);
@@ -349,6 +374,9 @@ public final class ProxyRuntime {
         if (removed) {
             if (connection.undeliveredToClient() > 0) {
                 emit(connection, LinkEvent.Kind.UNDELIVERED);
+            }
+            if (connection.traffic() != null) {
+                connection.traffic().closed();
             }
             emit(connection, LinkEvent.Kind.CLOSED);
         }

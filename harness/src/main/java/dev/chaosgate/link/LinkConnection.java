@@ -1,0 +1,62 @@
+package dev.chaosgate.link;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one client connection through a proxy has carried so far, as the link saw it: the request heads
+ * that passed toward the upstream (plain HTTP/1.x only), when the client closed its side, and the bytes
+ * each way. {@link LinkEngine#onTraffic} hands out a fresh snapshot each time one of these changes, so a
+ * request that a toxic holds or swallows, and never reaches the upstream, is still seen. Immutable.
+ *
+ * @param proxy           the proxy's name
+ * @param connection      the connection's sequence number within its proxy, as in {@link LinkEvent#connection()}
+ * @param clientPort      the client's remote port on its socket to the proxy
+ * @param upstreamPort    the local port of the proxy's socket to the upstream (the fake upstream's
+ *                        {@code UpstreamExchange.connection()} for requests that reached it)
+ * @param opened          when both sockets were connected
+ * @param protocol        what the client spoke, as far as the link could tell
+ * @param requests        the request heads that passed, oldest first: the latest 64 on a connection that
+ *                        carried more (empty unless {@link Protocol#HTTP1} or heads came before a switch)
+ * @param clientClosed    when the client closed (or reset) its side of the connection, before the link or the
+ *                        upstream closed it; null while it has not, or when the link or the upstream closed first
+ * @param closed          when both sockets were closed, or null while the connection is open
+ * @param bytesFromClient bytes read from the client
+ * @param bytesToClient   bytes written back to the client
+ */
+public record LinkConnection(String proxy, long connection, int clientPort, int upstreamPort, Instant opened,
+                             Protocol protocol, List<RequestHead> requests, Instant clientClosed, Instant closed,
+                             long bytesFromClient, long bytesToClient) {
+
+    public LinkConnection {
+        requests = List.copyOf(requests);
+    }
+
+    /** What the client's bytes looked like. */
+    public enum Protocol {
+        /** Nothing from the client yet. */
+        UNKNOWN,
+        /** Plain HTTP/1.0 or 1.1 requests: their heads are in {@link #requests()}. */
+        HTTP1,
+        /**
+         * Something else (TLS, HTTP/2, a protocol switched to after an upgrade, or malformed HTTP): the
+         * link stopped reading heads; heads read before the switch stay in {@link #requests()}.
+         */
+        OTHER
+    }
+
+    /**
+     * One request head that passed the link toward the upstream.
+     *
+     * @param at     when the last byte of the head was read from the client
+     * @param method the request method ({@code POST})
+     * @param target the request target as sent ({@code /v1/chat/completions}, possibly with a query)
+     */
+    public record RequestHead(Instant at, String method, String target) {
+        /** The target without its query. */
+        public String path() {
+            int query = target.indexOf('?');
+            return query < 0 ? target : target.substring(0, query);
+        }
+    }
+}

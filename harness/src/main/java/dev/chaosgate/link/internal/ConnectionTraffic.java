@@ -1,0 +1,90 @@
+package dev.chaosgate.link.internal;
+
+import dev.chaosgate.link.LinkConnection;
+import io.netty.buffer.ByteBuf;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Counts what one connection carries for {@link dev.chaosgate.link.LinkEngine#onTraffic}: request heads,
+ * the client's close, bytes each way. Created only while someone listens, so a link nobody watches pays
+ * nothing. Everything runs on the connection's event loop.
+ */
+final class ConnectionTraffic {
+    /** Heads kept per connection: a kept-alive connection under load carries thousands; the latest tell enough. */
+    static final int MAX_HEADS = 64;
+    private final String proxy;
+    private final long connection;
+    private final int clientPort;
+    private final int upstreamPort;
+    private final Instant opened = Instant.now();
+    private final Consumer<LinkConnection> listener;
+    private final List<LinkConnection.RequestHead> requests = new ArrayList<>(2);
+    private final RequestHeadReader reader;
+    private Instant clientClosed;
+    private Instant closed;
+    private long fromClient;
+    private long toClient;
+
+    ConnectionTraffic(String proxy, long connection, int clientPort, int upstreamPort, Consumer<LinkConnection> listener) {
+        this.proxy = proxy;
+        this.connection = connection;
+        this.clientPort = clientPort;
+        this.upstreamPort = upstreamPort;
+        this.listener = listener;
+        this.reader = new RequestHeadReader((method, target) -> {
+            if (requests.size() == MAX_HEADS) {
+                requests.remove(0);
+            }
+            requests.add(new LinkConnection.RequestHead(Instant.now(), method, target));
+            publish();
+        });
+    }
+
+    /** Bytes read from the client, before any toxic sees them. */
+    void fromClient(ByteBuf buf) {
+        fromClient += buf.readableBytes();
+        if (reader.stopped()) {
+            return;
+        }
+        try {
+            reader.read(buf);
+        } catch (RuntimeException unreadable) {
+            // Counting must never break the data plane: stop reading heads on this connection.
+            reader.stopReading();
+        }
+    }
+
+    void toClient(int bytes) {
+        toClient += bytes;
+    }
+
+    /** The client closed or reset its side while the link and the upstream still held theirs open. */
+    void clientClosed() {
+        if (clientClosed == null && closed == null) {
+            clientClosed = Instant.now();
+            publish();
+        }
+    }
+
+    void closed() {
+        if (closed == null) {
+            closed = Instant.now();
+            publish();
+        }
+    }
+
+    private void publish() {
+        LinkConnection.Protocol protocol = !reader.seenAny() ? LinkConnection.Protocol.UNKNOWN
+                : reader.stopped() ? LinkConnection.Protocol.OTHER : LinkConnection.Protocol.HTTP1;
+        try {
+            listener.accept(new LinkConnection(proxy, connection, clientPort, upstreamPort, opened, protocol, requests,
+                    clientClosed, closed, fromClient, toClient));
+        } catch (RuntimeException ignored) {
+            // a listener cannot disturb the data plane
+        }
+    }
+}

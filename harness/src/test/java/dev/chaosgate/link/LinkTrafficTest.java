@@ -1,0 +1,140 @@
+package dev.chaosgate.link;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.chaosgate.link.testing.LinkTestSupport;
+import dev.chaosgate.link.testing.TcpPeer;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@link LinkEngine#onTraffic}: request heads, the client's close and bytes, even when a toxic swallows the request. */
+@Timeout(30)
+class LinkTrafficTest extends LinkTestSupport {
+    private final Map<Long, LinkConnection> latest = new ConcurrentHashMap<>();
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void headsOfKeptAliveRequestsWithBodiesPassInOrder() throws Exception {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        int port = proxyToSink("p");
+        Socket client = connect(port);
+        TcpPeer server = sink.awaitPeer(LONG);
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"GET /not-a-head HTTP/1.1\\r\\n\\r\\n\"}]}";
+        String first = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        String second = "POST /v1/responses?stream=true HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n3;ext=1\r\nabc\r\n0\r\nX-Trailer: 1\r\n\r\n";
+        String third = "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n";
+        // split anywhere: heads and bodies cross reads
+        byte[] all = ascii(first + second + third);
+        for (int i = 0; i < all.length; i += 7) {
+            client.getOutputStream().write(all, i, Math.min(7, all.length - i));
+            client.getOutputStream().flush();
+        }
+        server.awaitReceived(all.length, LONG);
+        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).requests().size() == 3);
+        LinkConnection traffic = latest.get(1L);
+        assertThat(traffic.protocol()).isEqualTo(LinkConnection.Protocol.HTTP1);
+        assertThat(traffic.requests()).extracting(LinkConnection.RequestHead::method).containsExactly("POST", "POST", "GET");
+        assertThat(traffic.requests()).extracting(LinkConnection.RequestHead::path)
+                .containsExactly("/v1/chat/completions", "/v1/responses", "/v1/models");
+        assertThat(traffic.clientPort()).isEqualTo(client.getLocalPort());
+        assertThat(traffic.upstreamPort()).isEqualTo(server.socket().getPort());
+        assertThat(traffic.clientClosed()).isNull();
+
+        Instant beforeClose = Instant.now();
+        client.close();
+        await().atMost(LONG).until(() -> latest.get(1L).closed() != null);
+        assertThat(latest.get(1L).clientClosed()).as("the client closed first").isAfterOrEqualTo(beforeClose);
+        assertThat(latest.get(1L).bytesFromClient()).isEqualTo(all.length);
+    }
+
+    @Test
+    void aRequestTheTimeoutToxicSwallowsIsStillSeenAndItsClientsCloseTimed() throws Exception {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        int port = proxyToSink("p");
+        addToxic("p", "hole", "timeout", ToxicStream.UPSTREAM, Map.of("timeout", 0L));
+        Socket client = connect(port);
+        TcpPeer server = sink.awaitPeer(LONG);
+        client.getOutputStream().write(ascii("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"));
+        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).requests().size() == 1);
+        assertThat(server.receivedCount()).as("the upstream got nothing").isZero();
+        assertThat(latest.get(1L).requests().get(0).at()).isBeforeOrEqualTo(Instant.now());
+
+        Thread.sleep(300);
+        Instant gaveUp = Instant.now();
+        client.close();
+        await().atMost(LONG).until(() -> latest.get(1L).closed() != null);
+        LinkConnection traffic = latest.get(1L);
+        assertThat(traffic.clientClosed()).isAfterOrEqualTo(gaveUp).isBeforeOrEqualTo(traffic.closed());
+        assertThat(traffic.bytesToClient()).isZero();
+    }
+
+    @Test
+    void whenTheUpstreamClosesFirstTheClientDidNotGiveUp() throws Exception {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        int port = proxyToSink("p");
+        Socket client = connect(port);
+        TcpPeer server = sink.awaitPeer(LONG);
+        client.getOutputStream().write(ascii("GET / HTTP/1.1\r\n\r\n"));
+        server.awaitReceived(18, LONG);
+        server.close();
+        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).closed() != null);
+        assertThat(latest.get(1L).clientClosed()).isNull();
+    }
+
+    @Test
+    void bytesThatAreNotHttp1AreOther() throws Exception {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        int port = proxyToSink("p");
+        Socket client = connect(port);
+        TcpPeer tlsServer = sink.awaitPeer(LONG);
+        client.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5}); // a TLS record
+        tlsServer.awaitReceived(10, LONG);
+        Socket preface = connect(port);
+        TcpPeer h2Server = sink.awaitPeer(LONG);
+        byte[] h2 = ascii("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        preface.getOutputStream().write(h2);
+        h2Server.awaitReceived(h2.length, LONG);
+        client.close();
+        preface.close();
+        await().atMost(LONG).until(() -> latest.size() == 2 && latest.values().stream().allMatch(c -> c.closed() != null));
+        assertThat(latest.values()).as("%s", latest.values()).extracting(LinkConnection::protocol).containsOnly(LinkConnection.Protocol.OTHER);
+        assertThat(latest.values()).allSatisfy(c -> assertThat(c.requests()).isEmpty());
+    }
+
+    @Test
+    void aMalformedHeadStopsTheReadingButNotTheBytes() throws Exception {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        int port = proxyToEcho("p");
+        Socket client = connect(port);
+        byte[] sent = ascii("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: lots\r\n\r\nhello, still echoed");
+        client.getOutputStream().write(sent);
+        assertThat(readExactly(client, sent.length)).isEqualTo(sent);
+        client.close();
+        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).closed() != null);
+        assertThat(latest.get(1L).protocol()).isEqualTo(LinkConnection.Protocol.OTHER);
+        assertThat(latest.get(1L).requests()).isEmpty();
+    }
+
+    @Test
+    void nothingIsReadWhileNobodyListens() throws Exception {
+        int port = proxyToEcho("p");
+        Socket client = connect(port);
+        client.getOutputStream().write(ascii("GET / HTTP/1.1\r\n\r\n"));
+        assertThat(new String(readExactly(client, 18), StandardCharsets.ISO_8859_1)).startsWith("GET /");
+        client.close();
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+        assertThat(latest).isEmpty();
+        assertThat(List.copyOf(latest.values())).isEmpty();
+    }
+}
