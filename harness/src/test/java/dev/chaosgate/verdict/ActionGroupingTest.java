@@ -140,7 +140,9 @@ class ActionGroupingTest {
             Exchanges exchanges = journal()
                     .first().step(1, PROMPT, ActionStep.Ending.TOOL_CALL).phase("burst").add()
                     .after(5).step(2, PROMPT, null).failing(502, "bad_gateway").phase("burst").add()
-                    .after(10).step(2, PROMPT, ActionStep.Ending.ANSWER).phase("recovered").add();
+                    .after(4).step(2, PROMPT, null).failing(502, "bad_gateway").phase("burst").add()
+                    .after(6).step(2, PROMPT, ActionStep.Ending.ANSWER).phase("recovered").add();
+            // the tool call's answer to step 2 is a next step, not a wait; the two retries of step 2 came at once
             assertCodes(judge(BURST, exchanges, shown("", ANSWER)), NO_BACKOFF);
         }
 

@@ -31,9 +31,11 @@ class BackoffFamiliesTest {
     }
 
     @Test
-    void aLoneSmallJitteredDrawIsAllowedButNoWaitAtAllIsNot() {
+    void aLoneWaitNeverFiresButTwoWithoutAWaitDo() {
         assertThat(BackoffJudge.assess(List.of(Duration.ofMillis(30)), Duration.ofMillis(100))).isEmpty();
-        assertThat(BackoffJudge.assess(List.of(Duration.ofMillis(3)), Duration.ofMillis(100))).isPresent();
+        // one wait near 0 ms is also full jitter's draw near 0 ms
+        assertThat(BackoffJudge.assess(List.of(Duration.ofMillis(3)), Duration.ofMillis(100))).isEmpty();
+        assertThat(BackoffJudge.assess(List.of(Duration.ofMillis(3), Duration.ofMillis(4)), Duration.ofMillis(100))).isPresent();
         // full jitter's small first draw, then a grown one
         assertThat(BackoffJudge.assess(List.of(Duration.ofMillis(4), Duration.ofMillis(260)), Duration.ofMillis(100))).isEmpty();
     }

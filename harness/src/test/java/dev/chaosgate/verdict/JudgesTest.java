@@ -373,11 +373,9 @@ class JudgesTest {
         }
 
         @Test
-        void firesOnALoneRetryWithoutAnyWait() {
-            Verdict verdict = judge(BURST, badGatewayThenAnswer(3), shown("", ANSWER));
-            assertCodes(verdict, NO_BACKOFF);
-            assertThat(verdict.findings().get(0).message())
-                    .startsWith("attempt 2 came 3 ms after attempt 1 ended: the client retried at once");
+        void notForALoneRetryWithoutAnyWait() {
+            // One 3 ms wait is as likely full jitter's draw near 0 ms as a missing timer: one wait is not a sequence.
+            assertCodes(judge(BURST, badGatewayThenAnswer(3), shown("", ANSWER)));
         }
 
         @Test

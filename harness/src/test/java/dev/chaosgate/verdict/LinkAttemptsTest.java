@@ -126,7 +126,8 @@ class LinkAttemptsTest {
                 head(0, 1, exchanges.get(0).connection(), "POST", "/v1/chat/completions", 1500L, true, "hung"),
                 head(1503, 2, exchanges.get(1).connection(), "POST", "/v1/chat/completions", null, false, "healthy"));
         Verdict atOnce = judge(HANGS_ONCE, exchanges, link, shown("", ANSWER));
-        assertCodes(atOnce, NO_BACKOFF);
+        // one wait alone is never NO_BACKOFF (full jitter may draw 0 ms); what matters here is where it is measured from
+        assertCodes(atOnce);
         assertThat(atOnce.attempts().get(1).gap()).isEqualTo(Duration.ZERO.plusMillis(3));
         assertThat(atOnce.attempts().get(0).describe()).contains("(the client gave up after 1500 ms)");
 
