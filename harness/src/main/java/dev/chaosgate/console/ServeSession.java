@@ -265,8 +265,7 @@ public final class ServeSession implements AutoCloseable {
     /** {@code verdict} without the findings that rest on what the app showed. */
     static Verdict networkOnly(Verdict verdict) {
         List<Finding> network = verdict.findings().stream().filter(f -> !UI_CODES.contains(f.code())).toList();
-        return new Verdict(verdict.scenario(), verdict.expectation(), verdict.report(), verdict.attempts(),
-                verdict.otherCalls(), network);
+        return verdict.withFindings(network);
     }
 
     private void startVerdictAfresh() {
@@ -293,12 +292,12 @@ public final class ServeSession implements AutoCloseable {
                 .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
+    /**
+     * The scenario as played: its own seed keeps deciding its fault schedule under a session seed, which
+     * seeds the gateway (link toxics, fixture values) only.
+     */
     private Scenario seeded(Scenario scenario) {
-        return seedOverride == null ? scenario : withSeed(scenario, seedOverride);
-    }
-
-    private static Scenario withSeed(Scenario scenario, long seed) {
-        return scenario.withSeed(seed);
+        return scenario;
     }
 
     /** Set by the console server once it listens, for {@link #state()}. */
@@ -437,9 +436,6 @@ public final class ServeSession implements AutoCloseable {
             Scenario played = replay != null ? replay.scenario()
                     : scenarios.find(scenario).orElseThrow(() -> new UnknownScenarioException(scenario, scenarios.names()));
             long gatewaySeed = seed != null ? seed : replay != null ? replay.seed() : played.seed();
-            if (replay == null && seed != null) {
-                played = withSeed(played, seed);
-            }
             ChaosGateway gateway = startGateway(gatewaySeed);
             RecordingFile recordingFile = null;
             try {

@@ -122,7 +122,7 @@ public final class HtmlReport {
         html.append("<dt>Verdict</dt><dd>").append(verdictLine(outcome)).append("</dd>\n</dl>\n");
         findings(html, verdict);
         html.append("<h3>Timeline</h3>\n<div class=\"chart\">")
-                .append(TimelineSvg.render(verdict.attempts(), verdict.findings())).append("</div>\n");
+                .append(TimelineSvg.render(verdict.attempts(), verdict.findings(), verdict.catalog())).append("</div>\n");
         if (!verdict.attempts().isEmpty()) {
             legendSwatches(html);
         }
@@ -183,7 +183,8 @@ public final class HtmlReport {
                         .append("</td><td class=\"num\">").append(attempt.exchange().duration().toMillis()).append(" ms")
                         .append("</td><td class=\"num\">").append(attempt.status() == 0 ? "none" : attempt.status())
                         .append("</td><td>").append(attempt.failed()
-                                ? Html.escape(attempt.exchange().fault()) + (attempt.failureClass() == null ? "" : " <span class=\"muted\">("
+                                ? Html.escape(attempt.exchange().fault()) + (verdict.failed(attempt) && !verdict.retryable(attempt)
+                                ? " <span class=\"muted\">(not retryable)</span>" : "") + (attempt.failureClass() == null ? "" : " <span class=\"muted\">("
                                 + Html.escape(attempt.failureClass()) + ")</span>")
                                 : "answer" + (attempt.exchange().streamed() ? " (stream)" : ""))
                         .append("</td><td>").append(Html.escape(attempt.exchange().phase() == null ? "" : attempt.exchange().phase()))

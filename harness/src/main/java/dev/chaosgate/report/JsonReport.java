@@ -83,9 +83,20 @@ public final class JsonReport {
             finding.evidence().forEach(evidence::add);
         }
         node.put("expected", Verdict.describe(scenario.expect()));
+        if (verdict != null && !verdict.alternatives().isEmpty()) {
+            ArrayNode alternatives = node.putArray("alternatives");
+            for (Verdict.Alternative alternative : verdict.alternatives()) {
+                ObjectNode a = alternatives.addObject();
+                a.put("expected", Verdict.describe(alternative.expectation()));
+                a.put("verdict", alternative.passed() ? "PASS" : "FAIL");
+                ArrayNode codes = a.putArray("codes");
+                alternative.findings().stream().map(f -> f.code().name()).distinct().forEach(codes::add);
+            }
+            node.put("closestAlternative", verdict.closest() + 1);
+        }
         ArrayNode timeline = node.putArray("timeline");
         for (Attempt attempt : verdict == null ? List.<Attempt>of() : verdict.attempts()) {
-            timeline.add(attempt(attempt));
+            timeline.add(attempt(attempt, verdict));
         }
         node.put("otherCalls", verdict == null ? 0 : verdict.otherCalls().size());
         ArrayNode shown = node.putArray("shown");
@@ -93,13 +104,14 @@ public final class JsonReport {
             verdict.report().shown().forEach(shown::add);
         }
         node.put("draft", verdict == null ? "" : verdict.report().draft());
+        putMillis(node, "clientStoppedAfterMs", verdict == null ? null : verdict.report().stoppedAfter());
         node.put("note", outcome.note());
         ArrayNode output = node.putArray("clientOutput");
         outcome.clientOutput().forEach(output::add);
         return node;
     }
 
-    private static ObjectNode attempt(Attempt attempt) {
+    private static ObjectNode attempt(Attempt attempt, Verdict verdict) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("number", attempt.number());
         node.put("offsetMs", attempt.offset().toMillis());
@@ -108,6 +120,9 @@ public final class JsonReport {
         node.put("status", attempt.status());
         node.put("fault", attempt.exchange().fault());
         node.put("failureClass", attempt.failureClass());
+        // The one failure rule, with the catalog the verdict was judged against.
+        node.put("failed", verdict.failed(attempt));
+        node.put("retryable", verdict.retryable(attempt));
         node.put("phase", attempt.exchange().phase());
         putMillis(node, "askedWaitMs", attempt.askedWait());
         node.put("prompt", attempt.prompt());

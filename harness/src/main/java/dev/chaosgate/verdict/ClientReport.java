@@ -1,5 +1,6 @@
 package dev.chaosgate.verdict;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,13 +15,30 @@ import java.util.Objects;
  * @param prompt the prompt the user typed
  * @param shown  texts shown to the user, in order (an answer counts as shown text)
  * @param draft  the composer's content when the action ended ({@code ""} when it was cleared)
+ * @param stoppedAfter null when the client ended by itself; otherwise it was still running when the harness
+ *                     stopped it this long after it started ({@code run --client-timeout}): it had neither an
+ *                     answer nor given up
  */
-public record ClientReport(String prompt, List<String> shown, String draft) {
+public record ClientReport(String prompt, List<String> shown, String draft, Duration stoppedAfter) {
 
     public ClientReport {
         Objects.requireNonNull(prompt, "prompt cannot be null");
         shown = List.copyOf(shown);
         draft = draft == null ? "" : draft;
+    }
+
+    public ClientReport(String prompt, List<String> shown, String draft) {
+        this(prompt, shown, draft, null);
+    }
+
+    /** This report of a client that was still running when it was stopped {@code after} its start (see {@link #stoppedAfter}). */
+    public ClientReport withStoppedAfter(Duration after) {
+        return new ClientReport(prompt, shown, draft, Objects.requireNonNull(after, "after cannot be null"));
+    }
+
+    /** Whether the client was stopped while still running ({@link #stoppedAfter} is set). */
+    public boolean stopped() {
+        return stoppedAfter != null;
     }
 
     public static ClientReport of(String prompt, List<String> shown, String draft) {
