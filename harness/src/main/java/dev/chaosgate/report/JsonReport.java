@@ -83,16 +83,18 @@ public final class JsonReport {
             finding.evidence().forEach(evidence::add);
         }
         node.put("expected", Verdict.describe(scenario.expect()));
-        if (verdict != null && !verdict.alternatives().isEmpty()) {
-            ArrayNode alternatives = node.putArray("alternatives");
-            for (Verdict.Alternative alternative : verdict.alternatives()) {
+        // With an anyOf expectation: each alternative tried, and which one the findings are of; else empty.
+        ArrayNode alternatives = node.putArray("alternatives");
+        if (verdict != null) {
+            for (int i = 0; i < verdict.alternatives().size(); i++) {
+                Verdict.Alternative alternative = verdict.alternatives().get(i);
                 ObjectNode a = alternatives.addObject();
                 a.put("expected", Verdict.describe(alternative.expectation()));
                 a.put("verdict", alternative.passed() ? "PASS" : "FAIL");
                 ArrayNode codes = a.putArray("codes");
                 alternative.findings().stream().map(f -> f.code().name()).distinct().forEach(codes::add);
+                a.put("judged", i == verdict.closest());
             }
-            node.put("closestAlternative", verdict.closest() + 1);
         }
         ArrayNode timeline = node.putArray("timeline");
         for (Attempt attempt : verdict == null ? List.<Attempt>of() : verdict.attempts()) {
