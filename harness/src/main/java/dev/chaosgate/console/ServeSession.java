@@ -54,7 +54,10 @@ public final class ServeSession implements AutoCloseable {
 
     private final ChaosGateway gateway;
     private final ScenarioCatalog catalog;
-    /** Applied to every scenario played when the session was given one, else each scenario's own seed counts. */
+    /**
+     * The session's seed (serve --seed): it seeds the gateway (link toxics, fixture values) for every scenario
+     * played; each scenario's own seed keeps deciding its fault schedule.
+     */
     private final Long seedOverride;
     /** The recording replayed, or null. */
     private final Recording replayed;
@@ -129,7 +132,7 @@ public final class ServeSession implements AutoCloseable {
                 scenario.phases().stream().map(Phase::name).toList(), gateway.faultsPaused(), gateway.injectedRemaining(),
                 replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) : 0, gateway.baseUrl(), consoleUrl,
                 recordingFile == null ? null : recordingFile.path().toString(),
-                replayingNow ? replayed.seed() : scenario.seed(), verdictFromLog,
+                replayingNow ? replayed.seed() : seedOverride != null ? seedOverride : scenario.seed(), verdictFromLog,
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
                 recordingFile == null ? null : recordingFile.problem());
     }
