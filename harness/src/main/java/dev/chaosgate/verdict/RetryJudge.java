@@ -72,14 +72,13 @@ final class RetryJudge implements Judge {
                 continue;
             }
             Optional<Attempt> next = i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
-            String after = next.map(n -> " after about " + seconds(n.offset().minus(abandoned.offset())))
-                    .orElse(abandoned.exchange().complete() ? " after about " + seconds(abandoned.exchange().duration()) : "");
             String coming = slowDelay(c, abandoned).map(d -> "this scenario's service answers after " + seconds(d))
                     .orElse("the answer was arriving, slowly but steadily");
-            String then = next.map(n -> "; attempt " + n.number() + " then asked again, paying for the generation twice")
+            String then = next.map(n -> " and sent attempt " + n.number() + " " + seconds(n.offset().minus(abandoned.offset()))
+                            + " after it, paying for the generation twice")
                     .orElse("; the user got no answer");
             findings.add(Finding.of(FindingCode.SLOW_ANSWER_ABANDONED,
-                    "the client abandoned attempt " + abandoned.number() + after + " while its answer was still coming ("
+                    "the client abandoned attempt " + abandoned.number() + " while its answer was still coming ("
                             + coming + ")" + then + "; a good client's timeout leaves room for a slow but working service,"
                             + " and it shows progress while it waits",
                     next.isPresent() ? new String[]{abandoned.describe(), next.get().describe()} : new String[]{abandoned.describe()}));
