@@ -159,7 +159,7 @@ public final class ServeSession implements AutoCloseable {
             startVerdictAfresh();
             replaying = false;
             if (recordingFile != null) {
-                recordingFile.restart(next, next.seed());
+                recordingFile.restart(next, gatewaySeed(next));
             }
             gateway.play(next);
         }
@@ -218,7 +218,7 @@ public final class ServeSession implements AutoCloseable {
                 gateway.resumeFaults();
                 Scenario playing = gateway.scenario();
                 if (recordingFile != null) {
-                    recordingFile.restart(playing, playing.seed());
+                    recordingFile.restart(playing, gatewaySeed(playing));
                 }
                 gateway.restart();
             }
@@ -301,6 +301,11 @@ public final class ServeSession implements AutoCloseable {
      */
     private Scenario seeded(Scenario scenario) {
         return scenario;
+    }
+
+    /** The seed the gateway draws with while {@code scenario} plays: the session's, else the scenario's own. */
+    private long gatewaySeed(Scenario scenario) {
+        return seedOverride != null ? seedOverride : scenario.seed();
     }
 
     /** Set by the console server once it listens, for {@link #state()}. */
@@ -443,7 +448,7 @@ public final class ServeSession implements AutoCloseable {
             RecordingFile recordingFile = null;
             try {
                 if (recordTo != null) {
-                    recordingFile = new RecordingFile(recordTo, played, replay != null ? replay.seed() : played.seed(), warnings);
+                    recordingFile = new RecordingFile(recordTo, played, replay != null ? replay.seed() : gatewaySeed, warnings);
                 }
             } catch (IOException e) {
                 gateway.close();

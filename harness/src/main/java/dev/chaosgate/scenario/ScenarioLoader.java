@@ -587,8 +587,9 @@ public final class ScenarioLoader {
                     + kind(anyOf.value()), "Write each alternative as a list item, e.g. `- {outcome: succeeds, maxAttempts: 3}`");
         }
         if (sequence.items().size() < 2) {
-            throw YamlFields.problem(anyOf.value().location(), ANY_OF, "`anyOf` lists " + sequence.items().size()
-                    + " alternative(s); it needs at least two", "With one good behaviour, write its keys directly under `expect`");
+            throw YamlFields.problem(anyOf.value().location(), ANY_OF, "`anyOf` lists "
+                    + (sequence.items().isEmpty() ? "no alternative" : "one alternative") + "; it needs at least two",
+                    "With one good behaviour, write its keys directly under `expect`");
         }
         List<Expectation> alternatives = new ArrayList<>();
         for (int i = 0; i < sequence.items().size(); i++) {
