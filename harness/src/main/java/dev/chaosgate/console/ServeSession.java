@@ -262,7 +262,7 @@ public final class ServeSession implements AutoCloseable {
                     + " the guidance and the prompt too).\n" + verdict.explain();
         }
         return new RunningVerdict(verdict.passed() ? RunningVerdict.PASS : RunningVerdict.FAIL, verdict.findings(),
-                verdict.attempts().size(), explain, ui != null);
+                verdict.attempts().size(), explain, ui != null, RunningVerdict.timeline(verdict));
     }
 
     /** {@code verdict} without the findings that rest on what the app showed. */

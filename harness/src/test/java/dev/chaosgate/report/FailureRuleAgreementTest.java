@@ -2,6 +2,8 @@ package dev.chaosgate.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chaosgate.console.RunningVerdict;
+import dev.chaosgate.console.ServeSession;
 import dev.chaosgate.fixtures.GuidanceCatalog;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.scenario.Scenario;
@@ -38,10 +40,14 @@ class FailureRuleAgreementTest {
 
     /** A client that sends the prompt twice, 200 ms apart, whatever the first answer: a retry to judge. */
     static void askTwice(ChaosGateway gateway) throws IOException, InterruptedException {
+        askTwice(gateway.baseUrl());
+    }
+
+    static void askTwice(String baseUrl) throws IOException, InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
         String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPT + "\"}]}";
         for (int i = 0; i < 2; i++) {
-            http.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+            http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
                     .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             Thread.sleep(200);
@@ -92,5 +98,20 @@ class FailureRuleAgreementTest {
         assertThat(OutcomeColour.of(first, verdict.catalog())).isEqualTo(OutcomeColour.NOT_RETRYABLE);
         assertThat(TimelineSvg.render(verdict.attempts(), verdict.findings(), verdict.catalog()))
                 .contains("fill=\"" + OutcomeColour.NOT_RETRYABLE.fill() + "\"");
+    }
+
+    @Test
+    void theConsoleVerdictReadsTheSameRule() throws Exception {
+        try (ServeSession session = ServeSession.builder().scenario("should-retry-false").start()) {
+            askTwice(session.baseUrl());
+            RunningVerdict verdict = session.verdict();
+
+            assertThat(verdict.findings()).extracting(f -> f.code()).contains(FindingCode.RETRIED_NON_RETRYABLE);
+            assertThat(verdict.timeline()).hasSize(2);
+            RunningVerdict.AttemptOutcome first = verdict.timeline().get(0);
+            assertThat(first.failed()).isTrue();
+            assertThat(first.retryable()).as("x-should-retry: false").isFalse();
+            assertThat(first.failureClass()).isEqualTo("unavailable");
+        }
     }
 }
