@@ -168,6 +168,14 @@ class Issue14VerdictCasesTest {
         }
 
         @Test
+        void aClientThatGotItsAnswerButDidNotExitIsNotHung() throws IOException {
+            JsonNode verdict = run("origin-hangs-once", CLIENT + " --timeout 1500 --retries 1; sleep 600", "--client-timeout", "6");
+
+            assertThat(verdict.path("verdict").asText()).as(verdict.toString()).isEqualTo("PASS");
+            assertThat(verdict.path("note").asText()).contains("the client was stopped after 6 s");
+        }
+
+        @Test
         void originHangsOnceWithAShortTimeoutIsNotHung() throws IOException {
             JsonNode verdict = run("origin-hangs-once", CLIENT + " --timeout 1500 --retries 1", "--client-timeout", "30");
 
