@@ -111,8 +111,26 @@ public final class HtmlReport {
         if (!scenario.situation().isEmpty()) {
             html.append("<p class=\"situation\">").append(Html.escape(scenario.situation())).append("</p>\n");
         }
-        html.append("<dl class=\"facts\">\n<dt>A good client here</dt><dd>")
-                .append(Html.escape(Verdict.describe(scenario.expect()))).append("</dd>\n");
+        html.append("<dl class=\"facts\">\n<dt>A good client here</dt><dd>");
+        if (scenario.expect().anyOf().isEmpty()) {
+            html.append(Html.escape(Verdict.describe(scenario.expect())));
+        } else {
+            // Each good behaviour accepted, with how the client fared against it when it was judged.
+            html.append("any of:<ol class=\"alternatives\">");
+            for (int i = 0; i < scenario.expect().anyOf().size(); i++) {
+                html.append("<li>").append(Html.escape(Verdict.describe(scenario.expect().anyOf().get(i))));
+                if (verdict != null && i < verdict.alternatives().size()) {
+                    Verdict.Alternative tried = verdict.alternatives().get(i);
+                    html.append(" <span class=\"muted\">(").append(tried.passed() ? "passed" : "failed: " + String.join(", ",
+                            tried.findings().stream().map(f -> f.code().name()).distinct().toList()))
+                            .append(i == verdict.closest() && !tried.passed() ? "; the closest, its findings are shown" : "")
+                            .append(")</span>");
+                }
+                html.append("</li>");
+            }
+            html.append("</ol>");
+        }
+        html.append("</dd>\n");
         if (verdict == null) {
             html.append("<dt>Verdict</dt><dd>not played: ")
                     .append(Html.escape(outcome.note().isEmpty() ? "no reason given" : outcome.note())).append("</dd>\n</dl>\n");
