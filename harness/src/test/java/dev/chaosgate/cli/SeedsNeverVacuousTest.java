@@ -8,12 +8,19 @@ import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.upstream.StreamPacing;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -89,5 +96,29 @@ class SeedsNeverVacuousTest {
         assertThat(problems).as("under --seed %d (scenarios keep their own seeds for their faults)\n%s", seed, run).isEmpty();
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(report.path("scenarios").findValuesAsText("name")).containsExactlyElementsOf(names);
+    }
+
+    @Test
+    void aGatewaySeedDoesNotReplaceTheScenariosScheduleAsReplacingItWould() throws Exception {
+        Scenario brownout = ScenarioCatalog.builtIn().get("brownout-30-percent");
+
+        try (ChaosGateway seeded = ChaosGateway.builder().pacing(StreamPacing.immediate()).seed(7).scenario(brownout).start()) {
+            assertThat(firstStatus(seeded)).as("under gateway seed 7 the scenario's own seed still fails the first request")
+                    .isEqualTo(502);
+            assertThat(seeded.seed()).isEqualTo(7);
+            assertThat(seeded.scenario().seed()).isEqualTo(brownout.seed());
+        }
+        // What the rule prevents: the schedule drawn from 7 instead lets the first request through, so a
+        // one-request action meets no fault.
+        try (ChaosGateway replaced = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(brownout.withSeed(7)).start()) {
+            assertThat(firstStatus(replaced)).isEqualTo(200);
+        }
+    }
+
+    private static int firstStatus(ChaosGateway gateway) throws IOException, InterruptedException {
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
