@@ -90,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
     String prompt = DEFAULT_PROMPT;
 
     @Option(names = "--client-timeout", paramLabel = "SECONDS",
-            description = "Stop a client still running after this long, per scenario (default: ${DEFAULT-VALUE}).")
+            description = "Stop a client still running after this long, per scenario (default: ${DEFAULT-VALUE}); one still"
+                    + " waiting for an answer then is judged CLIENT_HUNG.")
     int clientTimeoutSeconds = 120;
 
     @Override
