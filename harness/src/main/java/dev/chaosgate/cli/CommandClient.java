@@ -92,7 +92,9 @@ final class CommandClient implements ClientUnderTest {
         boolean reported = lines.stream().anyMatch(ClientReport::isReportLine);
         if (!finished) {
             String note = "the client was stopped after " + timeout.toSeconds() + " s (--client-timeout)";
-            return new ClientRun(ClientReport.parse(prompt, String.join("\n", lines)), lines, note, null, took(start));
+            // Still running at the timeout: it neither answered nor gave up, which the verdict judges as hung.
+            ClientReport report = ClientReport.parse(prompt, String.join("\n", lines)).withStoppedAfter(timeout);
+            return new ClientRun(report, lines, note, null, took(start));
         }
         int exit = process.exitValue();
         if (exit == 127 || exit == 126) {

@@ -78,7 +78,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--client", paramLabel = "CMD", description = "The client command to judge; default: the bundled well-behaved reference client.")
     String client;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed for every scenario's random choices; default: each scenario's own seed.")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the random choices around each scenario's faults"
+            + " (link jitter and toxicity, fixture values such as ids); each scenario's own seed keeps deciding which"
+            + " requests meet its faults. Default: each scenario's own seed.")
     Long seed;
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "Where report.json, junit.xml and report.html go (default: ${DEFAULT-VALUE}).")
@@ -88,7 +90,8 @@ public final class RunCommand implements Callable<Integer> {
     String prompt = DEFAULT_PROMPT;
 
     @Option(names = "--client-timeout", paramLabel = "SECONDS",
-            description = "Stop a client still running after this long, per scenario (default: ${DEFAULT-VALUE}).")
+            description = "Stop a client still running after this long, per scenario (default: ${DEFAULT-VALUE}); one still"
+                    + " waiting for an answer then is judged CLIENT_HUNG.")
     int clientTimeoutSeconds = 120;
 
     @Override
@@ -123,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
             } else {
                 out.printf("%s %-36s ", position, scenario.name());
                 out.flush();
-                Played played = play(judged, seed == null ? scenario : scenario.withSeed(seed));
+                Played played = play(judged, scenario);
                 if (played.problem() != null) {
                     out.println();
                     writeReports(err, new RunResult(judged.description(), seed, started, since(start), outcomes));
@@ -163,7 +166,12 @@ public final class RunCommand implements Callable<Integer> {
     private Played play(ClientUnderTest judged, Scenario scenario) {
         boolean streamed = scenario.phases().stream().anyMatch(p -> p.upstream() instanceof UpstreamFault.StreamFault);
         long start = System.nanoTime();
-        try (ChaosGateway gateway = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario).start()) {
+        ChaosGateway.Builder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (seed != null) {
+            // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
+            builder.seed(seed);
+        }
+        try (ChaosGateway gateway = builder.start()) {
             ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, streamed);
             if (run.problem() != null) {
                 return new Played(null, run.problem());
@@ -227,6 +235,16 @@ public final class RunCommand implements Callable<Integer> {
                 out.printf("FAIL  %s, %s%n", codes(outcome.verdict()), seconds(outcome.elapsed()));
                 for (Finding finding : outcome.verdict().findings()) {
                     out.println("        " + finding.code() + ": " + finding.message());
+                }
+                List<Verdict.Alternative> alternatives = outcome.verdict().alternatives();
+                if (!alternatives.isEmpty()) {
+                    out.println("        tried " + alternatives.size() + " alternatives; none passed, the closest is shown (#"
+                            + (outcome.verdict().closest() + 1) + "):");
+                    for (int i = 0; i < alternatives.size(); i++) {
+                        out.println("          " + (i + 1) + ". " + Verdict.describe(alternatives.get(i).expectation()) + "  -> "
+                                + alternatives.get(i).findings().stream().map(f -> f.code().name()).distinct()
+                                .collect(Collectors.joining(", ")));
+                    }
                 }
             }
         }

@@ -54,7 +54,10 @@ public final class ServeSession implements AutoCloseable {
 
     private final ChaosGateway gateway;
     private final ScenarioCatalog catalog;
-    /** Applied to every scenario played when the session was given one, else each scenario's own seed counts. */
+    /**
+     * The session's seed (serve --seed): it seeds the gateway (link toxics, fixture values) for every scenario
+     * played; each scenario's own seed keeps deciding its fault schedule.
+     */
     private final Long seedOverride;
     /** The recording replayed, or null. */
     private final Recording replayed;
@@ -129,7 +132,7 @@ public final class ServeSession implements AutoCloseable {
                 scenario.phases().stream().map(Phase::name).toList(), gateway.faultsPaused(), gateway.injectedRemaining(),
                 replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) : 0, gateway.baseUrl(), consoleUrl,
                 recordingFile == null ? null : recordingFile.path().toString(),
-                replayingNow ? replayed.seed() : scenario.seed(), verdictFromLog,
+                replayingNow ? replayed.seed() : seedOverride != null ? seedOverride : scenario.seed(), verdictFromLog,
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
                 recordingFile == null ? null : recordingFile.problem());
     }
@@ -156,7 +159,7 @@ public final class ServeSession implements AutoCloseable {
             startVerdictAfresh();
             replaying = false;
             if (recordingFile != null) {
-                recordingFile.restart(next, next.seed());
+                recordingFile.restart(next, gatewaySeed(next));
             }
             gateway.play(next);
         }
@@ -215,7 +218,7 @@ public final class ServeSession implements AutoCloseable {
                 gateway.resumeFaults();
                 Scenario playing = gateway.scenario();
                 if (recordingFile != null) {
-                    recordingFile.restart(playing, playing.seed());
+                    recordingFile.restart(playing, gatewaySeed(playing));
                 }
                 gateway.restart();
             }
@@ -259,14 +262,13 @@ public final class ServeSession implements AutoCloseable {
                     + " the guidance and the prompt too).\n" + verdict.explain();
         }
         return new RunningVerdict(verdict.passed() ? RunningVerdict.PASS : RunningVerdict.FAIL, verdict.findings(),
-                verdict.attempts().size(), explain, ui != null);
+                verdict.attempts().size(), explain, ui != null, RunningVerdict.timeline(verdict));
     }
 
     /** {@code verdict} without the findings that rest on what the app showed. */
     static Verdict networkOnly(Verdict verdict) {
         List<Finding> network = verdict.findings().stream().filter(f -> !UI_CODES.contains(f.code())).toList();
-        return new Verdict(verdict.scenario(), verdict.expectation(), verdict.report(), verdict.attempts(),
-                verdict.otherCalls(), network);
+        return verdict.withFindings(network);
     }
 
     private void startVerdictAfresh() {
@@ -293,12 +295,17 @@ public final class ServeSession implements AutoCloseable {
                 .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
+    /**
+     * The scenario as played: its own seed keeps deciding its fault schedule under a session seed, which
+     * seeds the gateway (link toxics, fixture values) only.
+     */
     private Scenario seeded(Scenario scenario) {
-        return seedOverride == null ? scenario : withSeed(scenario, seedOverride);
+        return scenario;
     }
 
-    private static Scenario withSeed(Scenario scenario, long seed) {
-        return scenario.withSeed(seed);
+    /** The seed the gateway draws with while {@code scenario} plays: the session's, else the scenario's own. */
+    private long gatewaySeed(Scenario scenario) {
+        return seedOverride != null ? seedOverride : scenario.seed();
     }
 
     /** Set by the console server once it listens, for {@link #state()}. */
@@ -437,14 +444,11 @@ public final class ServeSession implements AutoCloseable {
             Scenario played = replay != null ? replay.scenario()
                     : scenarios.find(scenario).orElseThrow(() -> new UnknownScenarioException(scenario, scenarios.names()));
             long gatewaySeed = seed != null ? seed : replay != null ? replay.seed() : played.seed();
-            if (replay == null && seed != null) {
-                played = withSeed(played, seed);
-            }
             ChaosGateway gateway = startGateway(gatewaySeed);
             RecordingFile recordingFile = null;
             try {
                 if (recordTo != null) {
-                    recordingFile = new RecordingFile(recordTo, played, replay != null ? replay.seed() : played.seed(), warnings);
+                    recordingFile = new RecordingFile(recordTo, played, replay != null ? replay.seed() : gatewaySeed, warnings);
                 }
             } catch (IOException e) {
                 gateway.close();

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param replaying         whether a recording is being replayed
  * @param replayRemaining   recorded generation decisions still to serve (0 when not replaying)
  * @param recording         the absolute path of the recording file, or null when not recording
- * @param seed              the seed of the scenario's draws (while replaying: the seed the recorded run had)
+ * @param seed              the seed of the gateway's draws (link toxics, fixture values): the session's seed, else the
+ *                          scenario's own, which always decides its fault schedule (while replaying: the seed the recorded run had)
  * @param verdictFrom       log sequence of the last entry before the verdict's baseline (the last switch or reset)
  * @param faults            the fault names fail-next takes, in menu order
  * @param faultDescriptions a line for people per fault name

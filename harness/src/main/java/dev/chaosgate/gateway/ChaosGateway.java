@@ -567,8 +567,11 @@ public final class ChaosGateway implements AutoCloseable {
         }
 
         /**
-         * One seed for the link's toxics and the upstream's fault draws and fixture values; by
-         * default the scenario's own seed, or a random one.
+         * The seed of the link's toxics (jitter, toxicity) and of the upstream's fixture values (ids),
+         * and of the fault draws of faults {@linkplain ChaosGateway#serve served} outside a scenario; by
+         * default the scenario's own seed, or a random one. A scenario's fault schedule (which requests
+         * meet a probabilistic or flapping fault) always comes from the scenario's own seed, so no seed
+         * given here can leave the scenario's fault unmet.
          */
         public Builder seed(long seed) {
             this.seed = seed;
@@ -674,7 +677,8 @@ public final class ChaosGateway implements AutoCloseable {
                     }
                 });
                 if (scenario != null) {
-                    gateway.play(seedSet ? scenario.withSeed(seed) : scenario);
+                    // The scenario's own seed decides its fault schedule, whatever the gateway's seed.
+                    gateway.play(scenario);
                 }
                 return gateway;
             } catch (RuntimeException e) {

@@ -410,7 +410,10 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
-        /** The seed of every random draw; by default each scenario's own seed. */
+        /**
+         * The seed of the gateway's random draws around the faults (link toxics, fixture values); by default
+         * each scenario's own seed, which always decides the scenario's fault schedule.
+         */
         public Builder seed(long seed) {
             this.seed = OptionalLong.of(seed);
             return this;

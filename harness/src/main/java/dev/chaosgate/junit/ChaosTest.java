@@ -61,7 +61,8 @@ import java.lang.annotation.Target;
 public @interface ChaosTest {
 
     /**
-     * The seed of every random draw the gateway makes (fault probabilities, toxicity, fixture values).
+     * The seed of the gateway's random draws around the faults (link toxicity and jitter, fixture values);
+     * each scenario's own seed keeps deciding its fault schedule, so no seed leaves its fault unmet.
      * Leave it out to use the seed written in each scenario; give at most one value:
      * {@code @ChaosTest(seed = 7)}.
      */

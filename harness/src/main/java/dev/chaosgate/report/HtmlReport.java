@@ -111,8 +111,26 @@ public final class HtmlReport {
         if (!scenario.situation().isEmpty()) {
             html.append("<p class=\"situation\">").append(Html.escape(scenario.situation())).append("</p>\n");
         }
-        html.append("<dl class=\"facts\">\n<dt>A good client here</dt><dd>")
-                .append(Html.escape(Verdict.describe(scenario.expect()))).append("</dd>\n");
+        html.append("<dl class=\"facts\">\n<dt>A good client here</dt><dd>");
+        if (scenario.expect().anyOf().isEmpty()) {
+            html.append(Html.escape(Verdict.describe(scenario.expect())));
+        } else {
+            // Each good behaviour accepted, with how the client fared against it when it was judged.
+            html.append("any of:<ol class=\"alternatives\">");
+            for (int i = 0; i < scenario.expect().anyOf().size(); i++) {
+                html.append("<li>").append(Html.escape(Verdict.describe(scenario.expect().anyOf().get(i))));
+                if (verdict != null && i < verdict.alternatives().size()) {
+                    Verdict.Alternative tried = verdict.alternatives().get(i);
+                    html.append(" <span class=\"muted\">(").append(tried.passed() ? "passed" : "failed: " + String.join(", ",
+                            tried.findings().stream().map(f -> f.code().name()).distinct().toList()))
+                            .append(i == verdict.closest() && !tried.passed() ? "; the closest, its findings are shown" : "")
+                            .append(")</span>");
+                }
+                html.append("</li>");
+            }
+            html.append("</ol>");
+        }
+        html.append("</dd>\n");
         if (verdict == null) {
             html.append("<dt>Verdict</dt><dd>not played: ")
                     .append(Html.escape(outcome.note().isEmpty() ? "no reason given" : outcome.note())).append("</dd>\n</dl>\n");
@@ -122,7 +140,7 @@ public final class HtmlReport {
         html.append("<dt>Verdict</dt><dd>").append(verdictLine(outcome)).append("</dd>\n</dl>\n");
         findings(html, verdict);
         html.append("<h3>Timeline</h3>\n<div class=\"chart\">")
-                .append(TimelineSvg.render(verdict.attempts(), verdict.findings())).append("</div>\n");
+                .append(TimelineSvg.render(verdict.attempts(), verdict.findings(), verdict.catalog())).append("</div>\n");
         if (!verdict.attempts().isEmpty()) {
             legendSwatches(html);
         }
@@ -183,7 +201,8 @@ public final class HtmlReport {
                         .append("</td><td class=\"num\">").append(attempt.exchange().duration().toMillis()).append(" ms")
                         .append("</td><td class=\"num\">").append(attempt.status() == 0 ? "none" : attempt.status())
                         .append("</td><td>").append(attempt.failed()
-                                ? Html.escape(attempt.exchange().fault()) + (attempt.failureClass() == null ? "" : " <span class=\"muted\">("
+                                ? Html.escape(attempt.exchange().fault()) + (verdict.failed(attempt) && !verdict.retryable(attempt)
+                                ? " <span class=\"muted\">(not retryable)</span>" : "") + (attempt.failureClass() == null ? "" : " <span class=\"muted\">("
                                 + Html.escape(attempt.failureClass()) + ")</span>")
                                 : "answer" + (attempt.exchange().streamed() ? " (stream)" : ""))
                         .append("</td><td>").append(Html.escape(attempt.exchange().phase() == null ? "" : attempt.exchange().phase()))

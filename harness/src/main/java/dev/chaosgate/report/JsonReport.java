@@ -83,9 +83,22 @@ public final class JsonReport {
             finding.evidence().forEach(evidence::add);
         }
         node.put("expected", Verdict.describe(scenario.expect()));
+        // With an anyOf expectation: each alternative tried, and which one the findings are of; else empty.
+        ArrayNode alternatives = node.putArray("alternatives");
+        if (verdict != null) {
+            for (int i = 0; i < verdict.alternatives().size(); i++) {
+                Verdict.Alternative alternative = verdict.alternatives().get(i);
+                ObjectNode a = alternatives.addObject();
+                a.put("expected", Verdict.describe(alternative.expectation()));
+                a.put("verdict", alternative.passed() ? "PASS" : "FAIL");
+                ArrayNode codes = a.putArray("codes");
+                alternative.findings().stream().map(f -> f.code().name()).distinct().forEach(codes::add);
+                a.put("judged", i == verdict.closest());
+            }
+        }
         ArrayNode timeline = node.putArray("timeline");
         for (Attempt attempt : verdict == null ? List.<Attempt>of() : verdict.attempts()) {
-            timeline.add(attempt(attempt));
+            timeline.add(attempt(attempt, verdict));
         }
         node.put("otherCalls", verdict == null ? 0 : verdict.otherCalls().size());
         ArrayNode shown = node.putArray("shown");
@@ -93,13 +106,14 @@ public final class JsonReport {
             verdict.report().shown().forEach(shown::add);
         }
         node.put("draft", verdict == null ? "" : verdict.report().draft());
+        putMillis(node, "clientStoppedAfterMs", verdict == null ? null : verdict.report().stoppedAfter());
         node.put("note", outcome.note());
         ArrayNode output = node.putArray("clientOutput");
         outcome.clientOutput().forEach(output::add);
         return node;
     }
 
-    private static ObjectNode attempt(Attempt attempt) {
+    private static ObjectNode attempt(Attempt attempt, Verdict verdict) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("number", attempt.number());
         node.put("offsetMs", attempt.offset().toMillis());
@@ -108,6 +122,9 @@ public final class JsonReport {
         node.put("status", attempt.status());
         node.put("fault", attempt.exchange().fault());
         node.put("failureClass", attempt.failureClass());
+        // The one failure rule, with the catalog the verdict was judged against.
+        node.put("failed", verdict.failed(attempt));
+        node.put("retryable", verdict.retryable(attempt));
         node.put("phase", attempt.exchange().phase());
         putMillis(node, "askedWaitMs", attempt.askedWait());
         node.put("prompt", attempt.prompt());

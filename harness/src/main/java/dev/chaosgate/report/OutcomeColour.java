@@ -1,8 +1,8 @@
 package dev.chaosgate.report;
 
-import dev.chaosgate.fixtures.GuidanceCatalog;
-import dev.chaosgate.fixtures.GuidanceEntry;
 import dev.chaosgate.verdict.Attempt;
+import dev.chaosgate.verdict.FailureRule;
+import dev.chaosgate.fixtures.GuidanceCatalog;
 
 /**
  * The colour of an attempt's bar in the timeline, by what the upstream did with it. The groups follow what a
@@ -32,25 +32,22 @@ enum OutcomeColour {
         return meaning;
     }
 
-    static OutcomeColour of(Attempt attempt) {
-        if (!attempt.failed()) {
+    /**
+     * By the one failure rule ({@link dev.chaosgate.verdict.FailureRule}) with the catalog the verdict was
+     * judged against, so a bar never says "retrying can help" where the verdict says it cannot
+     * ({@code x-should-retry: false}, a team's own catalog).
+     */
+    static OutcomeColour of(Attempt attempt, GuidanceCatalog catalog) {
+        if (!FailureRule.failed(attempt)) {
             return ANSWERED;
         }
-        String failureClass = attempt.failureClass();
-        if (failureClass == null) {
-            return RETRYABLE;
+        String failureClass = FailureRule.failureClass(attempt).orElseThrow();
+        if (failureClass.equals("stream_interrupted")) {
+            return STREAM_CUT;
         }
-        return switch (failureClass) {
-            case "rate_limited" -> RATE_LIMITED;
-            case "stream_interrupted" -> STREAM_CUT;
-            default -> retryable(failureClass) ? RETRYABLE : NOT_RETRYABLE;
-        };
-    }
-
-    /** Per the built-in guidance catalog, as the verdict judges; an unknown class counts as retryable. */
-    private static boolean retryable(String failureClass) {
-        return GuidanceCatalog.builtIn().entries().stream()
-                .filter(entry -> entry.failureClass().name().equals(failureClass))
-                .findFirst().map(GuidanceEntry::retryable).orElse(true);
+        if (!FailureRule.retryable(attempt, catalog)) {
+            return NOT_RETRYABLE;
+        }
+        return failureClass.equals("rate_limited") ? RATE_LIMITED : RETRYABLE;
     }
 }

@@ -1,6 +1,8 @@
 package dev.chaosgate.report;
 
+import dev.chaosgate.fixtures.GuidanceCatalog;
 import dev.chaosgate.verdict.Attempt;
+import dev.chaosgate.verdict.FailureRule;
 import dev.chaosgate.verdict.Finding;
 
 import java.util.ArrayList;
@@ -45,6 +47,11 @@ final class TimelineSvg {
     }
 
     static String render(List<Attempt> attempts, List<Finding> findings) {
+        return render(attempts, findings, GuidanceCatalog.builtIn());
+    }
+
+    /** The bars coloured by the one failure rule with {@code catalog}, the catalog the verdict was judged against. */
+    static String render(List<Attempt> attempts, List<Finding> findings, GuidanceCatalog catalog) {
         if (attempts.isEmpty()) {
             return "<svg class=\"timeline\" role=\"img\" aria-label=\"no attempt reached the upstream\" width=\"" + WIDTH
                     + "\" height=\"56\" viewBox=\"0 0 " + WIDTH + " 56\">"
@@ -61,7 +68,7 @@ final class TimelineSvg {
         grid(svg, axis, attempts.size());
         Map<Integer, List<String>> marks = findingMarks(findings);
         for (int i = 0; i < attempts.size(); i++) {
-            row(svg, axis, attempts, i, marks.getOrDefault(attempts.get(i).number(), List.of()));
+            row(svg, axis, attempts, i, marks.getOrDefault(attempts.get(i).number(), List.of()), catalog);
         }
         svg.append("</svg>\n");
         return svg.toString();
@@ -131,7 +138,8 @@ final class TimelineSvg {
                 .append("\" text-anchor=\"end\" class=\"tick\">since #1 arrived</text>\n");
     }
 
-    private static void row(StringBuilder svg, TimeAxis axis, List<Attempt> attempts, int index, List<String> marks) {
+    private static void row(StringBuilder svg, TimeAxis axis, List<Attempt> attempts, int index, List<String> marks,
+                            GuidanceCatalog catalog) {
         Attempt attempt = attempts.get(index);
         double mid = TOP + index * ROW + 24;
         double barX = axis.x(ms(attempt.offset().toNanos()));
@@ -155,7 +163,7 @@ final class TimelineSvg {
         }
         svg.append("<rect x=\"").append(px(barX)).append("\" y=\"").append(px(mid - BAR / 2.0)).append("\" width=\"")
                 .append(px(barWidth)).append("\" height=\"").append(BAR).append("\" rx=\"2\" fill=\"")
-                .append(OutcomeColour.of(attempt).fill()).append('"').append(marks.isEmpty() ? "" : " class=\"flagged\"")
+                .append(OutcomeColour.of(attempt, catalog).fill()).append('"').append(marks.isEmpty() ? "" : " class=\"flagged\"")
                 .append("><title>").append(Html.escape(attempt.describe())).append("</title></rect>\n");
         barLabel(svg, attempt, barX, barWidth, mid);
     }
@@ -233,7 +241,7 @@ final class TimelineSvg {
     /** The fault label already starts with the status it served ("502 cloudflare/502-branded"); answers get theirs. */
     static String barText(Attempt attempt) {
         String status = attempt.status() == 0 ? "no status" : String.valueOf(attempt.status());
-        if (!attempt.failed()) {
+        if (!FailureRule.failed(attempt)) {
             return status + (attempt.exchange().streamed() ? " answered (stream)" : " answered");
         }
         String fault = attempt.exchange().fault();

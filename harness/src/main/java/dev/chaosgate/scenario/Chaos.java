@@ -41,6 +41,11 @@ public final class Chaos {
         return Expectation.stopsWith(guidanceClass);
     }
 
+    /** A scenario that accepts any of several good behaviours (see {@link Expectation#anyOf}). */
+    public static Expectation anyOf(Expectation first, Expectation... more) {
+        return Expectation.anyOf(first, more);
+    }
+
     /** A phase being named; it is already an open-ended {@link Phase} via {@link #build()}. */
     public static final class PhaseStart {
         private final String name;

@@ -49,7 +49,10 @@ import java.util.regex.Pattern;
 public final class ScenarioLoader {
     static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "phases", "expect");
     static final Set<String> PHASE_KEYS = Set.of("name", "requests", "duration", "upstream", "link", "step");
-    static final Set<String> EXPECT_KEYS = Set.of("outcome", "retry", "maxAttempts", "minBackoff", "honourRetryAfter", "guidance", "promptSurvives");
+    static final Set<String> EXPECT_KEYS = Set.of("outcome", "retry", "maxAttempts", "minBackoff", "honourRetryAfter", "guidance",
+            "promptSurvives", "userWaitsAtMost", "anyOf");
+    /** The key of an expectation that lists alternatives; it stands alone in its {@code expect}. */
+    static final String ANY_OF = "anyOf";
     static final Set<String> ERROR_KEYS = Set.of("status", "fixture", "retryAfter", "retryAfterMs", "shouldRetry", "headers", "delay");
     static final Set<String> WRAPPER_KEYS = Set.of("probability", "flapping", "fault");
     static final Set<String> TOXIC_KEYS = Set.of("name", "type", "stream", "toxicity", "attributes");
@@ -566,6 +569,45 @@ public final class ScenarioLoader {
 
     private Expectation expectation(YamlFields fields) {
         fields.allowOnly(EXPECT_KEYS);
+        Optional<YamlNode.Entry> anyOf = fields.entry(ANY_OF);
+        if (anyOf.isPresent()) {
+            return alternatives(fields, anyOf.get());
+        }
+        return oneExpectation(fields);
+    }
+
+    /** {@code expect: {anyOf: [{...}, {...}]}}: two or more alternatives, each an expectation of its own. */
+    private Expectation alternatives(YamlFields fields, YamlNode.Entry anyOf) {
+        for (YamlNode.Entry other : fields.entries().values()) {
+            if (!other.key().equals(ANY_OF)) {
+                throw YamlFields.problem(other.keyLocation(), other.key(), "`" + other.key() + "` stands beside `anyOf` in `expect`",
+                        "With `anyOf`, each alternative says everything: move `" + other.key() + "` into every alternative that needs it");
+            }
+        }
+        if (!(anyOf.value() instanceof YamlNode.Sequence sequence)) {
+            throw YamlFields.problem(anyOf.value().location(), ANY_OF, "`anyOf` must be a list of expectations, but it is "
+                    + kind(anyOf.value()), "Write each alternative as a list item, e.g. `- {outcome: succeeds, maxAttempts: 3}`");
+        }
+        if (sequence.items().size() < 2) {
+            throw YamlFields.problem(anyOf.value().location(), ANY_OF, "`anyOf` lists "
+                    + (sequence.items().isEmpty() ? "no alternative" : "one alternative") + "; it needs at least two",
+                    "With one good behaviour, write its keys directly under `expect`");
+        }
+        List<Expectation> alternatives = new ArrayList<>();
+        for (int i = 0; i < sequence.items().size(); i++) {
+            YamlFields alternative = YamlFields.of(sequence.items().get(i), "alternative " + (i + 1) + " of `anyOf`");
+            Optional<YamlNode.Entry> nested = alternative.entry(ANY_OF);
+            if (nested.isPresent()) {
+                throw YamlFields.problem(nested.get().keyLocation(), ANY_OF, "alternative " + (i + 1) + " of `anyOf` has an `anyOf` of its own",
+                        "List every alternative in the one `anyOf`");
+            }
+            alternative.allowOnly(EXPECT_KEYS);
+            alternatives.add(oneExpectation(alternative));
+        }
+        return Expectation.anyOf(alternatives.get(0), alternatives.subList(1, alternatives.size()).toArray(Expectation[]::new));
+    }
+
+    private Expectation oneExpectation(YamlFields fields) {
         String outcome = fields.string("outcome").map(o -> choice(fields, "outcome", o, OUTCOMES)).orElse("succeeds");
         boolean retry = fields.bool("retry").orElse(true);
         String guidanceClass = fields.string("guidance").orElse(null);
@@ -601,6 +643,10 @@ public final class ScenarioLoader {
         }
         base = base.withHonourRetryAfter(fields.bool("honourRetryAfter").orElse(true));
         base = base.withPromptSurvives(fields.bool("promptSurvives").orElse(true));
+        Optional<YamlNode.Entry> wait = fields.entry("userWaitsAtMost");
+        if (wait.isPresent()) {
+            base = base.withUserWaitsAtMost(duration(wait.get(), "`expect`"));
+        }
         return base;
     }
 

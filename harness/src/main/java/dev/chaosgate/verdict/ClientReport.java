@@ -1,5 +1,6 @@
 package dev.chaosgate.verdict;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,15 +22,18 @@ import java.util.Optional;
  * <p>The guidance judges read the <em>last</em> text shown: what the user is left with once the
  * client gave up. The raw-error judge reads every text.
  *
- * @param prompt      the prompt the user typed
- * @param shown       texts shown to the user, in order (an answer counts as shown text)
- * @param draft       the composer's content when the action ended ({@code ""} when it was cleared)
- * @param messageKeys the app's message key of each shown text, same order and size as {@code shown}
- *                    ({@code ""} for a text without one)
- * @param thread      failed user messages kept in the conversation with a Retry action at the end
+ * @param prompt       the prompt the user typed
+ * @param shown        texts shown to the user, in order (an answer counts as shown text)
+ * @param draft        the composer's content when the action ended ({@code ""} when it was cleared)
+ * @param messageKeys  the app's message key of each shown text, same order and size as {@code shown}
+ *                     ({@code ""} for a text without one)
+ * @param thread       failed user messages kept in the conversation with a Retry action at the end
+ * @param stoppedAfter null when the client ended by itself; otherwise it was still running when the harness
+ *                     stopped it this long after it started ({@code run --client-timeout}): it had neither an
+ *                     answer nor given up
  */
 public record ClientReport(String prompt, List<String> shown, String draft, List<String> messageKeys,
-                           List<String> thread) {
+                           List<String> thread, Duration stoppedAfter) {
 
     public ClientReport {
         Objects.requireNonNull(prompt, "prompt cannot be null");
@@ -51,6 +55,21 @@ public record ClientReport(String prompt, List<String> shown, String draft, List
     /** The report of a client without message keys whose thread keeps nothing on failure. */
     public ClientReport(String prompt, List<String> shown, String draft) {
         this(prompt, shown, draft, List.of(), List.of());
+    }
+
+    /** The report of a client that ended by itself. */
+    public ClientReport(String prompt, List<String> shown, String draft, List<String> messageKeys, List<String> thread) {
+        this(prompt, shown, draft, messageKeys, thread, null);
+    }
+
+    /** This report of a client that was still running when it was stopped {@code after} its start (see {@link #stoppedAfter}). */
+    public ClientReport withStoppedAfter(Duration after) {
+        return new ClientReport(prompt, shown, draft, messageKeys, thread, Objects.requireNonNull(after, "after cannot be null"));
+    }
+
+    /** Whether the client was stopped while still running ({@link #stoppedAfter} is set). */
+    public boolean stopped() {
+        return stoppedAfter != null;
     }
 
     public static ClientReport of(String prompt, List<String> shown, String draft) {

@@ -28,7 +28,21 @@ public enum FindingCode {
     /** A stream cut mid-answer was presented as a complete answer. */
     TRUNCATION_UNDETECTED("presented a cut stream as a complete answer"),
     /** No attempt met the scenario's fault, so nothing was tested. */
-    FAULT_NOT_EXERCISED("never met the scenario's fault");
+    FAULT_NOT_EXERCISED("never met the scenario's fault"),
+    /**
+     * The client abandoned an answer that was still coming (slow to start, or arriving slowly) in a
+     * scenario where a good client waits for it: its own timeout was too short for a working service.
+     */
+    SLOW_ANSWER_ABANDONED("abandoned an answer that was still coming"),
+    /**
+     * The client neither got an answer nor gave up: it was still waiting when the harness stopped it
+     * ({@code run --client-timeout}), because it has no timeout of its own or sleeps on an absurd wait.
+     */
+    CLIENT_HUNG("never timed out: still waiting when it was stopped"),
+    /** The user waited longer than the scenario allows ({@code expect.userWaitsAtMost}) for an answer or a message. */
+    USER_KEPT_WAITING("kept the user waiting too long"),
+    /** A team's own judge (a {@link dev.chaosgate.verdict.spi.Judge}) found something; its message starts with the judge's name. */
+    HOUSE_RULE("broke a rule of the team's own judge");
 
     private final String summary;
 

@@ -1,22 +1,32 @@
 package dev.chaosgate.verdict;
 
 import dev.chaosgate.scenario.Expectation;
+import dev.chaosgate.scenario.Phase;
+import dev.chaosgate.upstream.UpstreamFault;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
-/** {@code NO_RETRY}, {@code RETRIED_NON_RETRYABLE}, {@code TOO_MANY_ATTEMPTS}: whether the client retried, and only when it should. */
+/**
+ * {@code NO_RETRY}, {@code RETRIED_NON_RETRYABLE}, {@code TOO_MANY_ATTEMPTS}: whether the client retried,
+ * and only when it should; {@code SLOW_ANSWER_ABANDONED}: whether it waited for an answer that was coming.
+ */
 final class RetryJudge implements Judge {
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
         List<Attempt> attempts = c.attempts();
         Expectation expect = c.expect();
+        if (abandonedSlowAnswer(c, findings)) {
+            // The retries that followed are the consequence; the finding says what went wrong first.
+            return;
+        }
         for (int i = 0; i < attempts.size() - 1; i++) {
             Attempt failed = attempts.get(i);
             if (VerdictCase.failed(failed) && (!c.retryable(failed) || !expect.retry())) {
                 Attempt next = attempts.get(i + 1);
-                String why = Boolean.FALSE.equals(failed.shouldRetry()) ? "the answer said x-should-retry: false"
-                        : !c.retryable(failed) ? VerdictCase.failureClass(failed) + " is not retryable (guidance catalog)"
-                        : "this scenario's failure must not be retried";
+                String why = FailureRule.whyNotRetryable(failed, c.catalog()).orElse("this scenario's failure must not be retried");
                 findings.add(Finding.of(FindingCode.RETRIED_NON_RETRYABLE,
                         "attempt " + next.number() + " retried attempt " + failed.number() + "'s " + failed.status()
                                 + " although retrying cannot fix it; a good client stops and tells the user",
@@ -62,5 +72,48 @@ final class RetryJudge implements Judge {
             }
         }
         return busiest;
+    }
+
+    /**
+     * Where a good client waits for its one attempt (an answer is coming, no retry expected), a client
+     * that closed that attempt before the answer ended gave up on a working service: its own timeout is
+     * too short. Not judged for a client stopped while waiting: that is {@code CLIENT_HUNG}.
+     */
+    private static boolean abandonedSlowAnswer(VerdictCase c, List<Finding> findings) {
+        Expectation expect = c.expect();
+        if (expect.retry() || expect.outcome() != Expectation.Outcome.SUCCEEDS || c.hung()) {
+            return false;
+        }
+        List<Attempt> attempts = c.attempts();
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt abandoned = attempts.get(i);
+            if (!FailureRule.abandonedWhileComing(abandoned)) {
+                continue;
+            }
+            Optional<Attempt> next = i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
+            String coming = slowDelay(c, abandoned).map(d -> "this scenario's service answers after " + seconds(d))
+                    .orElse("the answer was arriving, slowly but steadily");
+            String then = next.map(n -> " and sent attempt " + n.number() + " " + seconds(n.offset().minus(abandoned.offset()))
+                            + " after it, paying for the generation twice")
+                    .orElse("; the user got no answer");
+            findings.add(Finding.of(FindingCode.SLOW_ANSWER_ABANDONED,
+                    "the client abandoned attempt " + abandoned.number() + " while its answer was still coming ("
+                            + coming + ")" + then + "; a good client's timeout leaves room for a slow but working service,"
+                            + " and it shows progress while it waits",
+                    next.isPresent() ? new String[]{abandoned.describe(), next.get().describe()} : new String[]{abandoned.describe()}));
+            return true;
+        }
+        return false;
+    }
+
+    /** The delay of the slow answer the scenario served the attempt, if it served one. */
+    private static Optional<Duration> slowDelay(VerdictCase c, Attempt attempt) {
+        return c.scenario().phases().stream().filter(p -> p.name().equals(attempt.exchange().phase())).findFirst()
+                .map(Phase::upstream).filter(UpstreamFault.SlowAnswer.class::isInstance)
+                .map(f -> ((UpstreamFault.SlowAnswer) f).delay());
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

@@ -1,10 +1,12 @@
 package dev.chaosgate.verdict;
 
+import dev.chaosgate.fixtures.GuidanceCatalog;
 import dev.chaosgate.scenario.Expectation;
 import dev.chaosgate.upstream.UpstreamExchange;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -13,23 +15,63 @@ import java.util.Set;
  *
  * @param attempts    the attempts of the user's action, in order
  * @param otherCalls  requests the client made that were not attempts of the action (ignored by the judges)
+ * @param findings    what is wrong; with alternatives, those of the alternative passed, or else of the closest one
  * @param notes       what the judges could not judge and why (e.g. guidance in a language the catalog lacks); a
  *                    note never fails the verdict
+ * @param alternatives each alternative of an {@link Expectation#anyOf} expectation with its findings, in the
+ *                    scenario's order; empty when the scenario has one expectation
+ * @param catalog     the guidance catalog judged against (for {@link #retryable})
  */
 public record Verdict(String scenario, Expectation expectation, ClientReport report, List<Attempt> attempts,
-                      List<UpstreamExchange> otherCalls, List<Finding> findings, List<String> notes) {
+                      List<UpstreamExchange> otherCalls, List<Finding> findings, List<String> notes,
+                      List<Alternative> alternatives, GuidanceCatalog catalog) {
+
+    /** One alternative of the scenario's expectation and what the client did wrong against it. */
+    public record Alternative(Expectation expectation, List<Finding> findings) {
+        public Alternative {
+            Objects.requireNonNull(expectation, "expectation cannot be null");
+            findings = List.copyOf(findings);
+        }
+
+        public boolean passed() {
+            return findings.isEmpty();
+        }
+    }
 
     public Verdict {
         attempts = List.copyOf(attempts);
         otherCalls = List.copyOf(otherCalls);
         findings = List.copyOf(findings);
         notes = notes == null ? List.of() : List.copyOf(notes);
+        alternatives = alternatives == null ? List.of() : List.copyOf(alternatives);
+        catalog = catalog == null ? GuidanceCatalog.builtIn() : catalog;
     }
 
-    /** A verdict without notes. */
+    /** A verdict of one expectation, without notes, judged against the built-in catalog. */
     public Verdict(String scenario, Expectation expectation, ClientReport report, List<Attempt> attempts,
                    List<UpstreamExchange> otherCalls, List<Finding> findings) {
-        this(scenario, expectation, report, attempts, otherCalls, findings, List.of());
+        this(scenario, expectation, report, attempts, otherCalls, findings, List.of(), List.of(), null);
+    }
+
+    /** A verdict of one expectation, judged against the built-in catalog. */
+    public Verdict(String scenario, Expectation expectation, ClientReport report, List<Attempt> attempts,
+                   List<UpstreamExchange> otherCalls, List<Finding> findings, List<String> notes) {
+        this(scenario, expectation, report, attempts, otherCalls, findings, notes, List.of(), null);
+    }
+
+    /** This verdict with other findings (e.g. without those resting on what the app showed). */
+    public Verdict withFindings(List<Finding> replaced) {
+        return new Verdict(scenario, expectation, report, attempts, otherCalls, replaced, notes, alternatives, catalog);
+    }
+
+    /** Whether {@code attempt} failed ({@link FailureRule#failed}). */
+    public boolean failed(Attempt attempt) {
+        return FailureRule.failed(attempt);
+    }
+
+    /** Whether {@code attempt} failed and retrying can help, by the catalog this verdict was judged against ({@link FailureRule#retryable}). */
+    public boolean retryable(Attempt attempt) {
+        return FailureRule.retryable(attempt, catalog);
     }
 
     public boolean passed() {
@@ -56,7 +98,20 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         out.append("chaosgate verdict for scenario '").append(scenario).append("': ")
                 .append(passed() ? "PASS" : "FAIL (" + findings.size() + (findings.size() == 1 ? " finding)" : " findings)"))
                 .append('\n');
-        out.append("Expected: ").append(describe(expectation)).append('\n');
+        if (alternatives.isEmpty()) {
+            out.append("Expected: ").append(describe(expectation)).append('\n');
+        } else {
+            out.append("Expected any of ").append(alternatives.size()).append(" alternatives:\n");
+            int closest = closest();
+            for (int i = 0; i < alternatives.size(); i++) {
+                Alternative alternative = alternatives.get(i);
+                out.append("  ").append(i + 1).append(". ").append(describe(alternative.expectation())).append("  -> ")
+                        .append(alternative.passed() ? "PASS" : "FAIL " + alternative.findings().stream()
+                                .map(f -> f.code().name()).distinct().toList())
+                        .append(i == closest ? (alternative.passed() ? " (passed)" : " (closest: its findings below)") : "")
+                        .append('\n');
+            }
+        }
         out.append("Observed: ").append(attempts.size()).append(attempts.size() == 1 ? " attempt" : " attempts")
                 .append(" of \"").append(shorten(report.prompt())).append("\"\n");
         for (Attempt attempt : attempts) {
@@ -73,6 +128,9 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         for (String note : notes) {
             out.append("  note: ").append(note).append('\n');
         }
+        if (report.stopped()) {
+            out.append("  the client was still running when it was stopped after ").append(seconds(report.stoppedAfter())).append('\n');
+        }
         for (Finding finding : findings) {
             out.append(finding.code()).append(": ").append(finding.message()).append('\n');
             for (String fact : finding.evidence()) {
@@ -82,11 +140,25 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         return out.toString();
     }
 
+    /** The index of the alternative whose findings are the verdict's (the first passed, else the fewest findings), or -1. */
+    public int closest() {
+        int best = -1;
+        for (int i = 0; i < alternatives.size(); i++) {
+            if (best < 0 || alternatives.get(i).findings().size() < alternatives.get(best).findings().size()) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     /**
      * What a good client does, in plain words ("retry, at most 3 attempts, at least 100 ms apart and growing;
      * the user gets an answer"): the "Expected" line of {@link #explain()}, shared with the run reports.
      */
     public static String describe(Expectation e) {
+        if (!e.anyOf().isEmpty()) {
+            return "any of: " + String.join("; or ", e.anyOf().stream().map(a -> "(" + describe(a) + ")").toList());
+        }
         StringBuilder out = new StringBuilder();
         if (e.retry()) {
             out.append("retry, at most ").append(e.maxAttempts()).append(" attempts");
@@ -106,7 +178,15 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         if (e.promptSurvives()) {
             out.append("; the prompt stays in the composer on failure");
         }
+        if (e.userWaitsAtMost() != null) {
+            out.append("; the user waits at most ").append(seconds(e.userWaitsAtMost())).append(" for an answer or a message");
+        }
         return out.toString();
+    }
+
+    private static String seconds(java.time.Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private static String quoted(String text) {

@@ -190,7 +190,8 @@ class ChaosExtensionLifecycleTest {
         @Scenario(BURST)
         void theAnnotationsSeed(ChaosGateway gateway) {
             assertThat(gateway.seed()).isEqualTo(7);
-            assertThat(gateway.scenario().seed()).isEqualTo(7);
+            // The scenario keeps its own seed for its fault schedule (issue 14: seeds never make a scenario vacuous).
+            assertThat(gateway.scenario().seed()).isEqualTo(ScenarioCatalog.builtIn().get(BURST).seed());
         }
     }
 

@@ -148,7 +148,8 @@ class ReportsTest {
         void everyScenarioHasTheSameFieldsInTheSameOrder() {
             for (JsonNode scenario : root.get("scenarios")) {
                 assertThat(names(scenario)).containsExactly("name", "description", "verdict", "seed", "durationMs", "attempts",
-                        "findings", "expected", "timeline", "otherCalls", "shown", "draft", "note", "clientOutput");
+                        "findings", "expected", "alternatives", "timeline", "otherCalls", "shown", "draft", "clientStoppedAfterMs",
+                        "note", "clientOutput");
             }
         }
 
@@ -169,7 +170,7 @@ class ReportsTest {
                     .startsWith("retry, at most 3 attempts, at least 100 ms apart");
             JsonNode first = scenario.get("timeline").get(0);
             assertThat(names(first)).containsExactly("number", "offsetMs", "gapMs", "durationMs", "status", "fault",
-                    "failureClass", "phase", "askedWaitMs", "prompt");
+                    "failureClass", "failed", "retryable", "phase", "askedWaitMs", "prompt");
             assertThat(first.get("number").asInt()).isEqualTo(1);
             assertThat(first.get("offsetMs").asLong()).isZero();
             assertThat(first.get("gapMs").isNull()).isTrue();

@@ -132,8 +132,10 @@ class ScenarioCatalogTest {
         void describesWhatTheGatewayDoesAndTheRealSituation(Scenario scenario) {
             assertThat(scenario.description()).as("description").isNotBlank().doesNotContain("\n").endsWith(".")
                     .hasSizeLessThanOrEqualTo(120);
-            assertThat(scenario.situation()).as("situation cites the seed it is drawn from")
-                    .containsPattern("(?i)\\bseeds? 00[0-9]\\b").hasSizeBetween(200, 700);
+            // The text stands alone: it cites public sources or nothing, never the project's research notes.
+            assertThat(scenario.situation()).as("situation stands alone")
+                    .doesNotContainPattern("(?i)\\bseeds? 00[0-9]\\b").doesNotContain("llm-clients").doesNotContain("shared/")
+                    .hasSizeBetween(200, 700);
             long sentences = scenario.situation().split("[.?!](\\s|$)").length;
             assertThat(sentences).as("sentences of the situation").isBetween(2L, 5L);
         }

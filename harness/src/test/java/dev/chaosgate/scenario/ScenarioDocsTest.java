@@ -117,7 +117,13 @@ class ScenarioDocsTest {
     }
 
     static String summary(Scenario scenario) {
-        Expectation e = scenario.expect();
+        if (!scenario.expect().anyOf().isEmpty()) {
+            return "either (" + String.join("), or (", scenario.expect().anyOf().stream().map(e -> summary(scenario, e)).toList()) + ")";
+        }
+        return summary(scenario, scenario.expect());
+    }
+
+    private static String summary(Scenario scenario, Expectation e) {
         List<UpstreamFault.ErrorResponse> errors = ScenarioCatalogTest.errors(scenario);
         boolean usable = errors.stream().anyMatch(r -> r.retryAfter() != null && r.retryAfter().honouredDelay().compareTo(Duration.ZERO) > 0)
                 || scenario.phases().stream().anyMatch(p -> p.upstream() instanceof UpstreamFault.RateLimitWindow);
@@ -133,7 +139,8 @@ class ScenarioDocsTest {
             text = e.retry() ? "gives up after ≤ " + e.maxAttempts() + " attempts, " + backoff + retryAfter + "; guidance `" + e.guidance() + "`"
                     : "no retry; guidance `" + e.guidance() + "`";
         }
-        return text + (e.promptSurvives() ? "" : "; the prompt may be lost");
+        return text + (e.promptSurvives() ? "" : "; the prompt may be lost")
+                + (e.userWaitsAtMost() == null ? "" : "; an answer or a message within " + human(e.userWaitsAtMost()));
     }
 
     private static String human(Duration d) {

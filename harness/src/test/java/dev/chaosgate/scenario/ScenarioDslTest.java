@@ -94,7 +94,7 @@ class ScenarioDslTest {
                 .tag("link", "timeout", "connection", "gives-up")
                 .then(Chaos.phase("black-hole").build().withToxic(LinkToxic.blackHole()))
                 .expect(Chaos.recovers().withGuidance("connection_failure").withOutcome(Expectation.Outcome.GIVES_UP)
-                        .withMaxAttempts(2))
+                        .withMaxAttempts(2).withUserWaitsAtMost(Duration.ofSeconds(60)))
                 .build();
         assertThat(blackHole).isEqualTo(blackHoleYaml);
 
@@ -108,6 +108,33 @@ class ScenarioDslTest {
                 .expect(Chaos.stopsWith("quota_exhausted"))
                 .build();
         assertThat(quota).isEqualTo(quotaYaml);
+    }
+
+    @Test
+    void retryAfterHugeAcceptsTwoGoodBehavioursInJavaAndYaml() {
+        Expectation yaml = ScenarioCatalog.builtIn().get("retry-after-huge").expect();
+        Expectation java = Chaos.anyOf(
+                Chaos.recovers().withMaxAttempts(3).withHonourRetryAfter(false).withUserWaitsAtMost(Duration.ofSeconds(60)),
+                Chaos.stopsWith("unavailable"));
+        assertThat(yaml).isEqualTo(java);
+        assertThat(yaml.alternatives()).hasSize(2);
+        // The record's own components are the first alternative's, so code reading expect().retry() sees a sound value.
+        assertThat(yaml.retry()).isTrue();
+        assertThat(Chaos.recovers().alternatives()).containsExactly(Chaos.recovers());
+    }
+
+    @Test
+    void alternativesAreCheckedWhereTheyAreMade() {
+        assertThatThrownBy(() -> new Expectation(Expectation.Outcome.SUCCEEDS, true, 4, Duration.ofMillis(100), true, null, true,
+                null, List.of(Chaos.recovers())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least two alternatives");
+        Expectation both = Chaos.anyOf(Chaos.recovers(), Chaos.stopsWith("unavailable"));
+        assertThatThrownBy(() -> Chaos.anyOf(both, Chaos.recovers()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot have alternatives itself");
+        assertThatThrownBy(() -> both.withMaxAttempts(2))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("change an alternative");
+        assertThatThrownBy(() -> Chaos.recovers().withUserWaitsAtMost(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("userWaitsAtMost must be more than 0");
     }
 
     @Test

@@ -186,6 +186,10 @@ class DetectionMatrixTest {
             case RAW_ERROR_SHOWN -> "RAW";
             case TRUNCATION_UNDETECTED -> "TU";
             case FAULT_NOT_EXERCISED -> "FNE";
+            case SLOW_ANSWER_ABANDONED -> "SAA";
+            case CLIENT_HUNG -> "HUNG";
+            case USER_KEPT_WAITING -> "UKW";
+            default -> code.name();
         };
     }
 }

@@ -253,11 +253,54 @@ final class UpstreamResponder implements ResponseTransformerV2 {
                     : ChatFixtures.stream(request.model(), deltas, values, request.includeUsage());
         }
         List<EventStream.Step> steps = steps(stream.events(), fault, responses, request.model(), values);
+        if (fault != null) {
+            scope.failureClass = failureClass(fault, stream.events());
+        }
         scope.streamed = true;
         StreamPacing streamPacing = pacing.get();
         // A fresh stream each time WireMock asks: it opens the body once to log it (reading nothing) and once to send it.
         return Response.response().status(stream.status()).headers(headers(stream.headers()))
                 .body(() -> new EventStream(steps, streamPacing, scope));
+    }
+
+    /**
+     * A stream cut after answer text was sent is {@code stream_interrupted}: replaying it would repeat what
+     * the user saw. Before any text it is a plain failure of its kind, which a client may retry like any
+     * other: a cut or reset is a connection failure, an error frame a server error, and a stall before the
+     * first word is only a slow start (a client that leaves it timed out).
+     */
+    static String failureClass(UpstreamFault.StreamFault fault, List<SseEvent> events) {
+        int keep = Math.max(0, Math.min(fault.afterEvents(), events.size() - 1));
+        boolean textSent = events.subList(0, keep).stream().anyMatch(UpstreamResponder::carriesText);
+        if (textSent) {
+            return FailureClass.STREAM_INTERRUPTED.name();
+        }
+        return switch (fault.kind()) {
+            case CUT, RESET -> FailureClass.CONNECTION_FAILURE.name();
+            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> FailureClass.SERVER_ERROR.name();
+            case STALL -> null;
+        };
+    }
+
+    /** Whether an event carries answer text: a Chat Completions content delta or a Responses output_text delta. */
+    private static boolean carriesText(SseEvent event) {
+        if (event.isDone()) {
+            return false;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode data = JSON.readTree(event.data());
+            if ("response.output_text.delta".equals(data.path("type").asText(event.event()))) {
+                return !data.path("delta").asText("").isEmpty();
+            }
+            for (com.fasterxml.jackson.databind.JsonNode choice : data.path("choices")) {
+                if (!choice.path("delta").path("content").asText("").isEmpty()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** OpenAI's 404 for a path it does not serve. */

@@ -1,0 +1,40 @@
+package dev.chaosgate.verdict;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code CLIENT_HUNG}: a client still waiting, with neither an answer nor a message, when the harness
+ * stopped it. It did not give up, so none of the give-up findings (no retry, no guidance, lost prompt)
+ * describe it; this one does.
+ */
+final class HungJudge implements Judge {
+    @Override
+    public void judge(VerdictCase c, List<Finding> findings) {
+        if (!c.hung()) {
+            return;
+        }
+        String stopped = "stopped after " + String.format(Locale.ROOT, "%.0f s", c.report().stoppedAfter().toMillis() / 1000.0)
+                + " (run --client-timeout)";
+        if (c.attempts().isEmpty()) {
+            findings.add(Finding.of(FindingCode.CLIENT_HUNG,
+                    "the client was still waiting when it was " + stopped + ": "
+                            + (c.linkConnections() > 0 ? "nothing came back on its connection and it never timed out"
+                            : "no request of it reached the gateway and it never gave up")
+                            + "; a good client has its own timeout, then retries or tells the user",
+                    "link connections: " + c.linkConnections(), stopped));
+            return;
+        }
+        Attempt last = c.last().orElseThrow();
+        boolean stillOpen = !last.exchange().complete() || last.exchange().clientClosed();
+        String what = stillOpen
+                ? "still waiting on attempt " + last.number() + " (sent at +" + last.offset().toMillis() + " ms, its answer not finished)"
+                : "still running after attempt " + last.number() + "'s answer (" + last.status()
+                + (last.askedWait() != null ? ", which asked to wait " + last.askedWait().toSeconds() + " s" : "")
+                + "), without trying again or telling the user";
+        findings.add(Finding.of(FindingCode.CLIENT_HUNG,
+                "the client was " + what + " when it was " + stopped + "; a good client has its own timeout"
+                        + " (and caps any wait it is asked for), then retries or tells the user",
+                last.describe(), stopped));
+    }
+}
