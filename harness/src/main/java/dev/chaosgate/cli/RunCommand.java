@@ -251,6 +251,10 @@ public final class RunCommand implements Callable<Integer> {
         if (!outcome.note().isEmpty() && outcome.status() != ScenarioOutcome.Status.SKIPPED) {
             out.println("        note: " + outcome.note());
         }
+        // What the judges could not judge (a message in a language the catalog lacks): said even on a PASS.
+        if (outcome.verdict() != null) {
+            outcome.verdict().notes().forEach(note -> out.println("        note: " + note));
+        }
         out.flush();
     }
 

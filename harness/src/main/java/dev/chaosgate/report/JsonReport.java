@@ -82,6 +82,11 @@ public final class JsonReport {
             ArrayNode evidence = f.putArray("evidence");
             finding.evidence().forEach(evidence::add);
         }
+        // What the judges could not judge and why (a message in a language the catalog lacks); never a failure.
+        ArrayNode notes = node.putArray("notes");
+        (verdict == null ? List.<String>of() : verdict.notes()).forEach(notes::add);
+        ArrayNode thread = node.putArray("thread");
+        (verdict == null ? List.<String>of() : verdict.report().thread()).forEach(thread::add);
         node.put("expected", Verdict.describe(scenario.expect()));
         // With an anyOf expectation: each alternative tried, and which one the findings are of; else empty.
         ArrayNode alternatives = node.putArray("alternatives");

@@ -25,6 +25,7 @@ final class GuidanceJudge implements Judge {
     static final String RAW_ERROR = "raw_error";
     static final String INTERRUPTED = "interrupted";
     static final String STREAM_INTERRUPTED = "stream_interrupted";
+    static final String RETRY_NOTICE = "retry_notice";
 
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
@@ -53,6 +54,23 @@ final class GuidanceJudge implements Judge {
         String cls = expected.get();
         Optional<ClientReport.Message> last = c.report().lastMessage();
         String shown = last.map(ClientReport.Message::text).orElse("");
+        if (!shown.isEmpty() && catalog.intents().containsKey(RAW_ERROR) && catalog.findIntent(RAW_ERROR, shown).isPresent()) {
+            // The user was left with the raw error itself: RAW_ERROR_SHOWN says it all, a second finding would repeat it.
+            return;
+        }
+        if (last.isPresent() && !last.get().hasKey() && catalog.intents().containsKey(RETRY_NOTICE)) {
+            Optional<IntentMatch> notice = catalog.findIntent(RETRY_NOTICE, shown);
+            if (notice.isPresent()) {
+                // "Retrying in 1 s…" left on screen after the last attempt: the user waits for a retry that never comes.
+                findings.add(Finding.of(FindingCode.NO_GUIDANCE,
+                        "the user was left with a notice that the client is retrying (\"" + notice.get().excerpt()
+                                + "\"), but it had stopped after " + cls + "; a good client replaces the notice with a final message",
+                        "last attempt: " + c.last().map(Attempt::describe).orElse("none"),
+                        "shown last: \"" + shorten(shown) + "\"",
+                        "must say: " + entry.get().mustSay().stream().map(Intent::name).toList()));
+                return;
+            }
+        }
         List<String> keyNote = new ArrayList<>();
         GuidanceJudgement judgement;
         if (last.isPresent() && last.get().hasKey()) {

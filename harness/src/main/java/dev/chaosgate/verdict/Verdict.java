@@ -152,7 +152,7 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
     }
 
     /**
-     * What a good client does, in plain words ("retry, at most 3 attempts, at least 100 ms apart and growing;
+     * What a good client does, in plain words ("retry, at most 3 attempts, backing off (waits that grow from a 100 ms floor, never retries at once);
      * the user gets an answer"): the "Expected" line of {@link #explain()}, shared with the run reports.
      */
     public static String describe(Expectation e) {
@@ -163,7 +163,8 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         if (e.retry()) {
             out.append("retry, at most ").append(e.maxAttempts()).append(" attempts");
             if (!e.minBackoff().isZero()) {
-                out.append(", at least ").append(e.minBackoff().toMillis()).append(" ms apart and growing");
+                out.append(", backing off (waits that grow from a ").append(e.minBackoff().toMillis())
+                        .append(" ms floor, never retries at once)");
             }
             if (e.honourRetryAfter()) {
                 out.append(", honouring Retry-After");
@@ -176,7 +177,7 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
             out.append(" with ").append(e.guidance()).append(" guidance");
         }
         if (e.promptSurvives()) {
-            out.append("; the prompt stays in the composer on failure");
+            out.append("; the prompt is kept (composer or thread) on failure");
         }
         if (e.userWaitsAtMost() != null) {
             out.append("; the user waits at most ").append(seconds(e.userWaitsAtMost())).append(" for an answer or a message");

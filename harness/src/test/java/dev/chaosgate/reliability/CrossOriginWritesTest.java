@@ -151,8 +151,10 @@ class CrossOriginWritesTest {
         }
         assertThat(send(app, "GET", "/__admin/mappings", Map.of(), null).status()).isEqualTo(404);
 
-        // The stub still decides: the scenario's one 502, then normal answers.
-        assertThat(send(app, "GET", "/v1/models", Map.of("Authorization", "Bearer test"), null).status()).isEqualTo(502);
+        // The stub still decides: the scenario's one 502 (faults hit generation calls), then normal answers.
+        assertThat(send(app, "POST", "/v1/chat/completions", Map.of("Authorization", "Bearer test", "Content-Type",
+                "application/json"), "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").status())
+                .isEqualTo(502);
         Answer models = send(app, "GET", "/v1/models", Map.of("Authorization", "Bearer test"), null);
         assertThat(models.status()).as("the upstream still serves: %s", models.body()).isEqualTo(200);
         assertThat(models.body()).contains("gpt-4o-mini");

@@ -145,10 +145,24 @@ class ReportsTest {
         }
 
         @Test
+        void aVerdictsNotesAndTheMessagesKeptInTheThreadAreWritten() {
+            Verdict noted = new Verdict(passing.scenario(), passing.expectation(),
+                    ClientReport.builder(PROMPT).shown("Accesso bloccato dal firewall.").keptInThread(PROMPT).build(),
+                    passing.attempts(), passing.otherCalls(), List.of(), List.of("guidance not judged: the text reads as Italian"),
+                    List.of(), null);
+            RunResult one = new RunResult(CLIENT, null, Instant.now(), Duration.ZERO, List.of(ScenarioOutcome.judged(
+                    ScenarioCatalog.builtIn().get("bad-gateway-burst"), noted, Duration.ZERO, "client: test", List.of())));
+            JsonNode scenario = parse(JsonReport.render(one)).get("scenarios").get(0);
+            assertThat(scenario.get("notes").toString()).isEqualTo("[\"guidance not judged: the text reads as Italian\"]");
+            assertThat(scenario.get("thread").toString()).isEqualTo("[\"" + PROMPT + "\"]");
+            assertThat(root.get("scenarios").get(0).get("notes").toString()).isEqualTo("[]");
+        }
+
+        @Test
         void everyScenarioHasTheSameFieldsInTheSameOrder() {
             for (JsonNode scenario : root.get("scenarios")) {
                 assertThat(names(scenario)).containsExactly("name", "description", "verdict", "seed", "durationMs", "attempts",
-                        "findings", "expected", "alternatives", "timeline", "otherCalls", "shown", "draft", "clientStoppedAfterMs",
+                        "findings", "notes", "thread", "expected", "alternatives", "timeline", "otherCalls", "shown", "draft", "clientStoppedAfterMs",
                         "note", "clientOutput");
             }
         }

@@ -62,6 +62,27 @@ class GuidanceVerdictTest {
         }
 
         @Test
+        void aRetryNoticeLeftOnScreenAfterTheClientStoppedIsNoGuidance() {
+            // bad_gateway's must-say words are all there ("service", "retrying"), but the client is no longer retrying
+            Verdict verdict = judge(OUTAGE, badGateways("down", 150, 300, 600),
+                    JudgesTest.shown(PROMPT, "The AI service did not answer. Retrying in 1 s…",
+                            "The AI service did not answer. Retrying in 2 s…"));
+            assertCodes(verdict, NO_GUIDANCE);
+            assertThat(verdict.findings().get(0).message()).contains("notice that the client is retrying").contains("Retrying in 2");
+            assertCodes(judge(OUTAGE, badGateways("down", 150, 300, 600),
+                    JudgesTest.shown(PROMPT, "Der KI-Dienst antwortet nicht. Erneuter Versuch…")), NO_GUIDANCE);
+        }
+
+        @Test
+        void aFinalMessageAfterRetryNoticesOrOneThatSaysRetryingWillNotHelpIsNoNotice() {
+            assertCodes(judge(OUTAGE, badGateways("down", 150, 300, 600),
+                    JudgesTest.shown(PROMPT, "The AI service did not answer. Retrying in 1 s…",
+                            "The AI service is down right now. Your message is kept; please try again shortly.")));
+            assertCodes(judge(ACCESS_DENIED, blocked(), JudgesTest.shown(PROMPT,
+                    "Access was blocked by a firewall (error 1020). Retrying will not help; switch off your VPN.")));
+        }
+
+        @Test
         void aWrongIntermediateBannerIsForgivenWhenTheLastMessageIsRight() {
             assertCodes(judge(ACCESS_DENIED, blocked(), JudgesTest.shown(PROMPT, "Please try again in a moment…",
                     "Access was blocked by a firewall (error 1020). Retrying will not help; switch off your VPN.")));

@@ -670,8 +670,8 @@ class JudgesTest {
             Verdict verdict = judge(OVERLOADED, RetryAfterIgnored.overloadedThenAnswer("retry-after", "2", 1700), shown("", ANSWER));
             assertThat(verdict.explain()).isEqualTo("""
                     chaosgate verdict for scenario 'overloaded-retry-after': FAIL (1 finding)
-                    Expected: retry, at most 4 attempts, at least 100 ms apart and growing, honouring Retry-After; \
-                    the user gets an answer; the prompt stays in the composer on failure
+                    Expected: retry, at most 4 attempts, backing off (waits that grow from a 100 ms floor, never retries at once), honouring Retry-After; \
+                    the user gets an answer; the prompt is kept (composer or thread) on failure
                     Observed: 2 attempts of "Explain how TCP slow start works"
                       #1  +0 ms  503  unavailable: 503 openai/503-overloaded  (asked to wait 2000 ms)  [overloaded]
                       #2  +1720 ms (1700 ms after #1 ended)  200  answered  [recovered]
@@ -693,7 +693,7 @@ class JudgesTest {
             Verdict verdict = judge(ACCESS_DENIED, journal, shown("", "Access denied. Please try again in a moment."));
             assertThat(verdict.explain()).isEqualTo("""
                     chaosgate verdict for scenario 'access-denied-1020': FAIL (4 findings)
-                    Expected: no retry (1 attempt); then give up with access_denied guidance; the prompt stays in the composer on failure
+                    Expected: no retry (1 attempt); then give up with access_denied guidance; the prompt is kept (composer or thread) on failure
                     Observed: 2 attempts of "Explain how TCP slow start works"
                       #1  +0 ms  403  access_denied: 403 cloudflare/1020-access-denied  [blocked]
                       #2  +270 ms (250 ms after #1 ended)  403  access_denied: 403 cloudflare/1020-access-denied  [blocked]

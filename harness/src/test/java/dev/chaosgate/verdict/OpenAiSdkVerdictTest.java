@@ -41,7 +41,7 @@ class OpenAiSdkVerdictTest {
         "access-denied-1020              | ",
         "invalid-api-key                 | ",
         "should-retry-false              | ",
-        // It retries 429 insufficient_quota and request-too-large like any 429 (llm-clients.md §1.1):
+        // It retries 429 insufficient_quota and request-too-large like any 429 (openai-java RetryingHttpClient retries every 429):
         // chaosgate reports both the retry and the attempts beyond a budget of one.
         "quota-exhausted                 | RETRIED_NON_RETRYABLE TOO_MANY_ATTEMPTS",
         "request-too-large               | RETRIED_NON_RETRYABLE TOO_MANY_ATTEMPTS",

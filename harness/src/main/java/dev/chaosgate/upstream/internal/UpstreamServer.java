@@ -41,6 +41,9 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * (its {@code /__admin} paths answer OpenAI's 404).
  */
 public final class UpstreamServer implements AutoCloseable {
+    /** How long an idle client connection stays open: longer than any client waits in a black hole. */
+    static final long IDLE_TIMEOUT_MILLIS = 60 * 60 * 1000L;
+
     private static final System.Logger LOG = System.getLogger("dev.chaosgate.upstream");
     private final String host;
     private final int threads;
@@ -112,6 +115,10 @@ public final class UpstreamServer implements AutoCloseable {
                 .port(listenPort)
                 .containerThreads(threads)
                 .jettyAcceptors(1)
+                // Jetty's default 30 s idle timeout would close a connection the link holds in a black hole
+                // (a timeout toxic swallowing the request), and with it the client's: only the client's own
+                // timeout may end such an attempt.
+                .jettyIdleTimeout(IDLE_TIMEOUT_MILLIS)
                 .gzipDisabled(true)
                 .disableRequestJournal()
                 .stubRequestLoggingDisabled(true)
@@ -181,7 +188,7 @@ public final class UpstreamServer implements AutoCloseable {
 
     /**
      * Part of what was written on {@code clientPort} never reached the client: the last answer on that
-     * connection is journalled again as cut short (listeners hear the new version).
+     * connection is marked cut short in the upstream's record ({@code exchanges()}); listeners heard it once, complete.
      */
     public void undelivered(int clientPort) {
         RequestScope scope = answering.get(clientPort);
@@ -189,20 +196,17 @@ public final class UpstreamServer implements AutoCloseable {
             scope.cutShort = true;
             return;
         }
-        UpstreamExchange cut = null;
+        // Replaced in place, not told again: listeners (the journal) have recorded the exchange once already,
+        // and a second record would count one request twice.
         synchronized (this) {
             for (UpstreamExchange exchange : journal.descendingMap().values()) {
                 if (exchange.connection() == clientPort) {
                     if (exchange.complete() && !exchange.clientClosed()) {
-                        cut = withClientClosed(exchange);
-                        journal.replace(cut.sequence(), cut);
+                        journal.replace(exchange.sequence(), withClientClosed(exchange));
                     }
                     break;
                 }
             }
-        }
-        if (cut != null) {
-            tell(cut);
         }
     }
 

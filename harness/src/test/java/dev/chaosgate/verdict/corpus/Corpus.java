@@ -35,14 +35,14 @@ public record Corpus(Path dir, List<CorpusClient> clients, List<String> scenario
         Map<String, CorpusClient> clients = new LinkedHashMap<>();
         for (Row row : rows(dir.resolve(CLIENTS), 5)) {
             String kind = row.field(1);
-            if (!kind.equals("good") && !kind.equals("flawed")) {
-                throw row.problem("kind is '" + kind + "': write good or flawed");
+            if (!kind.equals("good") && !kind.equals("flawed") && !kind.equals("sdk")) {
+                throw row.problem("kind is '" + kind + "': write good, flawed or sdk");
             }
             if (row.field(0).isEmpty() || row.field(2).isEmpty()) {
                 throw row.problem("a client needs a name and a command");
             }
-            if (clients.putIfAbsent(row.field(0), new CorpusClient(row.field(0), kind.equals("good"), row.field(2),
-                    row.field(3), row.field(4))) != null) {
+            if (clients.putIfAbsent(row.field(0), new CorpusClient(row.field(0), kind, row.field(2),
+                    row.field(3).equals("-") ? "" : row.field(3), row.field(4))) != null) {
                 throw row.problem("client '" + row.field(0) + "' is listed twice");
             }
         }

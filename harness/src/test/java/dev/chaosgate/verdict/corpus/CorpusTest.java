@@ -66,7 +66,7 @@ class CorpusTest {
     @Test
     void badCorpusFilesAreRefusedWithFileLineAndFix() throws IOException {
         writeCorpus("a\tnice\techo a\t\td\n", cell -> "PASS\t");
-        assertThatThrownBy(() -> Corpus.load(dir)).hasMessageContaining("clients.tsv:2: kind is 'nice': write good or flawed");
+        assertThatThrownBy(() -> Corpus.load(dir)).hasMessageContaining("clients.tsv:2: kind is 'nice': write good, flawed or sdk");
 
         writeCorpus("a\tgood\techo a\t\td\n", cell -> cell.equals("full-outage") ? "FAIL:NO_RETRY\t" : "PASS\t");
         assertThatThrownBy(() -> Corpus.load(dir)).hasMessageMatching("(?s).*expected.tsv:\\d+: a FAIL cell needs a one-line justification.*");

@@ -84,7 +84,7 @@ public final class MatrixReport {
         out.append("\nclients:\n");
         for (int i = 0; i < clients.size(); i++) {
             CorpusClient client = clients.get(i);
-            out.append(String.format("  c%-3d %-6s %s%s: %s%n", i + 1, client.good() ? "good" : "flawed", client.name(),
+            out.append(String.format("  c%-3d %-6s %s%s: %s%n", i + 1, client.kind(), client.name(),
                     client.prompt().isEmpty() ? "" : " (prompt \"" + client.prompt() + "\")", client.description()));
         }
         Set<String> codes = new TreeSet<>();
