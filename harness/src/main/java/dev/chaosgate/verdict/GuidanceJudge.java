@@ -10,6 +10,7 @@ import dev.chaosgate.fixtures.IntentMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * {@code RAW_ERROR_SHOWN}, {@code NO_GUIDANCE}, {@code WRONG_GUIDANCE}, {@code TRUNCATION_UNDETECTED}:
@@ -60,7 +61,7 @@ final class GuidanceJudge implements Judge {
         }
         if (last.isPresent() && !last.get().hasKey() && catalog.intents().containsKey(RETRY_NOTICE)) {
             Optional<IntentMatch> notice = catalog.findIntent(RETRY_NOTICE, shown);
-            if (notice.isPresent()) {
+            if (notice.isPresent() && readsAsNotice(shown, c.report().shown())) {
                 // "Retrying in 1 s…" left on screen after the last attempt: the user waits for a retry that never comes.
                 findings.add(Finding.of(FindingCode.NO_GUIDANCE,
                         "the user was left with a notice that the client is retrying (\"" + notice.get().excerpt()
@@ -170,6 +171,25 @@ final class GuidanceJudge implements Judge {
                 + " intents of " + expected.get() + " (docs/fixtures.md, \"Adding a language\"), or report the message"
                 + " with its key (`SHOWN[" + expected.get() + "]: ...`)");
     }
+
+    /**
+     * Whether a text that speaks of retrying is a progress notice rather than a sentence about retrying ("after
+     * retrying three times…", "…before trying again."): it ends in an ellipsis, counts down ("in 2 s"), or was
+     * already shown before (modulo its numbers), as notices are while a client waits between attempts.
+     */
+    static boolean readsAsNotice(String text, List<String> shownBefore) {
+        String trimmed = text.strip();
+        if (trimmed.endsWith("\u2026") || trimmed.endsWith("...") || COUNTDOWN.matcher(trimmed).find()) {
+            return true;
+        }
+        String shape = trimmed.replaceAll("\\d+", "#");
+        return shownBefore.stream().filter(t -> t.strip().replaceAll("\\d+", "#").equals(shape)).count() >= 2;
+    }
+
+    /** A wait counted down in seconds or minutes, in any of the catalog's languages ("in 2 s", "dans 5 secondes"). */
+    private static final Pattern COUNTDOWN = Pattern.compile(
+            "\\b(in|dans|en)\\s+\\d+(\\.\\d+)?\\s*(s|sec|secs|seconds?|sekunden?|secondes?|segundos?|min|mins|minutes?|minuten?|minutos?)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     private static String describe(GuidanceEntry entry, String intentName) {
         return entry.mustSay().stream().filter(i -> i.name().equals(intentName)).findFirst()

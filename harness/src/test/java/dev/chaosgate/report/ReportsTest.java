@@ -153,8 +153,8 @@ class ReportsTest {
             RunResult one = new RunResult(CLIENT, null, Instant.now(), Duration.ZERO, List.of(ScenarioOutcome.judged(
                     ScenarioCatalog.builtIn().get("bad-gateway-burst"), noted, Duration.ZERO, "client: test", List.of())));
             JsonNode scenario = parse(JsonReport.render(one)).get("scenarios").get(0);
-            assertThat(scenario.get("notes").toString()).isEqualTo("[\"guidance not judged: the text reads as Italian\"]");
-            assertThat(scenario.get("thread").toString()).isEqualTo("[\"" + PROMPT + "\"]");
+            assertThat(texts(scenario.get("notes"))).containsExactly("guidance not judged: the text reads as Italian");
+            assertThat(texts(scenario.get("thread"))).containsExactly(PROMPT);
             assertThat(root.get("scenarios").get(0).get("notes").toString()).isEqualTo("[]");
         }
 
@@ -181,7 +181,7 @@ class ReportsTest {
             assertThat(finding.get("message").asText()).isEqualTo(noRetry.findings().get(0).message());
             assertThat(texts(finding.get("evidence"))).isEqualTo(noRetry.findings().get(0).evidence());
             assertThat(scenario.get("expected").asText()).isEqualTo(Verdict.describe(noRetry.expectation()))
-                    .startsWith("retry, at most 3 attempts, at least 100 ms apart");
+                    .startsWith("retry, at most 3 attempts, backing off");
             JsonNode first = scenario.get("timeline").get(0);
             assertThat(names(first)).containsExactly("number", "offsetMs", "gapMs", "durationMs", "status", "fault",
                     "failureClass", "failed", "retryable", "phase", "askedWaitMs", "prompt");

@@ -80,6 +80,11 @@ class GuidanceVerdictTest {
                             "The AI service is down right now. Your message is kept; please try again shortly.")));
             assertCodes(judge(ACCESS_DENIED, blocked(), JudgesTest.shown(PROMPT,
                     "Access was blocked by a firewall (error 1020). Retrying will not help; switch off your VPN.")));
+            // sentences about retrying, not notices that it is under way
+            assertCodes(judge(OUTAGE, badGateways("down", 150, 300, 600), JudgesTest.shown(PROMPT,
+                    "After retrying three times the AI service still did not answer. Your message is kept; try again shortly.")));
+            assertCodes(judge(OUTAGE, badGateways("down", 150, 300, 600), JudgesTest.shown(PROMPT,
+                    "The AI service is down and asks us to wait before trying again. Your message is kept; please try again later.")));
         }
 
         @Test
