@@ -96,6 +96,12 @@ final class GuidanceJudge implements Judge {
             }
         } else {
             judgement = entry.get().judge(shown);
+            if (!passes(judgement) && streamBroke(c) && !cls.equals(STREAM_INTERRUPTED)
+                    && c.entry(STREAM_INTERRUPTED).map(e -> passes(e.judge(shown))).orElse(false)) {
+                // The answer's stream had begun (status 200) when it broke, stalled or carried an error: to the
+                // user the answer stopped, so "interrupted, regenerate?" is as true as the failure's own wording.
+                return;
+            }
         }
         if (!judgement.judged()) {
             return;                     // a language the catalog lacks: a note, not a finding (see notes)
@@ -170,6 +176,16 @@ final class GuidanceJudge implements Judge {
                 + " team catalog: `languages: " + code + ": {negation: [...]}` and `" + code + ":` phrasings for the"
                 + " intents of " + expected.get() + " (docs/fixtures.md, \"Adding a language\"), or report the message"
                 + " with its key (`SHOWN[" + expected.get() + "]: ...`)");
+    }
+
+    private static boolean passes(GuidanceJudgement judgement) {
+        return judgement.judged() && judgement.missing().isEmpty()
+                && judgement.forbidden().stream().allMatch(m -> m.intent().equals(RAW_ERROR));
+    }
+
+    /** Whether the last attempt failed after its answer's stream had begun: a 200 event stream that broke. */
+    private static boolean streamBroke(VerdictCase c) {
+        return c.last().map(a -> a.exchange().streamed() && a.exchange().status() / 100 == 2).orElse(false);
     }
 
     /**

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +32,7 @@ class NodeClientRunTest {
 
     @BeforeAll
     static void nodeAndTheOpenAiPackageAreThere() throws Exception {
-        assumeTrue(nodeRuns(), "node is not installed: install Debian's nodejs (`.ci/run` does)");
+        NodeRuntime.assumeInstalled();
         assumeTrue(Files.isDirectory(NODE_CLIENTS.resolve("node_modules/openai")),
                 "the openai npm package is not installed: run `npm ci --prefix harness/src/test/node` (`.ci/run` does)");
     }
@@ -72,17 +71,5 @@ class NodeClientRunTest {
         assertThat(burst.path("attempts").asInt()).isEqualTo(1);
         assertThat(burst.path("findings").findValuesAsText("code")).containsExactly("NO_RETRY", "PROMPT_LOST", "RAW_ERROR_SHOWN");
         assertThat(Files.readString(dir.resolve("junit.xml"))).contains("failures=\"2\"").contains("type=\"NO_RETRY,");
-    }
-
-    private static boolean nodeRuns() {
-        try {
-            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return node.waitFor(10, TimeUnit.SECONDS) && node.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

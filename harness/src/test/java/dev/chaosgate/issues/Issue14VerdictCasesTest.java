@@ -1,17 +1,16 @@
 package dev.chaosgate.issues;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.cli.CliRun;
+import dev.chaosgate.cli.NodeRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -35,7 +34,7 @@ class Issue14VerdictCasesTest {
 
     @BeforeAll
     static void nodeIsThere() {
-        assumeTrue(commandRuns("node", "--version"), "node is not installed: install Debian's nodejs (`.ci/run` does)");
+        NodeRuntime.assumeInstalled();
     }
 
     /** A chat request with curl and no timeout of its own, for clients that must hang. */
@@ -268,17 +267,5 @@ class Issue14VerdictCasesTest {
         JsonNode verdict = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios").get(0);
         assertThat(verdict.path("seed").asLong()).isEqualTo(41);
         assertThat(verdict.path("timeline").get(0).path("status").asInt()).as("the first request meets the 502").isEqualTo(502);
-    }
-
-    static boolean commandRuns(String... command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,13 +20,24 @@ import org.junit.jupiter.api.Timeout;
 class LinkTrafficTest extends LinkTestSupport {
     private final Map<Long, LinkConnection> latest = new ConcurrentHashMap<>();
 
+    /** Keeps the newest traffic report of each connection, by connection number. */
+    private void keepLatestTraffic() {
+        engine.onTraffic(c -> latest.put(c.connection(), c));
+    }
+
+    /** Waits until the first connection's traffic is in {@code state}, and returns it. */
+    private LinkConnection awaitFirstConnection(Predicate<LinkConnection> state) {
+        await().atMost(LONG).until(() -> latest.containsKey(1L) && state.test(latest.get(1L)));
+        return latest.get(1L);
+    }
+
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Test
     void headsOfKeptAliveRequestsWithBodiesPassInOrder() throws Exception {
-        engine.onTraffic(c -> latest.put(c.connection(), c));
+        keepLatestTraffic();
         int port = proxyToSink("p");
         Socket client = connect(port);
         TcpPeer server = sink.awaitPeer(LONG);
@@ -41,8 +53,7 @@ class LinkTrafficTest extends LinkTestSupport {
             client.getOutputStream().flush();
         }
         server.awaitReceived(all.length, LONG);
-        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).requests().size() == 3);
-        LinkConnection traffic = latest.get(1L);
+        LinkConnection traffic = awaitFirstConnection(c -> c.requests().size() == 3);
         assertThat(traffic.protocol()).isEqualTo(LinkConnection.Protocol.HTTP1);
         assertThat(traffic.requests()).extracting(LinkConnection.RequestHead::method).containsExactly("POST", "POST", "GET");
         assertThat(traffic.requests()).extracting(LinkConnection.RequestHead::path)
@@ -53,48 +64,47 @@ class LinkTrafficTest extends LinkTestSupport {
 
         Instant beforeClose = Instant.now();
         client.close();
-        await().atMost(LONG).until(() -> latest.get(1L).closed() != null);
+        awaitFirstConnection(c -> c.closed() != null);
         assertThat(latest.get(1L).clientClosed()).as("the client closed first").isAfterOrEqualTo(beforeClose);
         assertThat(latest.get(1L).bytesFromClient()).isEqualTo(all.length);
     }
 
     @Test
     void aRequestTheTimeoutToxicSwallowsIsStillSeenAndItsClientsCloseTimed() throws Exception {
-        engine.onTraffic(c -> latest.put(c.connection(), c));
+        keepLatestTraffic();
         int port = proxyToSink("p");
         addToxic("p", "hole", "timeout", ToxicStream.UPSTREAM, Map.of("timeout", 0L));
         Socket client = connect(port);
         TcpPeer server = sink.awaitPeer(LONG);
         client.getOutputStream().write(ascii("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"));
-        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).requests().size() == 1);
+        awaitFirstConnection(c -> c.requests().size() == 1);
         assertThat(server.receivedCount()).as("the upstream got nothing").isZero();
         assertThat(latest.get(1L).requests().get(0).at()).isBeforeOrEqualTo(Instant.now());
 
         Thread.sleep(300);
         Instant gaveUp = Instant.now();
         client.close();
-        await().atMost(LONG).until(() -> latest.get(1L).closed() != null);
-        LinkConnection traffic = latest.get(1L);
+        LinkConnection traffic = awaitFirstConnection(c -> c.closed() != null);
         assertThat(traffic.clientClosed()).isAfterOrEqualTo(gaveUp).isBeforeOrEqualTo(traffic.closed());
         assertThat(traffic.bytesToClient()).isZero();
     }
 
     @Test
     void whenTheUpstreamClosesFirstTheClientDidNotGiveUp() throws Exception {
-        engine.onTraffic(c -> latest.put(c.connection(), c));
+        keepLatestTraffic();
         int port = proxyToSink("p");
         Socket client = connect(port);
         TcpPeer server = sink.awaitPeer(LONG);
         client.getOutputStream().write(ascii("GET / HTTP/1.1\r\n\r\n"));
         server.awaitReceived(18, LONG);
         server.close();
-        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).closed() != null);
+        awaitFirstConnection(c -> c.closed() != null);
         assertThat(latest.get(1L).clientClosed()).isNull();
     }
 
     @Test
     void bytesThatAreNotHttp1AreOther() throws Exception {
-        engine.onTraffic(c -> latest.put(c.connection(), c));
+        keepLatestTraffic();
         int port = proxyToSink("p");
         Socket client = connect(port);
         TcpPeer tlsServer = sink.awaitPeer(LONG);
@@ -114,14 +124,14 @@ class LinkTrafficTest extends LinkTestSupport {
 
     @Test
     void aMalformedHeadStopsTheReadingButNotTheBytes() throws Exception {
-        engine.onTraffic(c -> latest.put(c.connection(), c));
+        keepLatestTraffic();
         int port = proxyToEcho("p");
         Socket client = connect(port);
         byte[] sent = ascii("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: lots\r\n\r\nhello, still echoed");
         client.getOutputStream().write(sent);
         assertThat(readExactly(client, sent.length)).isEqualTo(sent);
         client.close();
-        await().atMost(LONG).until(() -> latest.containsKey(1L) && latest.get(1L).closed() != null);
+        awaitFirstConnection(c -> c.closed() != null);
         assertThat(latest.get(1L).protocol()).isEqualTo(LinkConnection.Protocol.OTHER);
         assertThat(latest.get(1L).requests()).isEmpty();
     }
@@ -133,7 +143,7 @@ class LinkTrafficTest extends LinkTestSupport {
         client.getOutputStream().write(ascii("GET / HTTP/1.1\r\n\r\n"));
         assertThat(new String(readExactly(client, 18), StandardCharsets.ISO_8859_1)).startsWith("GET /");
         client.close();
-        engine.onTraffic(c -> latest.put(c.connection(), c));
+        keepLatestTraffic();
         assertThat(latest).isEmpty();
         assertThat(List.copyOf(latest.values())).isEmpty();
     }

@@ -108,6 +108,12 @@ final class Exchanges {
             return failing(200, "stream_interrupted", "stream cut after 3 events");
         }
 
+        /** A stream that broke before any text: status 200, streamed, the class of the failure it met. */
+        Builder streamBrokeBeforeText(String failureClass, String faultLabel) {
+            streamed = true;
+            return failing(200, failureClass, faultLabel);
+        }
+
         Builder took(long millis) {
             duration = Duration.ofMillis(millis);
             return this;

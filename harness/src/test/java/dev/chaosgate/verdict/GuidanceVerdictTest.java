@@ -88,6 +88,27 @@ class GuidanceVerdictTest {
         }
 
         @Test
+        void aStreamThatBrokeBeforeAnyTextMayBeCalledInterruptedOrByItsOwnFailure() {
+            // Responses API: the error frame came after response.created and response.in_progress, before any text
+            assertCodes(judge(STREAM_CUT, journal().first().streamBrokeBeforeText("server_error", "stream error after 3 events")
+                    .phase("cut").add(), JudgesTest.shown(PROMPT, "La réponse a été interrompue avant la fin. Appuyez sur « Régénérer ».")));
+            assertCodes(judge(STREAM_CUT, journal().first().streamBrokeBeforeText("server_error", "stream error after 3 events")
+                    .phase("cut").add(), JudgesTest.shown(PROMPT, "The AI service hit an error. Your message is kept; try again shortly.")));
+            // a stall the client's idle timeout ended (judged as a timeout) reads as interrupted too
+            assertCodes(judge(STREAM_CUT, journal().first().streamBrokeBeforeText("gateway_timeout", "stream stall after 3 events")
+                    .phase("cut").add(), JudgesTest.shown(PROMPT, "The answer was interrupted before it was finished. Press Regenerate.")));
+            // neither description: still no guidance
+            assertCodes(judge(STREAM_CUT, journal().first().streamBrokeBeforeText("server_error", "stream error after 3 events")
+                    .phase("cut").add(), JudgesTest.shown(PROMPT, "Oops.")), NO_GUIDANCE);
+        }
+
+        @Test
+        void aSpanishInterruptedMarkAfterThePartialAnswerPasses() {
+            assertCodes(judge(STREAM_CUT, journal().first().streamCut().phase("cut").took(400).add(), JudgesTest.shown(PROMPT,
+                    "Buena pregunta.", "La respuesta se interrumpió antes de terminar. Pulsa «Regenerar» para intentarlo de nuevo.")));
+        }
+
+        @Test
         void aWrongIntermediateBannerIsForgivenWhenTheLastMessageIsRight() {
             assertCodes(judge(ACCESS_DENIED, blocked(), JudgesTest.shown(PROMPT, "Please try again in a moment…",
                     "Access was blocked by a firewall (error 1020). Retrying will not help; switch off your VPN.")));

@@ -3,13 +3,13 @@ package dev.chaosgate.verdict.corpus;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.chaosgate.cli.NodeRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,7 +43,7 @@ class ClientMatrixTest {
     }
 
     private void judge(Path dir) throws IOException {
-        assumeTrue(nodeRuns(), "node is not installed: install Debian's nodejs (`.ci/run` does)");
+        NodeRuntime.assumeInstalled();
         Corpus corpus = Corpus.load(dir);
         boolean full = "full".equals(System.getProperty("chaosgate.matrix"));
         List<MatrixCell> cells = Corpus.select(full ? corpus.cells() : corpus.fastCells(),
@@ -76,17 +76,5 @@ class ClientMatrixTest {
     private static Set<String> names(String property) {
         String value = System.getProperty(property, "");
         return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-    }
-
-    private static boolean nodeRuns() {
-        try {
-            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return node.waitFor(10, TimeUnit.SECONDS) && node.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

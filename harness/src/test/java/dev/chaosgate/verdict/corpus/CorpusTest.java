@@ -100,9 +100,9 @@ class CorpusTest {
 
         assertThat(report.mismatches()).extracting(r -> r.cell().id())
                 .containsExactly("good x full-outage", "flawed x quota-exhausted");
-        assertThat(report.accuracy()).contains("4 cells run (2 good, 2 flawed; 0 skipped), 2 as expected, 2 not")
-                .contains("false positives: 1 of 2 good cells failed, 1 flawed cells got a code their flaw does not explain")
-                .contains("false negatives: 1 of 1 flawed cells expected to fail");
+        assertThat(report.accuracy()).contains("4 cells run (2 good, 2 flawed or sdk; 0 skipped), 2 as expected, 2 not")
+                .contains("false positives: 1 of 2 good cells failed, 1 flawed or sdk cells got a code the table does not name")
+                .contains("false negatives: 1 of 1 cells expected to fail");
         assertThat(report.matrix()).contains("PL ").contains("NR!").contains("NG!")
                 .contains("c1   good   good: d").contains("PL=PROMPT_LOST");
         assertThat(report.mismatchDetails()).contains("good x full-outage (expected.tsv:")

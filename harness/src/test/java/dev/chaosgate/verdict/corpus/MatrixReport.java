@@ -107,9 +107,9 @@ public final class MatrixReport {
         long missed = flawedFailCells.stream().filter(r -> r.error() || !r.codes().containsAll(r.cell().expected().codes())).count();
         long skipped = selected.stream().filter(c -> c.expected().kind() == ExpectedVerdict.Kind.SKIP).count();
         long errors = results.stream().filter(CellResult::error).count();
-        return String.format(Locale.ROOT, "%s: %d cells run (%d good, %d flawed; %d skipped), %d as expected, %d not;"
-                        + " false positives: %d of %d good cells failed, %d flawed cells got a code their flaw does not explain;"
-                        + " false negatives: %d of %d flawed cells expected to fail were not caught with the right code(s); errors: %d",
+        return String.format(Locale.ROOT, "%s: %d cells run (%d good, %d flawed or sdk; %d skipped), %d as expected, %d not;"
+                        + " false positives: %d of %d good cells failed, %d flawed or sdk cells got a code the table does not name;"
+                        + " false negatives: %d of %d cells expected to fail were not caught with the right code(s); errors: %d",
                 corpus.name(), results.size(), good, results.size() - good, skipped, results.size() - mismatches().size(),
                 mismatches().size(), goodFailed, good, flawedExtra, missed, flawedFailCells.size(), errors);
     }
