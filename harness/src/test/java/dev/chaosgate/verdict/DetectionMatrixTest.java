@@ -43,7 +43,8 @@ class DetectionMatrixTest {
      * row, which one user action never sends, so every client gets FAULT_NOT_EXERCISED there: the
      * verdict refuses to call a scenario that never bit a pass. The no-backoff client is caught only where it
      * waits twice or more (or after a Retry-After it does not honour): one wait alone is never NO_BACKOFF, since
-     * full jitter may draw 0 ms.
+     * full jitter may draw 0 ms. On retry-after-huge the no-retry client gives up at once with guidance to
+     * wait, one of the scenario's two good behaviours.
      */
     private static final String EXPECTED_TABLE = """
             bad-gateway-single                | no-retry=NR rewrites-prompt=PC
@@ -72,17 +73,17 @@ class DetectionMatrixTest {
             slow-first-byte                   |
             slow-trickle                      |
             origin-hangs-once                 | no-retry=NR rewrites-prompt=PC
-            black-hole-timeout                | no-backoff=NB clears-draft=PL raw-error=RAW generic-message=NG
+            black-hole-timeout                | clears-draft=PL raw-error=RAW generic-message=NG
             connection-reset                  | no-retry=NR no-backoff=NB rewrites-prompt=PC
             stream-cut-mid-answer             | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
             stream-error-event                | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
             stream-reset-mid-answer           | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
             stream-stall                      | clears-draft=PL raw-error=RAW generic-message=TU truncation-blind=PL+TU
-            brownout-30-percent               | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            brownout-30-percent               | no-retry=NR rewrites-prompt=PC
             gateway-flapping                  | no-retry=NR no-backoff=NB retry-storm=TMA rewrites-prompt=PC
             full-outage                       | no-backoff=NB retry-storm=TMA rewrites-prompt=PC clears-draft=PL raw-error=RAW
             retry-after-past                  | no-retry=NR rewrites-prompt=PC
-            retry-after-huge                  | no-retry=NR no-backoff=NB rewrites-prompt=PC
+            retry-after-huge                  | no-backoff=NB rewrites-prompt=PC
             retry-after-http-date             | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
             retry-after-garbage               | no-retry=NR rewrites-prompt=PC
             should-retry-false                | retries-everything=RNR+TMA clears-draft=PL raw-error=RAW generic-message=WG
