@@ -1,6 +1,8 @@
 package dev.chaosgate.verdict;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -19,5 +21,10 @@ public record Finding(FindingCode code, String message, List<String> evidence) {
 
     public static Finding of(FindingCode code, String message, String... evidence) {
         return new Finding(code, message, List.of(evidence));
+    }
+
+    /** A duration as findings write it: seconds with one decimal ("10.0 s"). */
+    static String seconds(Duration duration) {
+        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

@@ -27,6 +27,10 @@ final class GuidanceJudge implements Judge {
     static final String INTERRUPTED = "interrupted";
     static final String STREAM_INTERRUPTED = "stream_interrupted";
     static final String RETRY_NOTICE = "retry_notice";
+    /** A wait counted down in seconds or minutes, in any of the catalog's languages ("in 2 s", "dans 5 secondes"). */
+    private static final Pattern COUNTDOWN = Pattern.compile(
+            "\\b(in|dans|en)\\s+\\d+(\\.\\d+)?\\s*(s|sec|secs|seconds?|sekunden?|secondes?|segundos?|min|mins|minutes?|minuten?|minutos?)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
@@ -202,10 +206,6 @@ final class GuidanceJudge implements Judge {
         return shownBefore.stream().filter(t -> t.strip().replaceAll("\\d+", "#").equals(shape)).count() >= 2;
     }
 
-    /** A wait counted down in seconds or minutes, in any of the catalog's languages ("in 2 s", "dans 5 secondes"). */
-    private static final Pattern COUNTDOWN = Pattern.compile(
-            "\\b(in|dans|en)\\s+\\d+(\\.\\d+)?\\s*(s|sec|secs|seconds?|sekunden?|secondes?|segundos?|min|mins|minutes?|minuten?|minutos?)\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
 
     private static String describe(GuidanceEntry entry, String intentName) {
         return entry.mustSay().stream().filter(i -> i.name().equals(intentName)).findFirst()

@@ -6,7 +6,6 @@ import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -91,9 +90,9 @@ final class RetryJudge implements Judge {
                 continue;
             }
             Optional<Attempt> next = i + 1 < attempts.size() ? Optional.of(attempts.get(i + 1)) : Optional.empty();
-            String coming = slowDelay(c, abandoned).map(d -> "this scenario's service answers after " + seconds(d))
+            String coming = slowDelay(c, abandoned).map(d -> "this scenario's service answers after " + Finding.seconds(d))
                     .orElse("the answer was arriving, slowly but steadily");
-            String then = next.map(n -> " and sent attempt " + n.number() + " " + seconds(n.offset().minus(abandoned.offset()))
+            String then = next.map(n -> " and sent attempt " + n.number() + " " + Finding.seconds(n.offset().minus(abandoned.offset()))
                             + " after it, paying for the generation twice")
                     .orElse("; the user got no answer");
             findings.add(Finding.of(FindingCode.SLOW_ANSWER_ABANDONED,
@@ -113,7 +112,4 @@ final class RetryJudge implements Judge {
                 .map(f -> ((UpstreamFault.SlowAnswer) f).delay());
     }
 
-    private static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
-    }
 }

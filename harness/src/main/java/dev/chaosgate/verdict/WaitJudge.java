@@ -2,7 +2,6 @@ package dev.chaosgate.verdict;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code USER_KEPT_WAITING}: the user waited longer than the scenario allows ({@code userWaitsAtMost})
@@ -31,8 +30,8 @@ final class WaitJudge implements Judge {
         String outcome = answered ? "for an answer (attempt " + last.number() + ")"
                 : "before the client " + (c.gaveUp() ? "gave up" : "stopped");
         findings.add(Finding.of(FindingCode.USER_KEPT_WAITING,
-                "the user waited " + (ended ? "" : "at least ") + seconds(waited) + " " + outcome + " where this scenario allows "
-                        + seconds(limit) + (c.attempts().size() > 1 ? longestGap(c) : "")
+                "the user waited " + (ended ? "" : "at least ") + Finding.seconds(waited) + " " + outcome + " where this scenario allows "
+                        + Finding.seconds(limit) + (c.attempts().size() > 1 ? longestGap(c) : "")
                         + "; a good client's timeouts and waits fit the time a user sits through, and it tells the user when they cannot",
                 c.attempts().stream().map(Attempt::describe).toArray(String[]::new)));
     }
@@ -49,10 +48,7 @@ final class WaitJudge implements Judge {
                 at = i;
             }
         }
-        return ", " + seconds(longest) + " of it between attempt " + at + " and attempt " + (at + 1);
+        return ", " + Finding.seconds(longest) + " of it between attempt " + at + " and attempt " + (at + 1);
     }
 
-    private static String seconds(Duration duration) {
-        return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
-    }
 }
