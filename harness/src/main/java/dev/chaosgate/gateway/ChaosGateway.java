@@ -15,6 +15,7 @@ import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.FakeUpstream;
 import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.TimelineStart;
 import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
@@ -89,6 +90,10 @@ public final class ChaosGateway implements AutoCloseable {
                     return size() > UPSTREAM_JOURNAL_LIMIT;
                 }
             });
+    /** True from playing a scenario on the client's clock until the link or the upstream sees its first generation request. */
+    private volatile boolean awaitingClock;
+    /** Requests the link read before this do not start the clock: they came before the scenario, or while faults were paused. */
+    private volatile Instant clockFrom = Instant.now();
     /** Set while a replay runs. */
     private volatile java.util.concurrent.atomic.AtomicReference<ReplayPhases> replayPhases;
 
@@ -148,6 +153,7 @@ public final class ChaosGateway implements AutoCloseable {
 
     /** Serves {@code fault} on the upstream from now on (see {@link dev.chaosgate.upstream.Faults}). */
     public void serve(UpstreamFault fault) {
+        awaitingClock = false;
         scenario = null;
         replayPhases = null;
         upstream.replay(null);
@@ -155,6 +161,7 @@ public final class ChaosGateway implements AutoCloseable {
     }
 
     public void serveNormally() {
+        awaitingClock = false;
         scenario = null;
         replayPhases = null;
         upstream.replay(null);
@@ -165,7 +172,11 @@ public final class ChaosGateway implements AutoCloseable {
     /**
      * Plays {@code played} from its first phase, now: the upstream serves each phase's fault for
      * its requests or duration (fault draws from the scenario's seed) and the link carries each
-     * phase's toxics while it lasts. Replaces whatever was playing or being served.
+     * phase's toxics while it lasts. Replaces whatever was playing or being served. The scenario's time
+     * (durations, flapping cycles, outages, rate-limit windows) starts as its {@link Scenario#clock()} says:
+     * by default at the client's first generation request, read by the link or the upstream, whichever
+     * sees it first, so the verdict does not depend on how long the client takes to start; until then
+     * the first phase, with its link toxics, is in force.
      */
     public void play(Scenario played) {
         Objects.requireNonNull(played, "scenario cannot be null");
@@ -173,6 +184,7 @@ public final class ChaosGateway implements AutoCloseable {
         for (Phase phase : played.phases()) {
             steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream(), phase.step()));
         }
+        awaitingClock = false;
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
         markPlayed(played.phases().isEmpty() ? null : played.phases().get(0).name());
@@ -180,13 +192,46 @@ public final class ChaosGateway implements AutoCloseable {
         replayPhases = null;
         upstream.replay(null);
         upstream.clearInjected();
-        upstream.play(steps, played.seed(), index -> {
+        TimelineStart start = played.clock() == Scenario.Clock.CLIENT ? TimelineStart.FIRST_GENERATION_REQUEST : TimelineStart.NOW;
+        upstream.play(steps, played.seed(), start, (at, index) -> {
             phaseIndex = index;
-            phaseMarks.add(new PhaseMark(Instant.now(), played.phases().get(index).name()));
+            // When the phase began on the scenario's clock (a duration phase ends on time even if noticed a tick later).
+            phaseMarks.add(new PhaseMark(at, played.phases().get(index).name()));
             List<LinkToxic> toxics = played.phases().get(index).link();
             phaseChanges.execute(() -> applyPhaseToxics(toxics));
         });
+        awaitingClock = start == TimelineStart.FIRST_GENERATION_REQUEST;
         awaitPhaseChanges();
+    }
+
+    /**
+     * When the scenario's time started: its first generation request, or when it started playing for
+     * {@link Scenario.Clock#SCENARIO}; null while it waits for the client and when no scenario plays.
+     */
+    public Instant clockStart() {
+        return scenario == null || replayPhases != null ? null : upstream.clockStart();
+    }
+
+    /**
+     * The link read a request head: the action's first generation request starts the scenario's clock
+     * here when it reaches the link before the upstream, or never reaches the upstream (a link toxic stops it).
+     */
+    private void startClockOnGeneration(LinkConnection connection) {
+        if (!awaitingClock) {
+            return;
+        }
+        if (scenario == null || replayPhases != null || upstream.faultsPaused()) {
+            // Nothing plays on a clock, or faults are paused: requests then are not the scenario's.
+            return;
+        }
+        Instant from = clockFrom;
+        for (LinkConnection.RequestHead head : connection.requests()) {
+            if (!head.at().isBefore(from) && FakeUpstream.isGenerationCall(head.method(), head.target())) {
+                upstream.startClock(head.at());
+                awaitingClock = false;
+                return;
+            }
+        }
     }
 
     /** Plays the scenario playing again from its first phase, with fresh state; queued faults are dropped. */
@@ -222,6 +267,8 @@ public final class ChaosGateway implements AutoCloseable {
     }
 
     public void resumeFaults() {
+        // A request sent while paused met no fault: it does not start the scenario's clock.
+        clockFrom = Instant.now();
         upstream.pauseFaults(false);
         Scenario played = scenario;
         if (played != null && phaseIndex < played.phases().size()) {
@@ -243,6 +290,7 @@ public final class ChaosGateway implements AutoCloseable {
     public void replay(Scenario recorded, List<FaultDecision> decisions) {
         Objects.requireNonNull(recorded, "scenario cannot be null");
         List<String> phases = decisions.stream().filter(FaultDecision::generation).map(FaultDecision::phase).toList();
+        awaitingClock = false;
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
         markPlayed(null);
@@ -324,6 +372,7 @@ public final class ChaosGateway implements AutoCloseable {
     private void markPlayed(String firstPhase) {
         phaseMarks.clear();
         playedAt = Instant.now();
+        clockFrom = playedAt;
         if (firstPhase != null) {
             phaseMarks.add(new PhaseMark(playedAt, firstPhase));
         }
@@ -662,6 +711,7 @@ public final class ChaosGateway implements AutoCloseable {
                 link.engine().onTraffic(connection -> {
                     if (LINK.equals(connection.proxy())) {
                         gateway.linkTraffic.put(connection.connection(), connection);
+                        gateway.startClockOnGeneration(connection);
                     }
                 });
                 link.engine().onEvent(event -> {

@@ -16,12 +16,46 @@ import java.util.regex.Pattern;
  * @param situation   the real-world situation it stands for
  * @param seed        seed of every random draw while it plays (fault probabilities, toxicity, fixture values)
  * @param tags        free labels for selecting scenarios ({@code stream}, {@code must-not-retry}, ...)
+ * @param clock       when time starts for the phases: durations, flapping cycles, outages and rate-limit windows
  */
 public record Scenario(String name, String description, String situation, long seed, List<Phase> phases,
-                       Expectation expect, Set<String> tags) {
+                       Expectation expect, Set<String> tags, Clock clock) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
+    /**
+     * When a scenario's time starts. The default, {@link #CLIENT}, makes a verdict independent of how long
+     * the client takes to start: a JVM that needs two seconds meets the same first phase as a shell script.
+     */
+    public enum Clock {
+        /**
+         * At the action's first generation request ({@code POST /v1/chat/completions} or {@code /v1/responses}),
+         * seen by the link or the upstream, whichever first; a model list or health check before it does not
+         * start it. Until then the first phase is in force.
+         */
+        CLIENT("client"),
+        /** When the scenario starts playing (the wall clock), whatever the client does meanwhile. */
+        SCENARIO("scenario");
+
+        private final String yamlName;
+
+        Clock(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        /** As written in a scenario file's {@code clock:}. */
+        public String yamlName() {
+            return yamlName;
+        }
+    }
+
+    /** A scenario whose time starts at the client's first generation request ({@link Clock#CLIENT}). */
+    public Scenario(String name, String description, String situation, long seed, List<Phase> phases,
+                    Expectation expect, Set<String> tags) {
+        this(name, description, situation, seed, phases, expect, tags, Clock.CLIENT);
+    }
+
     public Scenario {
+        Objects.requireNonNull(clock, "clock cannot be null");
         Objects.requireNonNull(name, "name cannot be null");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("scenario name must be lower-case words joined by dashes, like 'bad-gateway-burst', got '" + name + "'");
@@ -49,6 +83,11 @@ public record Scenario(String name, String description, String situation, long s
 
     /** This scenario with its random choices drawn from {@code newSeed}. */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(name, description, situation, newSeed, phases, expect, tags);
+        return new Scenario(name, description, situation, newSeed, phases, expect, tags, clock);
+    }
+
+    /** This scenario with its time starting as {@code newClock} says. */
+    public Scenario withClock(Clock newClock) {
+        return new Scenario(name, description, situation, seed, phases, expect, tags, newClock);
     }
 }

@@ -15,6 +15,7 @@ public final class ScenarioBuilder {
     private final List<Phase> phases = new ArrayList<>();
     private Expectation expect = Expectation.recovers();
     private final Set<String> tags = new LinkedHashSet<>();
+    private Scenario.Clock clock = Scenario.Clock.CLIENT;
 
     ScenarioBuilder(String name) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
@@ -56,7 +57,16 @@ public final class ScenarioBuilder {
         return this;
     }
 
+    /**
+     * When time starts for the phases (default {@link Scenario.Clock#CLIENT}: at the client's first generation
+     * request); {@link Scenario.Clock#SCENARIO} starts it when the scenario starts playing.
+     */
+    public ScenarioBuilder clock(Scenario.Clock startsAt) {
+        this.clock = Objects.requireNonNull(startsAt, "clock cannot be null");
+        return this;
+    }
+
     public Scenario build() {
-        return new Scenario(name, description, situation, seed, phases, expect, tags);
+        return new Scenario(name, description, situation, seed, phases, expect, tags, clock);
     }
 }

@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * {@code scenarios/scenario.schema.json} for editors; a test keeps the schema equal to the key sets below.
  */
 public final class ScenarioLoader {
-    static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "phases", "expect");
+    static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "clock", "phases", "expect");
     static final Set<String> PHASE_KEYS = Set.of("name", "requests", "duration", "upstream", "link", "step");
     static final Set<String> EXPECT_KEYS = Set.of("outcome", "retry", "maxAttempts", "minBackoff", "honourRetryAfter", "guidance",
             "promptSurvives", "userWaitsAtMost", "anyOf");
@@ -76,6 +76,7 @@ public final class ScenarioLoader {
     static final List<String> STREAM_KINDS = List.of("cut", "reset", "error", "error-nested", "response-failed", "stall");
     static final List<String> RETRY_AFTER_KEYWORDS = List.of("past", "negative", "huge", "garbage");
     static final List<String> OUTCOMES = List.of("succeeds", "gives-up");
+    static final List<String> CLOCKS = java.util.Arrays.stream(Scenario.Clock.values()).map(Scenario.Clock::yamlName).toList();
     static final List<String> STREAMS = List.of("upstream", "downstream");
     /** What {@code upstream:} may say instead of a fault. */
     static final String NORMAL = "normal";
@@ -181,14 +182,29 @@ public final class ScenarioLoader {
         String situation = top.string("situation").orElse("");
         long seed = top.entry("seed").map(e -> longValue(e, Long.MIN_VALUE, Long.MAX_VALUE, "Write a whole number, e.g. `seed: 42`")).orElse(1L);
         Set<String> tags = top.entry("tags").map(ScenarioLoader::tags).orElse(Set.of());
+        Scenario.Clock clock = top.string("clock").map(c -> clock(top, c)).orElse(Scenario.Clock.CLIENT);
         List<Phase> phases = phases(top.require("phases"));
         Expectation expectation = top.mapping("expect", "`expect`").map(this::expectation).orElse(Expectation.recovers());
         try {
-            return new Scenario(name, description, situation, seed, phases, expectation, tags);
+            return new Scenario(name, description, situation, seed, phases, expectation, tags, clock);
         } catch (IllegalArgumentException e) {
             // Every rule of the model is checked above with a precise location; this is a safety net.
             throw YamlFields.problem(top.entry("name").orElseThrow().value().location(), "name", e.getMessage(), null);
         }
+    }
+
+    /** {@code clock: client} (the default) or {@code clock: scenario}. */
+    private static Scenario.Clock clock(YamlFields top, String value) {
+        for (Scenario.Clock clock : Scenario.Clock.values()) {
+            if (clock.yamlName().equals(value)) {
+                return clock;
+            }
+        }
+        YamlNode.Entry at = top.entry("clock").orElseThrow();
+        throw YamlFields.problem(at.value().location(), "clock", "`clock` cannot be `" + value + "`",
+                suggestion(value, CLOCKS).map(c -> "Did you mean `" + c + "`? ").orElse("")
+                        + "Write `clock: client` (time starts at the client's first generation request, the default)"
+                        + " or `clock: scenario` (time starts when the scenario starts playing)");
     }
 
     private static String name(YamlFields top, String fileName) {

@@ -2,11 +2,13 @@ package dev.chaosgate.upstream;
 
 import dev.chaosgate.upstream.internal.UpstreamServer;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A fake OpenAI-compatible API on WireMock, on 127.0.0.1 and a free port: {@code POST
@@ -71,6 +73,42 @@ public final class FakeUpstream implements AutoCloseable {
      */
     public void play(List<TimelineStep> steps, long seed, IntConsumer onPhase) {
         server.play(List.copyOf(steps), seed, Objects.requireNonNull(onPhase, "onPhase cannot be null"));
+    }
+
+    /**
+     * Plays {@code steps} in turn (fresh state, fault draws from {@code seed}), their time starting as
+     * {@code start} says: {@link TimelineStart#FIRST_GENERATION_REQUEST} waits for the client's first
+     * generation request (or {@link #startClock}), the first step in force meanwhile. {@code onPhase}
+     * hears each step as it starts, the first at once, with when it started (a step lasting a duration
+     * starts exactly that long after the one before, even if the change is noticed a little later). It is
+     * called while a request is being decided: hand slow work off.
+     */
+    public void play(List<TimelineStep> steps, long seed, TimelineStart start, ObjIntConsumer<Instant> onPhase) {
+        server.play(List.copyOf(steps), seed, Objects.requireNonNull(start, "start cannot be null"),
+                Objects.requireNonNull(onPhase, "onPhase cannot be null"));
+    }
+
+    /**
+     * Starts the clock of a timeline played from its {@link TimelineStart#FIRST_GENERATION_REQUEST} at
+     * {@code at}, unless it runs already: a proxy in front saw that request first (or alone, when it
+     * stopped it). A no-op for a timeline whose clock runs and for a single fault.
+     */
+    public void startClock(Instant at) {
+        server.startClock(Objects.requireNonNull(at, "at cannot be null"));
+    }
+
+    /** When the clock of the timeline being played started, or null while it waits (and when a single fault is served). */
+    public Instant clockStart() {
+        return server.clockStart();
+    }
+
+    /**
+     * Whether a request is a generation call ({@code POST /v1/chat/completions} or {@code /v1/responses},
+     * any query string), by the rule the upstream decides with: only those meet faults, count toward
+     * phases and start a timeline's clock. {@code target} is the request target as sent, origin-form or absolute.
+     */
+    public static boolean isGenerationCall(String method, String target) {
+        return UpstreamServer.isGenerationCall(method, target);
     }
 
     /** The timeline step in force, or null when a single fault (or none) is served. */

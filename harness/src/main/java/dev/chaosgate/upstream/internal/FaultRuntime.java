@@ -7,6 +7,7 @@ import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,24 +27,45 @@ final class FaultRuntime {
 
     private final Rule root;
     private final long startNanos;
+    /** The wall clock at {@link #startNanos}, to tell when on the wall clock a time on the nanosecond clock was. */
+    private final Instant startInstant;
     private final SplittableRandom random;
     /** Set when this runtime plays a timeline rather than a single fault. */
     private Timeline timeline;
 
     FaultRuntime(UpstreamFault fault, long seed, long startNanos) {
         this.startNanos = startNanos;
+        this.startInstant = Instant.now();
         this.random = new SplittableRandom(seed);
-        this.root = fault == null ? facts -> Decision.NORMAL : rule(fault);
+        this.root = fault == null ? facts -> Decision.NORMAL : rule(fault, startNanos);
     }
 
-    /** A timeline: each step's fault in turn; {@code onPhase} hears each step that starts (its index), the first included. */
+    /** A timeline whose clock starts now: each step's fault in turn; {@code onPhase} hears each step that starts, the first included. */
     FaultRuntime(List<TimelineStep> steps, long seed, long startNanos, IntConsumer onPhase) {
+        this(steps, seed, startNanos, true, (index, at) -> onPhase.accept(index));
+    }
+
+    /**
+     * A timeline: each step's fault in turn. With {@code clockNow} false its clock waits for the first
+     * generation request (or {@link #startClock}): until then the first step is in force and no time passes
+     * in it. {@code onPhase} hears each step that starts, the first included, with when it started.
+     */
+    FaultRuntime(List<TimelineStep> steps, long seed, long startNanos, boolean clockNow, PhaseListener onPhase) {
         this.startNanos = startNanos;
+        this.startInstant = Instant.now();
         this.random = new SplittableRandom(seed);
         Timeline timeline = new Timeline(steps, onPhase);
         this.root = timeline;
         this.timeline = timeline;
-        onPhase.accept(0);
+        onPhase.started(0, startInstant);
+        if (clockNow) {
+            timeline.startClock(startNanos);
+        }
+    }
+
+    /** Hears a timeline's step {@code index} start, at {@code at} on the wall clock. */
+    interface PhaseListener {
+        void started(int index, Instant at);
     }
 
     /**
@@ -51,6 +73,9 @@ final class FaultRuntime {
      * requests or a fault's counters: a model list or another side call is answered normally.
      */
     synchronized Decision decide(RequestFacts facts) {
+        if (facts.generation()) {
+            startClock(facts.nanos());
+        }
         if (!facts.generation()) {
             if (timeline != null) {
                 timeline.advance(facts.nanos());
@@ -68,6 +93,35 @@ final class FaultRuntime {
         }
     }
 
+    /**
+     * Starts a timeline's clock at {@code nanos} (the {@link System#nanoTime()} clock) unless it runs
+     * already: the first generation request of the action arrived, here or at a proxy in front.
+     * A no-op for a single fault, whose clock starts with it.
+     */
+    synchronized void startClock(long nanos) {
+        if (timeline != null) {
+            timeline.startClock(nanos);
+        }
+    }
+
+    /** {@link #startClock(long)} for a time on the wall clock, e.g. when a proxy in front read the request. */
+    synchronized void startClock(Instant at) {
+        startClock(nanosAt(at));
+    }
+
+    /** When the timeline's clock started, or null while it waits (or for a single fault). */
+    synchronized Instant clockStart() {
+        return timeline == null || !timeline.clockRunning ? null : instantAt(timeline.clockStart);
+    }
+
+    private long nanosAt(Instant at) {
+        return startNanos + Duration.between(startInstant, at).toNanos();
+    }
+
+    private Instant instantAt(long nanos) {
+        return startInstant.plusNanos(nanos - startNanos);
+    }
+
     /** The name of the timeline step in force, or null when this runtime plays a single fault. */
     synchronized String phase() {
         return timeline == null ? null : timeline.current().name();
@@ -76,39 +130,63 @@ final class FaultRuntime {
     /**
      * Steps in order: a step lasting N requests ends after its N-th request; one lasting a duration
      * ends that long after it started (measured from the end of the step before, so time steps do not
-     * drift). Every decision names its step.
+     * drift). Time starts when the clock does ({@link #startClock}); until then the first step is in
+     * force. A step's timed faults (flapping, outage, rate-limit window) count from the step's start.
+     * Every decision names its step.
      */
     private final class Timeline implements Rule {
         private final List<TimelineStep> steps;
+        /** Each step's rule, made as the step starts, so its time counts from then. */
         private final List<Rule> rules = new ArrayList<>();
-        private final IntConsumer onPhase;
+        private final PhaseListener onPhase;
         private int index;
         private int requests;
-        private long stepStart = startNanos;
+        private boolean clockRunning;
+        private long clockStart;
+        private long stepStart;
 
-        Timeline(List<TimelineStep> steps, IntConsumer onPhase) {
+        Timeline(List<TimelineStep> steps, PhaseListener onPhase) {
             if (steps.isEmpty()) {
                 throw new IllegalArgumentException("a timeline needs at least one step");
             }
             this.steps = List.copyOf(steps);
             this.onPhase = onPhase;
-            for (TimelineStep step : steps) {
-                rules.add(step.fault() == null ? facts -> Decision.NORMAL : rule(step.fault()));
-            }
         }
 
         TimelineStep current() {
             return steps.get(index);
         }
 
+        void startClock(long nanos) {
+            if (!clockRunning) {
+                clockRunning = true;
+                clockStart = nanos;
+                stepStart = nanos;
+            }
+        }
+
         void advance(long now) {
-            while (index < steps.size() - 1 && ended(now)) {
+            while (clockRunning && index < steps.size() - 1 && ended(now)) {
                 TimelineStep done = steps.get(index);
                 stepStart = done.duration() != null ? stepStart + done.duration().toNanos() : now;
                 index++;
                 requests = 0;
-                onPhase.accept(index);
+                onPhase.started(index, instantAt(stepStart));
             }
+        }
+
+        /** The rule of the step in force, made when first needed (always after the clock started: a generation request starts it). */
+        private Rule rule() {
+            while (rules.size() <= index) {
+                rules.add(null);
+            }
+            Rule made = rules.get(index);
+            if (made == null) {
+                TimelineStep step = steps.get(index);
+                made = step.fault() == null ? facts -> Decision.NORMAL : FaultRuntime.this.rule(step.fault(), stepStart);
+                rules.set(index, made);
+            }
+            return made;
         }
 
         private boolean ended(long now) {
@@ -128,7 +206,7 @@ final class FaultRuntime {
                 return Decision.NORMAL.inPhase(step.name());
             }
             requests++;
-            return rules.get(index).decide(facts).inPhase(step.name());
+            return rule().decide(facts).inPhase(step.name());
         }
     }
 
@@ -136,7 +214,8 @@ final class FaultRuntime {
         Decision decide(RequestFacts facts);
     }
 
-    private Rule rule(UpstreamFault fault) {
+    /** The rule of {@code fault}, its timed parts (outage, flapping, rate-limit window) counting from {@code origin}. */
+    private Rule rule(UpstreamFault fault, long origin) {
         if (fault instanceof UpstreamFault.StreamFault stream) {
             Decision fires = fire(stream);
             return facts -> facts.streamed() ? fires : Decision.NORMAL;
@@ -148,37 +227,38 @@ final class FaultRuntime {
             return facts -> always;
         }
         if (fault instanceof UpstreamFault.FirstRequests first) {
-            Rule inner = rule(first.fault());
+            Rule inner = rule(first.fault(), origin);
             int[] seen = {0};
             return facts -> ++seen[0] <= first.count() ? labelled(inner.decide(facts), first) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.WithProbability chance) {
-            Rule inner = rule(chance.fault());
+            Rule inner = rule(chance.fault(), origin);
             // One draw per request that reaches this rule, whatever the outcome: the sequence depends only on the seed.
             return facts -> random.nextDouble() < chance.probability() ? labelled(inner.decide(facts), chance) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.Outage outage) {
-            Rule inner = rule(outage.fault());
-            long end = startNanos + outage.duration().toNanos();
+            Rule inner = rule(outage.fault(), origin);
+            long end = origin + outage.duration().toNanos();
             return facts -> facts.nanos() - end < 0 ? labelled(inner.decide(facts), outage) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.Flapping flapping) {
-            Rule inner = rule(flapping.fault());
+            Rule inner = rule(flapping.fault(), origin);
             long down = flapping.down().toNanos();
             long period = down + flapping.up().toNanos();
-            return facts -> Math.floorMod(facts.nanos() - startNanos, period) < down
+            // A request that started the clock a hair before its own arrival time was read is at time 0, not late in a cycle.
+            return facts -> Math.floorMod(Math.max(0, facts.nanos() - origin), period) < down
                     ? labelled(inner.decide(facts), flapping) : Decision.NORMAL;
         }
         if (fault instanceof UpstreamFault.Overload overload) {
             return new CircuitBreaker(overload);
         }
         if (fault instanceof UpstreamFault.RateLimitWindow window) {
-            return new RateLimiter(window);
+            return new RateLimiter(window, origin);
         }
         if (fault instanceof UpstreamFault.FirstOf firstOf) {
             List<Rule> rules = new ArrayList<>();
             for (UpstreamFault each : firstOf.faults()) {
-                rules.add(rule(each));
+                rules.add(rule(each, origin));
             }
             return facts -> {
                 Map<String, String> values = new LinkedHashMap<>();
@@ -237,12 +317,13 @@ final class FaultRuntime {
     private final class RateLimiter implements Rule {
         private final UpstreamFault.RateLimitWindow limits;
         private final long windowNanos;
-        private long windowStart = startNanos;
+        private long windowStart;
         private int requests;
         private long tokens;
 
-        RateLimiter(UpstreamFault.RateLimitWindow limits) {
+        RateLimiter(UpstreamFault.RateLimitWindow limits, long origin) {
             this.limits = limits;
+            this.windowStart = origin;
             this.windowNanos = limits.window().toNanos();
         }
 

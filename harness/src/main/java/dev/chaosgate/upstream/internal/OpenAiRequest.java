@@ -61,13 +61,8 @@ record OpenAiRequest(String method, String path, Api api, String model, String p
     }
 
     static OpenAiRequest parse(String method, String path, String body) {
-        String route = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
-        Api api = switch (method + " " + route) {
-            case "POST /v1/chat/completions" -> Api.CHAT_COMPLETIONS;
-            case "POST /v1/responses" -> Api.RESPONSES;
-            case "GET /v1/models" -> Api.MODELS;
-            default -> Api.UNKNOWN;
-        };
+        String route = route(path);
+        Api api = api(method, route);
         if (api == Api.MODELS || api == Api.UNKNOWN) {
             return new OpenAiRequest(method, route, api, DEFAULT_MODEL, "", false, false, 0, null, List.of(), null, null, null);
         }
@@ -101,6 +96,33 @@ record OpenAiRequest(String method, String path, Api api, String model, String p
         String previous = root.path("previous_response_id").isTextual() ? root.path("previous_response_id").asText() : null;
         return new OpenAiRequest(method, route, api, model, prompt, stream, includeUsage, maxTokens, null, turns, tool,
                 previous, limit);
+    }
+
+    /** The path of a request target without its query; an absolute target ({@code http://host/v1/...}) loses its origin too. */
+    static String route(String target) {
+        String path = target;
+        int scheme = path.indexOf("://");
+        if (scheme > 0 && path.indexOf('/') > scheme) {
+            int slash = path.indexOf('/', scheme + 3);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    private static Api api(String method, String route) {
+        return switch (method + " " + route) {
+            case "POST /v1/chat/completions" -> Api.CHAT_COMPLETIONS;
+            case "POST /v1/responses" -> Api.RESPONSES;
+            case "GET /v1/models" -> Api.MODELS;
+            default -> Api.UNKNOWN;
+        };
+    }
+
+    /** Whether {@code method} and request {@code target} ask for a model's answer, read without the body. */
+    static boolean isGenerationCall(String method, String target) {
+        Api api = api(method, route(target));
+        return api == Api.CHAT_COMPLETIONS || api == Api.RESPONSES;
     }
 
     /** Prompt tokens (about 4 characters each) plus the completion asked for. */

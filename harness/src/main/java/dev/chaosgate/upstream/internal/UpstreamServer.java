@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.http.HttpServerFactory;
 import com.github.tomakehurst.wiremock.jetty11.Jetty11HttpServer;
 import dev.chaosgate.fixtures.FixtureValues;
 import dev.chaosgate.upstream.StreamPacing;
+import dev.chaosgate.upstream.TimelineStart;
 import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.FaultDecision;
@@ -15,6 +16,7 @@ import wiremock.org.eclipse.jetty.servlet.FilterHolder;
 import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -232,6 +235,10 @@ public final class UpstreamServer implements AutoCloseable {
                 decision = Decision.NORMAL;
                 source = FaultDecision.Source.PAUSED;
             } else {
+                if (facts.generation()) {
+                    // The action began, whether a queued fault or the scenario answers it.
+                    faults.startClock(facts.nanos());
+                }
                 decision = injected(facts);
                 source = FaultDecision.Source.INJECTED;
                 if (decision == null) {
@@ -403,10 +410,39 @@ public final class UpstreamServer implements AutoCloseable {
      * it must hand any slow work off.
      */
     public void play(List<TimelineStep> steps, long timelineSeed, IntConsumer onPhase) {
-        faults = new FaultRuntime(steps, timelineSeed, System.nanoTime(), onPhase);
+        play(steps, timelineSeed, TimelineStart.NOW, (at, index) -> onPhase.accept(index));
+    }
+
+    /**
+     * Plays {@code steps} in turn, with fresh state and fault draws from {@code timelineSeed}; their
+     * time starts as {@code start} says. {@code onPhase} hears each step as it starts (the first at
+     * once), with when it started; it is called while a decision is being taken, so it must hand any
+     * slow work off.
+     */
+    public void play(List<TimelineStep> steps, long timelineSeed, TimelineStart start, ObjIntConsumer<Instant> onPhase) {
+        faults = new FaultRuntime(steps, timelineSeed, System.nanoTime(), start == TimelineStart.NOW,
+                (index, at) -> onPhase.accept(at, index));
         if (steps.stream().anyMatch(step -> step.duration() != null)) {
             startTicker();
         }
+    }
+
+    /**
+     * Starts the clock of the timeline being played at {@code at} unless it runs already (a proxy in
+     * front read the action's first generation request before it got here).
+     */
+    public void startClock(Instant at) {
+        faults.startClock(at);
+    }
+
+    /** Whether a request of {@code method} to {@code target} is a generation call (see {@code FakeUpstream.isGenerationCall}). */
+    public static boolean isGenerationCall(String method, String target) {
+        return OpenAiRequest.isGenerationCall(method, target);
+    }
+
+    /** When the clock of the timeline being played started, or null while it waits for the first generation request. */
+    public Instant clockStart() {
+        return faults.clockStart();
     }
 
     /** The name of the timeline step in force, or null when a single fault is served. */
