@@ -134,7 +134,8 @@ public final class ServeSession implements AutoCloseable {
                 recordingFile == null ? null : recordingFile.path().toString(),
                 replayingNow ? replayed.seed() : seedOverride != null ? seedOverride : scenario.seed(), verdictFromLog,
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
-                recordingFile == null ? null : recordingFile.problem());
+                recordingFile == null ? null : recordingFile.problem(),
+                replayingNow || gateway.clockStart() == null ? null : gateway.clockStart().toString());
     }
 
     /** Log entries after log sequence {@code after} (0: every entry kept), oldest first. */

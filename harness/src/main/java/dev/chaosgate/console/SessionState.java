@@ -19,9 +19,12 @@ import java.util.Map;
  * @param scenarios         every scenario name the session can switch to
  * @param recordingProblem  why the recording file cannot be written right now (a full disk), or null when
  *                          the last write worked or nothing is recorded; the run is kept in memory meanwhile
+ * @param clockStart        when the scenario's time started (ISO-8601): by default the app's first generation
+ *                          request since the last switch or reset; null while it waits for one, and while replaying
  */
 public record SessionState(String scenario, String description, String phase, List<String> phases, boolean paused,
                            int injectedRemaining, boolean replaying, int replayRemaining, String baseUrl,
                            String consoleUrl, String recording, long seed, long verdictFrom, List<String> faults,
-                           Map<String, String> faultDescriptions, List<String> scenarios, String recordingProblem) {
+                           Map<String, String> faultDescriptions, List<String> scenarios, String recordingProblem,
+                           String clockStart) {
 }

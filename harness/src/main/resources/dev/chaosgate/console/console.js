@@ -66,6 +66,8 @@
     setText($('scenario-description'), state.description);
     setText($('phase'), state.phase || '—');
     setText($('phases'), state.phases.join(' → '));
+    // A scenario's time starts at the app's first generation request (clock: client): say so until it comes.
+    $('clock-waiting').hidden = state.replaying || !!state.clockStart;
     setText($('base-url'), state.baseUrl);
     setText($('recording-path'), state.recording || 'not recording');
     $('recording-problem').hidden = !state.recordingProblem;

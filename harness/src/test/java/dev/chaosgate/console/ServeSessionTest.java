@@ -77,6 +77,30 @@ class ServeSessionTest {
     }
 
     @Test
+    void aTimedScenarioStartsAtTheAppsFirstGenerationRequestHoweverLongQaTakesToType() throws Exception {
+        RunningConsole c = start("gateway-flapping", null);
+        assertThat(c.api("state").path("clockStart").isNull()).as("before any request").isTrue();
+        java.net.http.HttpRequest models = java.net.http.HttpRequest.newBuilder(java.net.URI.create(c.session.baseUrl() + "/models")).GET().build();
+        assertThat(c.send(java.net.http.HttpRequest.newBuilder(models.uri()).GET()).statusCode()).isEqualTo(200);
+        // QA types the prompt: on a clock started with the session this would be gateway-flapping's up window (1 s down, 2 s up).
+        Thread.sleep(1200);
+        assertThat(c.api("state").path("clockStart").isNull()).as("after the app's model list").isTrue();
+        assertThat(c.chat("first")).as("the first generation request meets the 503 wave").isEqualTo(503);
+        Instant started = Instant.parse(c.api("state").path("clockStart").asText());
+        assertThat(started).isBefore(Instant.now());
+
+        c.api("reset", "{}");
+        assertThat(c.api("state").path("clockStart").isNull()).as("after a reset the clock waits again").isTrue();
+        c.api("pause", "{}");
+        assertThat(c.chat("while paused")).isEqualTo(200);
+        assertThat(c.api("state").path("clockStart").isNull()).as("a request while faults are paused does not start it").isTrue();
+        c.api("resume", "{}");
+        Thread.sleep(1200);
+        assertThat(c.chat("after resuming")).as("the first generation request after resuming meets the 503 wave").isEqualTo(503);
+        assertThat(c.api("state").path("clockStart").isNull()).isFalse();
+    }
+
+    @Test
     void switchingOrResettingStartsANewRecording() {
         Path file = dir.resolve("run.json");
         RunningConsole c = start("bad-gateway-single", file);

@@ -355,6 +355,8 @@ class ScenarioCatalogTest {
             assertThat(stream.path("afterEvents").path("default").asInt()).isEqualTo(ScenarioLoader.DEFAULT_AFTER_EVENTS);
             assertThat(stream.path("afterEvents").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_AFTER_EVENTS);
             assertThat(texts(def("expect").path("properties").path("outcome").path("enum"))).isEqualTo(ScenarioLoader.OUTCOMES);
+            assertThat(texts(schema.path("properties").path("clock").path("enum"))).isEqualTo(ScenarioLoader.CLOCKS);
+            assertThat(schema.path("properties").path("clock").path("default").asText()).isEqualTo(Scenario.Clock.CLIENT.yamlName());
             assertThat(def("expect").path("properties").path("maxAttempts").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_ATTEMPTS);
             assertThat(texts(def("linkToxic").path("properties").path("stream").path("enum"))).isEqualTo(ScenarioLoader.STREAMS);
             List<String> keywords = new ArrayList<>();

@@ -143,6 +143,8 @@ class ScenarioDslTest {
         Scenario java = Chaos.scenario("bare").then(Chaos.phase("only")).build();
         assertThat(java).isEqualTo(yaml);
         assertThat(java.seed()).isEqualTo(1);
+        assertThat(java.clock()).as("time starts at the client's first generation request unless asked otherwise")
+                .isEqualTo(Scenario.Clock.CLIENT);
         assertThat(java.expect()).isEqualTo(Expectation.recovers());
         assertThat(java.expect()).isEqualTo(new Expectation(Expectation.Outcome.SUCCEEDS, true, 4, Duration.ofMillis(100), true, null, true));
 
@@ -152,6 +154,20 @@ class ScenarioDslTest {
         assertThat(noRetryYaml.expect().minBackoff()).isZero();
         assertThat(Chaos.stopsWith("access_denied")).isEqualTo(Chaos.recovers().withRetry(false)
                 .withGuidance("access_denied").withOutcome(Expectation.Outcome.GIVES_UP));
+    }
+
+    @Test
+    void aScenarioAsksForTheWallClockTheSameWayInJavaAndYaml() {
+        Scenario yaml = loader.parse("name: wall\nclock: scenario\nphases:\n  - name: only\n", "wall.yaml");
+        Scenario java = Chaos.scenario("wall").clock(Scenario.Clock.SCENARIO).then(Chaos.phase("only")).build();
+        assertThat(yaml.clock()).isEqualTo(Scenario.Clock.SCENARIO);
+        assertThat(java).isEqualTo(yaml);
+        assertThat(loader.parse("name: client\nclock: client\nphases:\n  - name: only\n", "client.yaml").clock())
+                .isEqualTo(Scenario.Clock.CLIENT);
+        assertThat(java.withSeed(5).clock()).as("a new seed keeps the clock").isEqualTo(Scenario.Clock.SCENARIO);
+        assertThat(java.withClock(Scenario.Clock.CLIENT)).isEqualTo(Chaos.scenario("wall").then(Chaos.phase("only")).build());
+        assertThatThrownBy(() -> Chaos.scenario("wall").clock(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("clock cannot be null");
     }
 
     @Test
