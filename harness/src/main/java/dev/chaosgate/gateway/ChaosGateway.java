@@ -90,10 +90,12 @@ public final class ChaosGateway implements AutoCloseable {
                     return size() > UPSTREAM_JOURNAL_LIMIT;
                 }
             });
-    /** True from playing a scenario on the client's clock until the link or the upstream sees its first generation request. */
-    private volatile boolean awaitingClock;
-    /** Requests the link read before this do not start the clock: they came before the scenario, or while faults were paused. */
-    private volatile Instant clockFrom = Instant.now();
+    /**
+     * Set from playing a scenario on the client's clock until the link sees its first generation request: requests
+     * the link read before this instant do not start the clock (they came before the scenario, or while faults were
+     * paused). Null when nothing waits. A new instant per play, so a link thread still busy with an older one cannot clear it.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> awaitingClockFrom = new java.util.concurrent.atomic.AtomicReference<>();
     /** Set while a replay runs. */
     private volatile java.util.concurrent.atomic.AtomicReference<ReplayPhases> replayPhases;
 
@@ -153,7 +155,7 @@ public final class ChaosGateway implements AutoCloseable {
 
     /** Serves {@code fault} on the upstream from now on (see {@link dev.chaosgate.upstream.Faults}). */
     public void serve(UpstreamFault fault) {
-        awaitingClock = false;
+        awaitingClockFrom.set(null);
         scenario = null;
         replayPhases = null;
         upstream.replay(null);
@@ -161,7 +163,7 @@ public final class ChaosGateway implements AutoCloseable {
     }
 
     public void serveNormally() {
-        awaitingClock = false;
+        awaitingClockFrom.set(null);
         scenario = null;
         replayPhases = null;
         upstream.replay(null);
@@ -184,7 +186,7 @@ public final class ChaosGateway implements AutoCloseable {
         for (Phase phase : played.phases()) {
             steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream(), phase.step()));
         }
-        awaitingClock = false;
+        awaitingClockFrom.set(null);
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
         markPlayed(played.phases().isEmpty() ? null : played.phases().get(0).name());
@@ -200,7 +202,9 @@ public final class ChaosGateway implements AutoCloseable {
             List<LinkToxic> toxics = played.phases().get(index).link();
             phaseChanges.execute(() -> applyPhaseToxics(toxics));
         });
-        awaitingClock = start == TimelineStart.FIRST_GENERATION_REQUEST;
+        if (start == TimelineStart.FIRST_GENERATION_REQUEST) {
+            awaitingClockFrom.set(playedAt);
+        }
         awaitPhaseChanges();
     }
 
@@ -217,18 +221,15 @@ public final class ChaosGateway implements AutoCloseable {
      * here when it reaches the link before the upstream, or never reaches the upstream (a link toxic stops it).
      */
     private void startClockOnGeneration(LinkConnection connection) {
-        if (!awaitingClock) {
+        Instant from = awaitingClockFrom.get();
+        if (from == null || upstream.faultsPaused()) {
+            // Nothing waits for the client, or faults are paused: requests then are not the scenario's.
             return;
         }
-        if (scenario == null || replayPhases != null || upstream.faultsPaused()) {
-            // Nothing plays on a clock, or faults are paused: requests then are not the scenario's.
-            return;
-        }
-        Instant from = clockFrom;
         for (LinkConnection.RequestHead head : connection.requests()) {
             if (!head.at().isBefore(from) && FakeUpstream.isGenerationCall(head.method(), head.target())) {
                 upstream.startClock(head.at());
-                awaitingClock = false;
+                awaitingClockFrom.compareAndSet(from, null);
                 return;
             }
         }
@@ -268,7 +269,8 @@ public final class ChaosGateway implements AutoCloseable {
 
     public void resumeFaults() {
         // A request sent while paused met no fault: it does not start the scenario's clock.
-        clockFrom = Instant.now();
+        Instant resumed = Instant.now();
+        awaitingClockFrom.updateAndGet(from -> from == null ? null : resumed);
         upstream.pauseFaults(false);
         Scenario played = scenario;
         if (played != null && phaseIndex < played.phases().size()) {
@@ -290,7 +292,7 @@ public final class ChaosGateway implements AutoCloseable {
     public void replay(Scenario recorded, List<FaultDecision> decisions) {
         Objects.requireNonNull(recorded, "scenario cannot be null");
         List<String> phases = decisions.stream().filter(FaultDecision::generation).map(FaultDecision::phase).toList();
-        awaitingClock = false;
+        awaitingClockFrom.set(null);
         playedFrom = lastSequence();
         linkConnectionsBefore = linkCounters().connectionsAccepted();
         markPlayed(null);
@@ -372,7 +374,6 @@ public final class ChaosGateway implements AutoCloseable {
     private void markPlayed(String firstPhase) {
         phaseMarks.clear();
         playedAt = Instant.now();
-        clockFrom = playedAt;
         if (firstPhase != null) {
             phaseMarks.add(new PhaseMark(playedAt, firstPhase));
         }

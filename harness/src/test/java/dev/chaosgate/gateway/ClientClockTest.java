@@ -130,6 +130,15 @@ class ClientClockTest {
                     .isGreaterThanOrEqualTo(Duration.ofMillis(990));
             await().atMost(Duration.ofSeconds(10)).until(() -> gateway.link().toxics(ChaosGateway.LINK).isEmpty());
             held.handle((answer, error) -> null).get();
+            HttpRequest again = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+            assertThat(http.send(again, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            Verdict verdict = gateway.verdict(ClientReport.of("hi", List.of("answer"), ""));
+            assertThat(verdict.attempts()).as(verdict.explain()).hasSize(2);
+            assertThat(verdict.attempts()).as("the phase each attempt met, on the clock the held request started; %s",
+                    verdict.explain()).extracting(a -> a.exchange().phase()).containsExactly("black-hole", "up");
         }
     }
 

@@ -104,9 +104,14 @@ final class FaultRuntime {
         }
     }
 
-    /** {@link #startClock(long)} for a time on the wall clock, e.g. when a proxy in front read the request. */
+    /**
+     * {@link #startClock(long)} for a time on the wall clock, e.g. when a proxy in front read the request;
+     * a time before this runtime was made is ignored (that request belonged to what was served before).
+     */
     synchronized void startClock(Instant at) {
-        startClock(nanosAt(at));
+        if (!at.isBefore(startInstant)) {
+            startClock(nanosAt(at));
+        }
     }
 
     /** When the timeline's clock started, or null while it waits (or for a single fault). */
