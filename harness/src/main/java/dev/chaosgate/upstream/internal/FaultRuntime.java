@@ -73,9 +73,6 @@ final class FaultRuntime {
      * requests or a fault's counters: a model list or another side call is answered normally.
      */
     synchronized Decision decide(RequestFacts facts) {
-        if (facts.generation()) {
-            startClock(facts.nanos());
-        }
         if (!facts.generation()) {
             if (timeline != null) {
                 timeline.advance(facts.nanos());
@@ -83,6 +80,8 @@ final class FaultRuntime {
             }
             return Decision.NORMAL;
         }
+        // The action's first generation request starts a timeline waiting for the client (a no-op once it runs).
+        startClock(facts.nanos());
         return root.decide(facts);
     }
 
@@ -141,7 +140,7 @@ final class FaultRuntime {
      */
     private final class Timeline implements Rule {
         private final List<TimelineStep> steps;
-        /** Each step's rule, made as the step starts, so its time counts from then. */
+        /** Each step's rule, made when first needed and counting its time from the step's start. */
         private final List<Rule> rules = new ArrayList<>();
         private final PhaseListener onPhase;
         private int index;
