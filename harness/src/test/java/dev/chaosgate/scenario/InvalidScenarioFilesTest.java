@@ -93,7 +93,7 @@ class InvalidScenarioFilesTest {
                 broken("upstream-without-fault-kind.yaml", 6, 7, null,
                         "`upstream` of phase `down` does not say which fault to serve. `fixture` belongs to an error answer: add its HTTP status, e.g. `status: 502`"),
                 broken("fault-key-typo.yaml", 6, 7, "stauts",
-                        "unknown key `stauts` in `upstream` of phase `down`. Did you mean `status`? Valid keys: afterEvents, connection, delay, fault, fixture, flapping, headers, overload, probability, rateLimit, retryAfter, retryAfterMs, shouldRetry, slow, stall, status, stream"),
+                        "unknown key `stauts` in `upstream` of phase `down`. Did you mean `status`? Valid keys: afterEvents, afterTextDeltas, beforeText, connection, delay, fault, fixture, flapping, headers, overload, probability, rateLimit, retryAfter, retryAfterMs, shouldRetry, slow, stall, status, stream"),
                 broken("upstream-typo-normal.yaml", 4, 15, "upstream",
                         "`upstream` of phase `calm` must be a fault (a mapping), but it is a string (`nomal`). Did you mean `normal`? Write `upstream: normal`, or a fault mapping such as `status: 502` on the next line, indented"),
                 broken("stall-without-duration.yaml", 6, 15, "stall",
