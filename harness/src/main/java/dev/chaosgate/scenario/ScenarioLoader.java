@@ -386,7 +386,8 @@ public final class ScenarioLoader {
 
     /** Where a stream fault strikes: one of {@link #STREAM_POINT_KEYS}, or after two pieces of text when none is given. */
     private static UpstreamFault.StreamFault.Point streamPoint(YamlFields fields) {
-        List<YamlNode.Entry> given = STREAM_POINT_KEYS.stream().map(fields::entry).flatMap(Optional::stream).toList();
+        // In the file's order, so the error points at the second one written.
+        List<YamlNode.Entry> given = fields.entries().values().stream().filter(e -> STREAM_POINT_KEYS.contains(e.key())).toList();
         if (given.size() > 1) {
             YamlNode.Entry second = given.get(1);
             throw YamlFields.problem(second.keyLocation(), second.key(), "`" + given.get(0).key() + "` and `" + second.key()
