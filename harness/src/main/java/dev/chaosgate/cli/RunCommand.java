@@ -89,10 +89,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt the client sends (default: a short question).")
     String prompt = DEFAULT_PROMPT;
 
+    /** Longer than any wait of the catalog (stream-stall's 45 s stall, a few backoffs), so a client that waits is not killed for it. */
+    public static final int DEFAULT_CLIENT_TIMEOUT_SECONDS = 120;
+
     @Option(names = "--client-timeout", paramLabel = "SECONDS",
             description = "Stop a client still running after this long, per scenario (default: ${DEFAULT-VALUE}); one still"
                     + " waiting for an answer then is judged CLIENT_HUNG.")
-    int clientTimeoutSeconds = 120;
+    int clientTimeoutSeconds = DEFAULT_CLIENT_TIMEOUT_SECONDS;
 
     @Override
     public Integer call() {

@@ -24,7 +24,7 @@ public enum ConsoleFault {
     QUOTA_EXHAUSTED("quota-exhausted", "429 insufficient_quota: retrying cannot help", Faults::quotaExhausted),
     ACCESS_DENIED_1020("access-denied-1020", "403 Cloudflare error 1020, access denied", Faults::accessDenied),
     CONNECTION_RESET("connection-reset", "TCP reset before any answer", Faults::connectionReset),
-    STREAM_CUT("stream-cut", "a streamed answer stops after 3 events, no [DONE]", () -> Faults.streamCutAfter(3));
+    STREAM_CUT("stream-cut", "a streamed answer stops after its second piece of text, no [DONE]", Faults::streamCut);
 
     private final String wireName;
     private final String description;

@@ -8,8 +8,10 @@ import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The single-answer faults a decision can serve, as JSON and back, so a recording carries the exact
@@ -48,7 +50,14 @@ final class FaultJson {
         } else if (fault instanceof UpstreamFault.StreamFault stream) {
             node.put("type", "stream");
             node.put("kind", stream.kind().name());
-            node.put("afterEvents", stream.afterEvents());
+            // One of three fields says where it struck; recordings made before text-aimed faults carry afterEvents.
+            if (stream.at() instanceof UpstreamFault.StreamFault.Point.AfterTextDeltas after) {
+                node.put("afterTextDeltas", after.deltas());
+            } else if (stream.at() instanceof UpstreamFault.StreamFault.Point.AfterEvents after) {
+                node.put("afterEvents", after.events());
+            } else {
+                node.put("beforeText", true);
+            }
             node.put("stallMs", stream.stall().toMillis());
         } else if (fault instanceof UpstreamFault.SlowAnswer slow) {
             node.put("type", "slow");
@@ -84,7 +93,7 @@ final class FaultJson {
                         UpstreamFault.ConnectionFault.Kind.valueOf(text(node, "kind", where).toUpperCase(Locale.ROOT)));
                 case "stream" -> new UpstreamFault.StreamFault(
                         UpstreamFault.StreamFault.Kind.valueOf(text(node, "kind", where).toUpperCase(Locale.ROOT)),
-                        (int) number(node, "afterEvents", where), Duration.ofMillis(node.path("stallMs").asLong(0)));
+                        streamPoint(node, where), Duration.ofMillis(node.path("stallMs").asLong(0)));
                 case "slow" -> new UpstreamFault.SlowAnswer(Duration.ofMillis(number(node, "delayMs", where)));
                 default -> throw new RecordingException(where + ".type: unknown fault type '" + type
                         + "'; expected error, connection, stream or slow");
@@ -92,6 +101,24 @@ final class FaultJson {
         } catch (IllegalArgumentException e) {
             throw new RecordingException(where + ": " + e.getMessage());
         }
+    }
+
+    private static UpstreamFault.StreamFault.Point streamPoint(JsonNode node, String where) {
+        List<String> given = Stream.of("afterTextDeltas", "beforeText", "afterEvents").filter(node::has).toList();
+        if (given.size() != 1) {
+            throw new RecordingException(where + ": a stream fault needs exactly one of afterTextDeltas, beforeText"
+                    + " or afterEvents" + (given.isEmpty() ? "" : ", got " + String.join(" and ", given)));
+        }
+        return switch (given.get(0)) {
+            case "afterTextDeltas" -> new UpstreamFault.StreamFault.Point.AfterTextDeltas((int) number(node, "afterTextDeltas", where));
+            case "afterEvents" -> new UpstreamFault.StreamFault.Point.AfterEvents((int) number(node, "afterEvents", where));
+            default -> {
+                if (!node.get("beforeText").asBoolean(false)) {
+                    throw new RecordingException(where + ".beforeText: must be true when present");
+                }
+                yield new UpstreamFault.StreamFault.Point.BeforeText();
+            }
+        };
     }
 
     private static String text(JsonNode node, String field, String where) {

@@ -71,7 +71,8 @@ final class RequestLog {
 
     private static LogEntry entry(long sequence, UpstreamExchange e, FaultDecision.Source source) {
         return new LogEntry(sequence, e.sequence(), e.arrived().toString(), e.method(), e.path(), e.status(),
-                e.fault() == null ? "answered" : e.fault(), e.fault() != null, e.failureClass(), e.phase(),
+                e.fault() == null ? "answered" : e.fault(), e.fault() != null,
+                e.delivered() ? null : e.failureClass(), e.phase(),
                 source.name().toLowerCase(Locale.ROOT), excerpt(e.prompt()),
                 e.duration() == null ? 0 : e.duration().toMillis(), e.streamed(), e.clientClosed());
     }

@@ -62,7 +62,7 @@ public final class ScenarioLoader {
     static final Map<String, Set<String>> FAULT_KEYS = Map.of(
             "status", ERROR_KEYS,
             "connection", Set.of("connection"),
-            "stream", Set.of("stream", "afterEvents", "stall"),
+            "stream", Set.of("stream", "afterTextDeltas", "beforeText", "afterEvents", "stall"),
             "slow", Set.of("slow"),
             "rateLimit", Set.of("rateLimit"),
             "overload", Set.of("overload"),
@@ -80,9 +80,12 @@ public final class ScenarioLoader {
     static final List<String> STREAMS = List.of("upstream", "downstream");
     /** What {@code upstream:} may say instead of a fault. */
     static final String NORMAL = "normal";
-    /** Default events before a stream fault strikes. */
-    static final int DEFAULT_AFTER_EVENTS = 3;
-    static final int MAX_AFTER_EVENTS = 100_000;
+    /** The keys that say where a stream fault strikes; at most one per fault (none: {@link #DEFAULT_AFTER_TEXT_DELTAS}). */
+    static final List<String> STREAM_POINT_KEYS = List.of("afterTextDeltas", "beforeText", "afterEvents");
+    /** Pieces of answer text sent before a stream fault strikes when the fault does not say. */
+    static final int DEFAULT_AFTER_TEXT_DELTAS = ((UpstreamFault.StreamFault.Point.AfterTextDeltas) UpstreamFault.StreamFault.DEFAULT_POINT).deltas();
+    /** The largest count {@code afterTextDeltas} and {@code afterEvents} take. */
+    static final int MAX_STREAM_COUNT = 100_000;
     static final int MAX_ATTEMPTS = 1000;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
@@ -351,7 +354,7 @@ public final class ScenarioLoader {
             }
             case "stream": {
                 String value = choice(fields, "stream", fields.requireString("stream"), STREAM_KINDS);
-                int after = fields.entry("afterEvents").map(e -> (int) longValue(e, 0, MAX_AFTER_EVENTS, null)).orElse(DEFAULT_AFTER_EVENTS);
+                UpstreamFault.StreamFault.Point at = streamPoint(fields);
                 Duration stall = fields.entry("stall").map(e -> duration(e, where)).orElse(null);
                 if (value.equals("stall") && stall == null) {
                     throw YamlFields.problem(fields.entry("stream").orElseThrow().value().location(), "stall",
@@ -363,7 +366,7 @@ public final class ScenarioLoader {
                             "Remove `stall`, or write `stream: stall`");
                 }
                 UpstreamFault.StreamFault.Kind streamKind = UpstreamFault.StreamFault.Kind.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
-                return new UpstreamFault.StreamFault(streamKind, after, stall == null ? Duration.ZERO : stall);
+                return new UpstreamFault.StreamFault(streamKind, at, stall == null ? Duration.ZERO : stall);
             }
             case "slow":
                 return Faults.slowAnswer(duration(fields.require("slow"), where));
@@ -395,6 +398,36 @@ public final class ScenarioLoader {
                         fault(fields.require("fault"), "`fault` of " + where, where));
             }
         }
+    }
+
+    /** Where a stream fault strikes: one of {@link #STREAM_POINT_KEYS}, or after two pieces of text when none is given. */
+    private static UpstreamFault.StreamFault.Point streamPoint(YamlFields fields) {
+        // In the file's order, so the error points at the second one written.
+        List<YamlNode.Entry> given = fields.entries().values().stream().filter(e -> STREAM_POINT_KEYS.contains(e.key())).toList();
+        if (given.size() > 1) {
+            YamlNode.Entry second = given.get(1);
+            throw YamlFields.problem(second.keyLocation(), second.key(), "`" + given.get(0).key() + "` and `" + second.key()
+                            + "` both say where the stream fault strikes",
+                    "Keep one: `afterTextDeltas: 2` strikes after the second piece of answer text (Chat or Responses alike),"
+                            + " `beforeText: true` before the first, `afterEvents` counts events of any kind");
+        }
+        if (given.isEmpty()) {
+            return UpstreamFault.StreamFault.DEFAULT_POINT;
+        }
+        YamlNode.Entry entry = given.get(0);
+        return switch (entry.key()) {
+            case "afterTextDeltas" -> new UpstreamFault.StreamFault.Point.AfterTextDeltas((int) longValue(entry, 1, MAX_STREAM_COUNT,
+                    "Pieces of answer text before the fault, at least 1; to strike before any text write `beforeText: true`"));
+            case "afterEvents" -> new UpstreamFault.StreamFault.Point.AfterEvents((int) longValue(entry, 0, MAX_STREAM_COUNT, null));
+            default -> {
+                if (!fields.bool("beforeText").orElseThrow()) {
+                    throw YamlFields.problem(entry.value().location(), "beforeText", "`beforeText: false` says nothing",
+                            "Write `beforeText: true` to strike before the first piece of answer text, or remove it"
+                                    + " (the fault then strikes after " + DEFAULT_AFTER_TEXT_DELTAS + " pieces of text)");
+                }
+                yield new UpstreamFault.StreamFault.Point.BeforeText();
+            }
+        };
     }
 
     private UpstreamFault.ErrorResponse error(YamlFields fields, String where) {

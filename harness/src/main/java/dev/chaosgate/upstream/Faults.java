@@ -16,7 +16,7 @@ import java.util.Map;
  * upstream.serve(Faults.firstRequests(2, Faults.status(503).withRetryAfter(RetryAfter.seconds(1))));
  * upstream.serve(Faults.withProbability(0.3, Faults.badGateway()));      // seeded
  * upstream.serve(Faults.rateLimit(3, 0, Duration.ofSeconds(2)));
- * upstream.serve(Faults.streamCutAfter(5));
+ * upstream.serve(Faults.streamCut().afterTextDeltas(5));      // mid-answer, Chat or Responses
  * }</pre>
  */
 public final class Faults {
@@ -84,37 +84,70 @@ public final class Faults {
         return new ConnectionFault(ConnectionFault.Kind.RANDOM_DATA);
     }
 
-    /** The stream ends cleanly after {@code events} events, with no {@code [DONE]}. */
+    /**
+     * A streamed answer that ends cleanly, with no {@code [DONE]} or {@code response.completed}, after two
+     * pieces of answer text; aim it elsewhere with {@link StreamFault#afterTextDeltas(int)},
+     * {@link StreamFault#beforeText()} or {@link StreamFault#afterEvents(int)}.
+     */
+    public static StreamFault streamCut() {
+        return new StreamFault(StreamFault.Kind.CUT, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
+    /** A streamed answer whose TCP connection is reset (SO_LINGER 0) after two pieces of answer text. */
+    public static StreamFault streamReset() {
+        return new StreamFault(StreamFault.Kind.RESET, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
+    /** A streamed answer that carries an error frame after two pieces of answer text (Responses: flat {@code event: error}). */
+    public static StreamFault streamError() {
+        return new StreamFault(StreamFault.Kind.ERROR, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
+    /** Responses streams: {@code event: error} with a nested {@code error} object after two pieces of answer text. */
+    public static StreamFault streamNestedError() {
+        return new StreamFault(StreamFault.Kind.ERROR_NESTED, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
+    /** Responses streams: {@code response.failed} after two pieces of answer text. */
+    public static StreamFault streamFailed() {
+        return new StreamFault(StreamFault.Kind.RESPONSE_FAILED, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
+    /** A streamed answer that stops for {@code stall} after two pieces of answer text, then carries on to its end. */
+    public static StreamFault streamStall(Duration stall) {
+        return new StreamFault(StreamFault.Kind.STALL, StreamFault.DEFAULT_POINT, stall);
+    }
+
+    /** The stream ends cleanly after {@code events} events of any kind, with no {@code [DONE]} ({@link #streamCut()} aims at text). */
     public static StreamFault streamCutAfter(int events) {
-        return new StreamFault(StreamFault.Kind.CUT, events, Duration.ZERO);
+        return streamCut().afterEvents(events);
     }
 
-    /** TCP reset after {@code events} events. */
+    /** TCP reset (SO_LINGER 0) after {@code events} events of any kind. */
     public static StreamFault streamResetAfter(int events) {
-        return new StreamFault(StreamFault.Kind.RESET, events, Duration.ZERO);
+        return streamReset().afterEvents(events);
     }
 
-    /** An error frame after {@code events} events (chat {@code {"error":…}}, Responses {@code event: error}). */
+    /** An error frame after {@code events} events of any kind (Responses: flat {@code event: error}). */
     public static StreamFault streamErrorAfter(int events) {
-        return new StreamFault(StreamFault.Kind.ERROR, events, Duration.ZERO);
+        return streamError().afterEvents(events);
     }
 
-    /** Responses streams: {@code event: error} with a nested {@code error} object. */
+    /** Responses streams: {@code event: error} with a nested {@code error} object after {@code events} events. */
     public static StreamFault streamNestedErrorAfter(int events) {
-        return new StreamFault(StreamFault.Kind.ERROR_NESTED, events, Duration.ZERO);
+        return streamNestedError().afterEvents(events);
     }
 
     /** Responses streams: {@code response.failed} after {@code events} events. */
     public static StreamFault streamFailedAfter(int events) {
-        return new StreamFault(StreamFault.Kind.RESPONSE_FAILED, events, Duration.ZERO);
+        return streamFailed().afterEvents(events);
     }
 
-    /** The stream stops for {@code stall} after {@code events} events, then carries on to its end. */
+    /** The stream stops for {@code stall} after {@code events} events of any kind, then carries on to its end. */
     public static StreamFault streamStallAfter(int events, Duration stall) {
-        return new StreamFault(StreamFault.Kind.STALL, events, stall);
+        return streamStall(stall).afterEvents(events);
     }
 
-    /** A normal answer, but only after {@code delay} (slow first byte). */
     public static UpstreamFault.SlowAnswer slowAnswer(Duration delay) {
         return new UpstreamFault.SlowAnswer(delay);
     }

@@ -24,7 +24,9 @@ import java.util.Map;
  * @param duration        from arrival to the last byte written (or the break); while not complete, to when the answer was decided
  * @param complete        whether the answer has been written to its end (or broken)
  * @param phase           the scenario phase the request fell in, or null when no timeline plays
- * @param failureClass    the guidance catalog's class of the failure served (e.g. {@code bad_gateway}), or null for a normal answer
+ * @param failureClass    the guidance catalog's class of the failure served (e.g. {@code bad_gateway}), or null for a normal answer;
+ *                        for a stalled stream, the class it has if the client does not wait it out (an answer
+ *                        {@linkplain #delivered() delivered} in full after a stall is no failure to the verdict)
  * @param prompt          the user's turn of a chat or Responses request, else null: Chat Completions, the text parts of
  *                        the last {@code user} message; Responses, a string {@code input}, or the text of the last
  *                        input item with role {@code user}. Instructions, system and developer messages and earlier

@@ -109,13 +109,19 @@ public sealed interface UpstreamFault {
     }
 
     /**
-     * A streamed answer that goes wrong after {@code afterEvents} events (at most all but the last,
-     * so a faulted stream never reaches {@code [DONE]} or {@code response.completed}). Requests that
-     * do not ask for a stream are answered normally.
+     * A streamed answer that goes wrong at a {@link Point} of the stream: after a number of pieces of answer
+     * text (the default, {@link #DEFAULT_POINT}: two, so the user has seen text), before any text, or after a
+     * number of events of any kind. It strikes at most before the stream's last event, so a faulted stream
+     * never reaches {@code [DONE]} or {@code response.completed}. Requests that do not ask for a stream are
+     * answered normally.
      *
+     * @param at    where in the stream the fault strikes
      * @param stall for {@link Kind#STALL}, how long the stream stops before it carries on to its end
      */
-    record StreamFault(Kind kind, int afterEvents, Duration stall) implements UpstreamFault {
+    record StreamFault(Kind kind, Point at, Duration stall) implements UpstreamFault {
+        /** Where the catalog's mid-answer faults strike: after the second piece of answer text. */
+        public static final Point DEFAULT_POINT = new Point.AfterTextDeltas(2);
+
         public enum Kind {
             /** The stream ends cleanly, without {@code [DONE]} or {@code response.completed}. */
             CUT,
@@ -131,20 +137,92 @@ public sealed interface UpstreamFault {
             STALL
         }
 
+        /**
+         * Where in a stream the fault strikes. The same for Chat Completions and the Responses API: a piece of
+         * answer text is a Chat chunk whose {@code choices[0].delta.content} is not empty, or a Responses
+         * {@code response.output_text.delta} event. A stream without text (a tool call) counts the pieces of
+         * the call's arguments instead ({@code delta.tool_calls[].function.arguments},
+         * {@code response.function_call_arguments.delta}); one with fewer pieces than asked meets the fault
+         * after its last piece; one with no piece at all, before its last event.
+         */
+        public sealed interface Point {
+            /** After {@code deltas} (at least 1) pieces of answer text: the user has seen text. */
+            record AfterTextDeltas(int deltas) implements Point {
+                public AfterTextDeltas {
+                    if (deltas < 1) {
+                        throw new IllegalArgumentException("afterTextDeltas must be >= 1, got " + deltas
+                                + " (to strike before the first piece of text, use beforeText)");
+                    }
+                }
+
+                @Override
+                public String describe() {
+                    return "after " + deltas + " text delta" + (deltas == 1 ? "" : "s");
+                }
+            }
+
+            /** Right before the first piece of answer text: the answer had begun (status 200, headers, opening events), no text yet. */
+            record BeforeText() implements Point {
+                @Override
+                public String describe() {
+                    return "before any text";
+                }
+            }
+
+            /**
+             * After {@code events} events of any kind (chunks, Responses events). Kept for compatibility: a
+             * Responses stream sends four events before its first word, a Chat stream one, so the same count
+             * strikes at different places of the answer.
+             */
+            record AfterEvents(int events) implements Point {
+                public AfterEvents {
+                    if (events < 0) {
+                        throw new IllegalArgumentException("afterEvents must be >= 0, got " + events);
+                    }
+                }
+
+                @Override
+                public String describe() {
+                    return "after " + events + " event" + (events == 1 ? "" : "s");
+                }
+            }
+
+            /** E.g. {@code after 2 text deltas}, {@code before any text}, {@code after 3 events}. */
+            String describe();
+        }
+
         public StreamFault {
             Objects.requireNonNull(kind, "kind cannot be null");
-            if (afterEvents < 0) {
-                throw new IllegalArgumentException("afterEvents must be >= 0, got " + afterEvents);
-            }
+            Objects.requireNonNull(at, "at cannot be null");
             Objects.requireNonNull(stall, "stall cannot be null");
             if (stall.isNegative()) {
                 throw new IllegalArgumentException("stall must be >= 0, got " + stall);
             }
         }
 
+        /** Strikes after {@code afterEvents} events of any kind (see {@link Point.AfterEvents}). */
+        public StreamFault(Kind kind, int afterEvents, Duration stall) {
+            this(kind, new Point.AfterEvents(afterEvents), stall);
+        }
+
+        /** The same fault, after {@code deltas} (at least 1) pieces of answer text. */
+        public StreamFault afterTextDeltas(int deltas) {
+            return new StreamFault(kind, new Point.AfterTextDeltas(deltas), stall);
+        }
+
+        /** The same fault, right before the first piece of answer text. */
+        public StreamFault beforeText() {
+            return new StreamFault(kind, new Point.BeforeText(), stall);
+        }
+
+        /** The same fault, after {@code events} events of any kind. */
+        public StreamFault afterEvents(int events) {
+            return new StreamFault(kind, new Point.AfterEvents(events), stall);
+        }
+
         @Override
         public String label() {
-            return "stream " + kind.name().toLowerCase(java.util.Locale.ROOT) + " after " + afterEvents + " events";
+            return "stream " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + at.describe();
         }
     }
 

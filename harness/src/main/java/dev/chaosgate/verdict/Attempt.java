@@ -33,8 +33,13 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         return exchange.fault() != null;
     }
 
+    /**
+     * The class of the failure served, or null for a normal answer. An answer the client received in full
+     * ({@link UpstreamExchange#delivered()}) is no failure whatever happened on the way: a stream that
+     * stalled and then ended reached a client that waited it out (too long, maybe: {@code USER_KEPT_WAITING}).
+     */
     public String failureClass() {
-        return exchange.failureClass();
+        return exchange.delivered() ? null : exchange.failureClass();
     }
 
     public int status() {
@@ -89,8 +94,8 @@ public record Attempt(int number, Duration offset, Duration gap, UpstreamExchang
         }
         line.append("  ").append(exchange.status() == 0 ? "no status" : exchange.status());
         if (exchange.fault() != null) {
-            line.append("  ").append(exchange.failureClass() == null ? "fault" : exchange.failureClass())
-                    .append(": ").append(exchange.fault());
+            String cls = exchange.delivered() ? "answered in full despite" : exchange.failureClass() == null ? "fault" : exchange.failureClass();
+            line.append("  ").append(cls).append(": ").append(exchange.fault());
         } else {
             line.append("  answered");
         }

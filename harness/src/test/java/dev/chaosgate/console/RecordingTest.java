@@ -40,6 +40,9 @@ class RecordingTest {
                 Faults.malformedChunk(),
                 Faults.streamStallAfter(3, Duration.ofSeconds(120)),
                 Faults.streamNestedErrorAfter(2),
+                Faults.streamStall(Duration.ofSeconds(45)),
+                Faults.streamCut().afterTextDeltas(7),
+                Faults.streamReset().beforeText(),
                 Faults.slowAnswer(Duration.ofSeconds(10)));
         Recording recording = Recording.start(BROWNOUT, 77);
         long sequence = 1;
@@ -77,6 +80,9 @@ class RecordingTest {
             "decisions not list  | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":3} | decisions: missing or not a list",
             "unknown fault type  | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"boom\"}}]} | decisions[0].fault.type: unknown fault type 'boom'",
             "status out of range | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"error\",\"status\":99}}]} | decisions[0].fault: status must be 100..599, got 99",
+            "two stream points   | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"stream\",\"kind\":\"CUT\",\"afterEvents\":3,\"beforeText\":true}}]} | decisions[0].fault: a stream fault needs exactly one of afterTextDeltas, beforeText or afterEvents, got beforeText and afterEvents",
+            "no stream point     | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"stream\",\"kind\":\"CUT\"}}]} | decisions[0].fault: a stream fault needs exactly one of afterTextDeltas, beforeText or afterEvents",
+            "zero text deltas    | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"fault\":{\"type\":\"stream\",\"kind\":\"CUT\",\"afterTextDeltas\":0}}]} | decisions[0].fault: afterTextDeltas must be >= 1, got 0",
             "unknown source      | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"source\":\"X\"}]} | decisions[0].source: unknown source 'X'",
     })
     void aBadFileIsRefusedNamingTheFileAndTheProblem(String description, String content, String expected) throws IOException {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.cli.CliRun;
 import dev.chaosgate.cli.NodeRuntime;
+import dev.chaosgate.scenario.ScenarioCatalog;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -224,9 +226,24 @@ class Issue14VerdictCasesTest {
 
     @Nested
     class StreamsThatFailBeforeAnyText {
+        /**
+         * The catalog scenario {@code name} with its fault moved before any text ({@code beforeText: true}), as a
+         * scenario file of its own: the catalog's stream scenarios strike after text was shown.
+         */
+        String beforeText(String name) throws IOException {
+            String yaml = new String(ScenarioCatalog.class.getResourceAsStream("/" + ScenarioCatalog.RESOURCE_DIR + name + ".yaml")
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(yaml).contains("      afterTextDeltas: 2\n");
+            String renamed = name + "-before-text";
+            Path file = dir.resolve(renamed + ".yaml");
+            Files.writeString(file, yaml.replace("name: " + name + "\n", "name: " + renamed + "\n")
+                    .replace("      afterTextDeltas: 2\n", "      beforeText: true\n"));
+            return file.toString();
+        }
+
         @Test
         void aResponsesClientRetryingAStreamCutBeforeItsFirstWordPasses() throws IOException {
-            JsonNode verdict = run("stream-cut-mid-answer", CLIENT + " --stream responses --retries 2");
+            JsonNode verdict = run(beforeText("stream-cut-mid-answer"), CLIENT + " --stream responses --retries 2");
 
             assertThat(verdict.path("verdict").asText()).as(verdict.toString()).isEqualTo("PASS");
             assertThat(verdict.path("attempts").asInt()).isEqualTo(2);
@@ -235,9 +252,27 @@ class Issue14VerdictCasesTest {
 
         @Test
         void aResponsesClientRetryingAResetBeforeItsFirstWordPasses() throws IOException {
-            JsonNode verdict = run("stream-reset-mid-answer", CLIENT + " --stream responses --retries 2");
+            JsonNode verdict = run(beforeText("stream-reset-mid-answer"), CLIENT + " --stream responses --retries 2");
 
             assertThat(verdict.path("verdict").asText()).as(verdict.toString()).isEqualTo("PASS");
+            assertThat(verdict.path("attempts").asInt()).isEqualTo(2);
+            assertThat(verdict.path("timeline").get(0).path("failureClass").asText()).isEqualTo("connection_failure");
+        }
+
+        @Test
+        void aResponsesClientMeetsTheCatalogsCutAfterTextAndStops() throws IOException {
+            JsonNode verdict = run("stream-cut-mid-answer", CLIENT + " --stream responses --retries 2");
+
+            assertThat(verdict.path("verdict").asText()).as(verdict.toString()).isEqualTo("PASS");
+            assertThat(verdict.path("attempts").asInt()).as("text was shown: no replay").isEqualTo(1);
+            assertThat(verdict.path("timeline").get(0).path("failureClass").asText()).isEqualTo("stream_interrupted");
+        }
+
+        @Test
+        void aResponsesClientReplayingTheCatalogsCutAfterTextIsCaught() throws IOException {
+            JsonNode verdict = run("stream-cut-mid-answer", CLIENT + " --stream responses --retries 2 --replay-streams");
+
+            assertThat(codes(verdict)).as(verdict.toString()).containsExactly("RETRIED_NON_RETRYABLE");
         }
 
         @Test

@@ -352,8 +352,11 @@ class ScenarioCatalogTest {
             assertThat(texts(faults.get("connection").path("properties").path("connection").path("enum"))).isEqualTo(ScenarioLoader.CONNECTION_KINDS);
             JsonNode stream = faults.get("stream").path("properties");
             assertThat(texts(stream.path("stream").path("enum"))).isEqualTo(ScenarioLoader.STREAM_KINDS);
-            assertThat(stream.path("afterEvents").path("default").asInt()).isEqualTo(ScenarioLoader.DEFAULT_AFTER_EVENTS);
-            assertThat(stream.path("afterEvents").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_AFTER_EVENTS);
+            assertThat(stream.path("afterTextDeltas").path("default").asInt()).isEqualTo(ScenarioLoader.DEFAULT_AFTER_TEXT_DELTAS);
+            assertThat(stream.path("afterTextDeltas").path("minimum").asInt()).isEqualTo(1);
+            assertThat(stream.path("afterTextDeltas").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_STREAM_COUNT);
+            assertThat(stream.path("afterEvents").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_STREAM_COUNT);
+            assertThat(stream.path("beforeText").path("const").asBoolean()).isTrue();
             assertThat(texts(def("expect").path("properties").path("outcome").path("enum"))).isEqualTo(ScenarioLoader.OUTCOMES);
             assertThat(texts(schema.path("properties").path("clock").path("enum"))).isEqualTo(ScenarioLoader.CLOCKS);
             assertThat(schema.path("properties").path("clock").path("default").asText()).isEqualTo(Scenario.Clock.CLIENT.yamlName());

@@ -270,8 +270,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
      * first word is only a slow start (a client that leaves it timed out).
      */
     static String failureClass(UpstreamFault.StreamFault fault, List<SseEvent> events) {
-        int keep = Math.max(0, Math.min(fault.afterEvents(), events.size() - 1));
-        boolean textSent = events.subList(0, keep).stream().anyMatch(UpstreamResponder::carriesText);
+        int keep = StreamPoints.eventsBefore(fault.at(), events);
+        boolean textSent = events.subList(0, keep).stream().anyMatch(StreamPoints::carriesText);
         if (textSent) {
             return FailureClass.STREAM_INTERRUPTED.name();
         }
@@ -280,27 +280,6 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             case ERROR, ERROR_NESTED, RESPONSE_FAILED -> FailureClass.SERVER_ERROR.name();
             case STALL -> null;
         };
-    }
-
-    /** Whether an event carries answer text: a Chat Completions content delta or a Responses output_text delta. */
-    private static boolean carriesText(SseEvent event) {
-        if (event.isDone()) {
-            return false;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode data = JSON.readTree(event.data());
-            if ("response.output_text.delta".equals(data.path("type").asText(event.event()))) {
-                return !data.path("delta").asText("").isEmpty();
-            }
-            for (com.fasterxml.jackson.databind.JsonNode choice : data.path("choices")) {
-                if (!choice.path("delta").path("content").asText("").isEmpty()) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (java.io.IOException e) {
-            return false;
-        }
     }
 
     /** OpenAI's 404 for a path it does not serve. */
@@ -316,13 +295,13 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     }
 
     /**
-     * The events of a stream as steps, with the stream fault (if any) applied after its event count,
-     * at most all but the last event: a faulted stream never reaches {@code [DONE]} or {@code response.completed}.
+     * The events of a stream as steps, with the stream fault (if any) applied at its point
+     * ({@link StreamPoints#eventsBefore}): a faulted stream never reaches {@code [DONE]} or {@code response.completed}.
      */
     static List<EventStream.Step> steps(List<SseEvent> events, UpstreamFault.StreamFault fault, boolean responses,
                                         String model, FixtureValues values) {
         List<EventStream.Step> steps = new ArrayList<>();
-        int keep = fault == null ? events.size() : Math.max(0, Math.min(fault.afterEvents(), events.size() - 1));
+        int keep = fault == null ? events.size() : StreamPoints.eventsBefore(fault.at(), events);
         for (int i = 0; i < keep; i++) {
             steps.add(emit(events.get(i)));
         }

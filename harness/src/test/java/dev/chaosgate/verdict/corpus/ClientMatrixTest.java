@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
  * {@code fast.tsv}); {@code chaosgate.matrix.dirs} (comma-separated, relative to the harness module);
  * {@code chaosgate.matrix.clients} and {@code chaosgate.matrix.scenarios} narrow the cells;
  * {@code chaosgate.matrix.parallel} (default 3) cells at a time; {@code chaosgate.matrix.clientTimeout}
- * (default 100 s, below stream-stall's 2 minute stall so a client without timeouts is stopped while it hangs).
+ * (default 100 s: a client without an idle timeout waits out stream-stall's 45 s stall and is judged on its answer; one that never times out is stopped on a black hole).
  */
 class ClientMatrixTest {
     /** Surefire runs in the harness module directory. */
