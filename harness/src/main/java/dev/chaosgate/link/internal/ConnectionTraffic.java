@@ -35,11 +35,11 @@ final class ConnectionTraffic {
         this.clientPort = clientPort;
         this.upstreamPort = upstreamPort;
         this.listener = listener;
-        this.reader = new RequestHeadReader((method, target) -> {
+        this.reader = new RequestHeadReader(head -> {
             if (requests.size() == MAX_HEADS) {
                 requests.remove(0);
             }
-            requests.add(new LinkConnection.RequestHead(Instant.now(), method, target));
+            requests.add(head);
             publish();
         });
     }
