@@ -321,4 +321,48 @@ class ClientTransportsTest {
         assertCarriedAndCounted(played, BodyFraming.LENGTH, true);
         assertThat(played.heads()).extracting(LinkConnection.RequestHead::close).containsOnly(true);
     }
+
+    // --- Spring AI's OpenAI model with its defaults: which transport it really uses ---
+
+    private static org.springframework.ai.openai.OpenAiChatModel springAi(String baseUrl) {
+        // Spring AI appends /v1/chat/completions to its base URL itself
+        org.springframework.ai.openai.api.OpenAiApi api = org.springframework.ai.openai.api.OpenAiApi.builder()
+                .baseUrl(baseUrl.replaceFirst("/v1$", "")).apiKey("test").build();
+        return org.springframework.ai.openai.OpenAiChatModel.builder().openAiApi(api)
+                .defaultOptions(org.springframework.ai.openai.OpenAiChatOptions.builder().model("gpt-4o-mini").build()).build();
+    }
+
+    @Test
+    void springAiCallGoesOverTheJdkHttpClientWithAChunkedBodyAndAnUpgradeOffer() throws Exception {
+        try (ChaosGateway gateway = burst()) {
+            List<LinkConnection.RequestHead> heads = watchHeads(gateway);
+            // RetryUtils' default template: the two 502s are retried 2 s and 10 s later
+            String answer = springAi(gateway.baseUrl()).call(new org.springframework.ai.chat.prompt.Prompt(PROMPT))
+                    .getResult().getOutput().getText();
+            Played played = judged(gateway, List.of(502, 502, 200), heads);
+
+            assertThat(answer).isNotBlank();
+            assertCarriedAndCounted(played, BodyFraming.CHUNKED, false);
+            // RestClient.builder() picked JdkClientHttpRequestFactory: the JDK client, HTTP/2 preferred, offers h2c
+            assertThat(played.heads().get(0).upgrade()).as(played.timeline()).isEqualTo("h2c");
+        }
+    }
+
+    @Test
+    void springAiStreamGoesOverTheJdkHttpClientTooAndDoesNotRetry() throws Exception {
+        try (ChaosGateway gateway = burst()) {
+            List<LinkConnection.RequestHead> heads = watchHeads(gateway);
+            Throwable error = null;
+            try {
+                springAi(gateway.baseUrl()).stream(new org.springframework.ai.chat.prompt.Prompt(PROMPT)).blockLast(Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            assertThat(error).as("the first 502 ends the stream").isNotNull();
+            assertThat(gateway.exchanges()).extracting(UpstreamExchange::status).containsExactly(502);
+            // WebClient.builder() picked JdkClientHttpConnector (no Reactor Netty on the class path): the JDK client again
+            assertThat(heads).hasSize(1);
+            assertThat(heads.get(0).upgrade()).as(heads.get(0).transport()).isEqualTo("h2c");
+        }
+    }
 }

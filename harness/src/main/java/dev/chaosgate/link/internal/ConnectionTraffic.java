@@ -56,6 +56,10 @@ final class ConnectionTraffic {
             // Counting must never break the data plane: stop reading heads on this connection.
             reader.stopReading();
         }
+        if (reader.stopped()) {
+            // Now known to be another protocol (TLS, HTTP/2, a switch after an upgrade): say so at once, not at the close.
+            publish();
+        }
     }
 
     void toClient(int bytes) {
