@@ -213,6 +213,44 @@ class ClientTransportsTest {
         assertCarriedAndCounted(played, BodyFraming.CHUNKED, true);
     }
 
+    // --- a pipeline: three requests written at once on one connection, answered in order ---
+
+    @Test
+    void aPipelineOfChunkedKnownLengthAndExpectContinueRequestsIsCountedOnceEach() throws Exception {
+        try (ChaosGateway gateway = burst()) {
+            List<LinkConnection.RequestHead> heads = watchHeads(gateway);
+            URI uri = URI.create(gateway.baseUrl());
+            String path = uri.getPath() + "/chat/completions";
+            String json = new String(BODY, StandardCharsets.UTF_8);
+            String chunked = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(10) + "\r\n" + json.substring(0, 10) + "\r\n"
+                    + Integer.toHexString(BODY.length - 10) + ";piece=2\r\n" + json.substring(10) + "\r\n0\r\n\r\n";
+            String known = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " + BODY.length
+                    + "\r\n\r\n" + json;
+            // the body follows at once: a client may send it without waiting for the 100 (RFC 9110, 10.1.1)
+            String expecting = "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\nContent-Length: " + BODY.length + "\r\n\r\n" + json;
+            String answers;
+            try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write((chunked + known + expecting).getBytes(StandardCharsets.UTF_8));
+                answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            List<Integer> statuses = java.util.regex.Pattern.compile("(?m)^HTTP/1\\.1 (\\d{3})").matcher(answers).results()
+                    .map(m -> Integer.parseInt(m.group(1))).filter(status -> status != 100).toList();
+            Played played = judged(gateway, statuses, heads);
+
+            assertThat(played.statuses()).as(played.timeline()).containsExactly(502, 502, 200);
+            assertThat(played.heads()).extracting(LinkConnection.RequestHead::body)
+                    .containsExactly(BodyFraming.CHUNKED, BodyFraming.LENGTH, BodyFraming.LENGTH);
+            assertThat(played.heads().get(2).expectContinue()).isTrue();
+            assertThat(played.verdict().attempts()).as(played.timeline()).hasSize(3).allSatisfy(attempt -> {
+                assertThat(attempt.reachedUpstream()).isTrue();
+                assertThat(attempt.link()).isNotNull();
+            });
+        }
+    }
+
     // --- OkHttp: HTTP/1.1 on plain HTTP ---
 
     private static final MediaType JSON = MediaType.get("application/json");
