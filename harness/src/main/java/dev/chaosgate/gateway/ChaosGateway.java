@@ -419,7 +419,8 @@ public final class ChaosGateway implements AutoCloseable {
             if (connection.requests().isEmpty()) {
                 if (connection.protocol() == LinkConnection.Protocol.OTHER && !connection.opened().isBefore(from)) {
                     requests.add(new LinkRequest(connection.opened(), connection.connection(), connection.upstreamPort(), null,
-                            null, end, clientGaveUp, connection.bytesToClient(), phaseAt(connection.opened())));
+                            null, end, clientGaveUp, connection.bytesToClient(), phaseAt(connection.opened()),
+                            "not HTTP/1.x (TLS, HTTP/2 or unreadable bytes)"));
                 }
                 continue;
             }
@@ -430,7 +431,8 @@ public final class ChaosGateway implements AutoCloseable {
                 }
                 boolean last = i == connection.requests().size() - 1;
                 requests.add(new LinkRequest(head.at(), connection.connection(), connection.upstreamPort(), head.method(),
-                        head.path(), last ? end : null, last && clientGaveUp, connection.bytesToClient(), phaseAt(head.at())));
+                        head.path(), last ? end : null, last && clientGaveUp, connection.bytesToClient(), phaseAt(head.at()),
+                        head.transport()));
             }
         }
         return requests;

@@ -45,18 +45,59 @@ public record LinkConnection(String proxy, long connection, int clientPort, int 
         OTHER
     }
 
+    /** How a request's body is framed on the wire (RFC 9112, section 6). */
+    public enum BodyFraming {
+        /** No body: neither {@code Content-Length} nor {@code Transfer-Encoding}, or a length of 0. */
+        NONE,
+        /** A body of the length the {@code Content-Length} header gives. */
+        LENGTH,
+        /** {@code Transfer-Encoding: chunked}: a body whose length the client did not know up front. */
+        CHUNKED
+    }
+
     /**
      * One request head that passed the link toward the upstream.
      *
-     * @param at     when the last byte of the head was read from the client
-     * @param method the request method ({@code POST})
-     * @param target the request target as sent ({@code /v1/chat/completions}, possibly with a query)
+     * @param at             when the last byte of the head was read from the client
+     * @param method         the request method ({@code POST})
+     * @param target         the request target as sent ({@code /v1/chat/completions}, possibly with a query)
+     * @param version        the protocol of the request line ({@code HTTP/1.1})
+     * @param body           how the body is framed
+     * @param expectContinue whether the client sent {@code Expect: 100-continue} (it waits for a 100 before the body)
+     * @param upgrade        the protocols the client offered to switch to ({@code Upgrade: h2c}), or null
+     * @param close          whether the client asked for the connection to close after this request
+     *                       ({@code Connection: close}, or HTTP/1.0 without keep-alive)
      */
-    public record RequestHead(Instant at, String method, String target) {
+    public record RequestHead(Instant at, String method, String target, String version, BodyFraming body,
+                              boolean expectContinue, String upgrade, boolean close) {
+
+        /** A plain HTTP/1.1 head without a body, kept alive. */
+        public RequestHead(Instant at, String method, String target) {
+            this(at, method, target, "HTTP/1.1", BodyFraming.NONE, false, null, false);
+        }
+
         /** The target without its query. */
         public String path() {
             int query = target.indexOf('?');
             return query < 0 ? target : target.substring(0, query);
+        }
+
+        /** The transport in a few words, for messages: {@code HTTP/1.1, chunked body, offers an upgrade to h2c}. */
+        public String transport() {
+            StringBuilder text = new StringBuilder(version);
+            text.append(switch (body) {
+                case NONE -> ", no body";
+                case LENGTH -> ", body of known length";
+                case CHUNKED -> ", chunked body";
+            });
+            if (expectContinue) {
+                text.append(", Expect: 100-continue");
+            }
+            if (upgrade != null) {
+                text.append(", offers an upgrade to ").append(upgrade);
+            }
+            text.append(close ? ", connection closed after it" : ", kept alive");
+            return text.toString();
         }
     }
 }

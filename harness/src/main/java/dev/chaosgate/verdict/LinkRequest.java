@@ -20,9 +20,17 @@ import java.time.Instant;
  * @param clientGaveUp  whether the client closed that connection itself (its own timeout, the user's stop)
  * @param bytesToClient bytes the link wrote back to the client on that connection (0: it got nothing at all)
  * @param phase         the scenario phase in force when the head passed, or null
+ * @param transport     how the request travelled, as the link read it ({@code HTTP/1.1, chunked body, offers an
+ *                      upgrade to h2c, kept alive}; {@code LinkConnection.RequestHead.transport()}), or null when unknown
  */
 public record LinkRequest(Instant at, long connection, int upstreamPort, String method, String path, Instant ended,
-                          boolean clientGaveUp, long bytesToClient, String phase) {
+                          boolean clientGaveUp, long bytesToClient, String phase, String transport) {
+
+    /** A request whose transport is not known. */
+    public LinkRequest(Instant at, long connection, int upstreamPort, String method, String path, Instant ended,
+                       boolean clientGaveUp, long bytesToClient, String phase) {
+        this(at, connection, upstreamPort, method, path, ended, clientGaveUp, bytesToClient, phase, null);
+    }
 
     /** A request for a model's answer, as {@code UpstreamExchange.isGeneration()} tells it. */
     public boolean isGeneration() {

@@ -11,18 +11,24 @@ import java.util.Optional;
 /**
  * Everything the judges look at for one verdict.
  *
- * @param expect the expectation judged: the scenario's, or one of its {@link Expectation#anyOf} alternatives
+ * @param expect       the expectation judged: the scenario's, or one of its {@link Expectation#anyOf} alternatives
+ * @param linkRequests every request the link saw while the action ran (those of other calls too)
  */
 record VerdictCase(Scenario scenario, List<Attempt> attempts, ClientReport report, long linkConnections,
-                   GuidanceCatalog catalog, Expectation expect) {
+                   GuidanceCatalog catalog, Expectation expect, List<LinkRequest> linkRequests) {
 
     VerdictCase(Scenario scenario, List<Attempt> attempts, ClientReport report, long linkConnections, GuidanceCatalog catalog) {
-        this(scenario, attempts, report, linkConnections, catalog, scenario.expect());
+        this(scenario, attempts, report, linkConnections, catalog, scenario.expect(), List.of());
+    }
+
+    VerdictCase(Scenario scenario, List<Attempt> attempts, ClientReport report, long linkConnections, GuidanceCatalog catalog,
+                List<LinkRequest> linkRequests) {
+        this(scenario, attempts, report, linkConnections, catalog, scenario.expect(), List.copyOf(linkRequests));
     }
 
     /** The same case judged against {@code alternative}. */
     VerdictCase against(Expectation alternative) {
-        return new VerdictCase(scenario, attempts, report, linkConnections, catalog, alternative);
+        return new VerdictCase(scenario, attempts, report, linkConnections, catalog, alternative, linkRequests);
     }
 
     Optional<Attempt> last() {

@@ -93,7 +93,7 @@ public final class VerdictEngine {
         List<UpstreamExchange> others = new ArrayList<>();
         group(exchanges, report.prompt(), related, others);
         List<Attempt> attempts = attempts(LinkAttempts.timeline(related, exchanges, linkRequests));
-        VerdictCase verdictCase = new VerdictCase(scenario, attempts, report, linkConnections, catalog);
+        VerdictCase verdictCase = new VerdictCase(scenario, attempts, report, linkConnections, catalog, linkRequests);
         if (scenario.expect().anyOf().isEmpty()) {
             return new Verdict(scenario.name(), scenario.expect(), report, attempts, others, findings(verdictCase),
                     GuidanceJudge.notes(verdictCase), List.of(), catalog);

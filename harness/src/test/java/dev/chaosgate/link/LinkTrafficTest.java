@@ -103,6 +103,50 @@ class LinkTrafficTest extends LinkTestSupport {
     }
 
     @Test
+    void expectContinueUpgradeOffersAndHttp10AreReadOnceEachWithTheirTransport() throws Exception {
+        keepLatestTraffic();
+        int port = proxyToSink("p");
+        Socket client = connect(port);
+        TcpPeer server = sink.awaitPeer(LONG);
+        // Expect: 100-continue: the head alone, then (once the server said 100) its chunked body, then the next head
+        String waiting = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n";
+        String body = "a\r\n{\"a\":\"b c\"}\r\n0\r\n\r\n";
+        // an h2c upgrade the server declined: the connection goes on in HTTP/1.1; then an HTTP/1.0 request
+        String offer = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: AAEAAEAAAAIAAAABAAMAAABkAAQBAAAAAAUAAEAA\r\nContent-Length: 2\r\n\r\n{}";
+        String old = "POST /v1/chat/completions HTTP/1.0\r\nContent-Length: 3\r\n\r\nPOS";
+        client.getOutputStream().write(ascii(waiting));
+        awaitFirstConnection(c -> c.requests().size() == 1);
+        client.getOutputStream().write(ascii(body + offer + old));
+        int sent = (waiting + body + offer + old).length();
+        server.awaitReceived(sent, LONG);
+        LinkConnection traffic = awaitFirstConnection(c -> c.requests().size() == 3);
+        assertThat(traffic.protocol()).isEqualTo(LinkConnection.Protocol.HTTP1);
+        assertThat(traffic.requests()).extracting(LinkConnection.RequestHead::transport).containsExactly(
+                "HTTP/1.1, chunked body, Expect: 100-continue, kept alive",
+                "HTTP/1.1, body of known length, offers an upgrade to h2c, kept alive",
+                "HTTP/1.0, body of known length, connection closed after it");
+    }
+
+    @Test
+    void anAcceptedUpgradeCountsItsRequestOnceThenStopsReading() throws Exception {
+        keepLatestTraffic();
+        int port = proxyToSink("p");
+        Socket client = connect(port);
+        TcpPeer server = sink.awaitPeer(LONG);
+        // after a 101 the client speaks HTTP/2: the preface and frames are not heads
+        byte[] sent = ascii("GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                + "HTTP2-Settings: AAEAAEAAAAIAAAAB\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\nGET /not-a-head HTTP/1.1\r\n\r\n");
+        client.getOutputStream().write(sent);
+        server.awaitReceived(sent.length, LONG);
+        client.close();
+        LinkConnection traffic = awaitFirstConnection(c -> c.closed() != null);
+        assertThat(traffic.protocol()).isEqualTo(LinkConnection.Protocol.OTHER);
+        assertThat(traffic.requests()).extracting(LinkConnection.RequestHead::path).containsExactly("/v1/models");
+        assertThat(traffic.requests().get(0).upgrade()).isEqualTo("h2c");
+    }
+
+    @Test
     void bytesThatAreNotHttp1AreOther() throws Exception {
         keepLatestTraffic();
         int port = proxyToSink("p");

@@ -35,11 +35,11 @@ final class ConnectionTraffic {
         this.clientPort = clientPort;
         this.upstreamPort = upstreamPort;
         this.listener = listener;
-        this.reader = new RequestHeadReader((method, target) -> {
+        this.reader = new RequestHeadReader(head -> {
             if (requests.size() == MAX_HEADS) {
                 requests.remove(0);
             }
-            requests.add(new LinkConnection.RequestHead(Instant.now(), method, target));
+            requests.add(head);
             publish();
         });
     }
@@ -55,6 +55,10 @@ final class ConnectionTraffic {
         } catch (RuntimeException unreadable) {
             // Counting must never break the data plane: stop reading heads on this connection.
             reader.stopReading();
+        }
+        if (reader.stopped()) {
+            // Now known to be another protocol (TLS, HTTP/2, a switch after an upgrade): say so at once, not at the close.
+            publish();
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.chaosgate.link.internal;
 
+import dev.chaosgate.link.LinkConnection;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
@@ -17,7 +19,7 @@ final class RequestHeadReader {
 
     /** Hears each complete head. */
     interface Listener {
-        void head(String method, String target);
+        void head(LinkConnection.RequestHead head);
     }
 
     private enum State { HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, STOPPED }
@@ -149,6 +151,10 @@ final class RequestHeadReader {
         }
         long length = 0;
         boolean chunked = false;
+        boolean expectContinue = false;
+        String upgrade = null;
+        // HTTP/1.0 closes after each request unless asked to keep the connection; HTTP/1.1 the other way round
+        boolean close = requestLine[2].equals("HTTP/1.0");
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon <= 0) {
@@ -156,19 +162,39 @@ final class RequestHeadReader {
             }
             String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
             String value = lines[i].substring(colon + 1).strip();
-            if (name.equals("content-length")) {
-                try {
-                    length = Long.parseLong(value);
-                } catch (NumberFormatException e) {
-                    stop();
-                    return;
+            String lower = value.toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "content-length" -> {
+                    try {
+                        length = Long.parseLong(value);
+                    } catch (NumberFormatException e) {
+                        stop();
+                        return;
+                    }
                 }
-            } else if (name.equals("transfer-encoding")) {
-                chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
+                case "transfer-encoding" -> chunked = lower.endsWith("chunked");
+                case "expect" -> expectContinue = lower.equals("100-continue");
+                case "upgrade" -> upgrade = value;
+                case "connection" -> {
+                    if (lower.contains("close")) {
+                        close = true;
+                    } else if (lower.contains("keep-alive")) {
+                        close = false;
+                    }
+                }
+                default -> { }
             }
         }
         http = true;
-        listener.head(requestLine[0], new String(requestLine[1].getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+        // RFC 9112 6.3: chunked framing wins over a Content-Length sent with it
+        LinkConnection.BodyFraming body = chunked ? LinkConnection.BodyFraming.CHUNKED
+                : length > 0 ? LinkConnection.BodyFraming.LENGTH : LinkConnection.BodyFraming.NONE;
+        listener.head(new LinkConnection.RequestHead(Instant.now(), requestLine[0],
+                new String(requestLine[1].getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+                requestLine[2], body, expectContinue, upgrade, close));
+        // What follows a head: its body (a client that sent Expect: 100-continue sends it once the server
+        // said 100, or closes the connection), then the next head. An upgrade the server accepts (101) is
+        // followed by the new protocol, whose first bytes are not a request line and stop the reading.
         if (requestLine[0].equals("CONNECT")) {
             stop(); // a tunnel: what follows is not HTTP to this link
         } else if (chunked) {

@@ -122,6 +122,10 @@ public final class UpstreamServer implements AutoCloseable {
                 // (a timeout toxic swallowing the request), and with it the client's: only the client's own
                 // timeout may end such an attempt.
                 .jettyIdleTimeout(IDLE_TIMEOUT_MILLIS)
+                // Plain HTTP/1.1 only: Jetty's h2c answers the upgrade that java.net.http.HttpClient offers by
+                // default, and resets a request whose body is chunked (RST_STREAM); declining the upgrade, as any
+                // HTTP/1.1 server may (RFC 9110, 7.8), keeps every request shape working, and readable to the link.
+                .http2PlainDisabled(true)
                 .gzipDisabled(true)
                 .disableRequestJournal()
                 .stubRequestLoggingDisabled(true)
