@@ -70,7 +70,7 @@ public final class HtmlReport {
             ScenarioOutcome outcome = run.outcomes().get(i);
             Verdict verdict = outcome.verdict();
             html.append("<tr><td class=\"num\">").append(i + 1).append("</td><td><a href=\"#").append(anchor(outcome, i))
-                    .append("\">").append(Html.escape(outcome.scenario().name())).append("</a></td><td>").append(badge(outcome))
+                    .append("\">").append(Html.escape(outcome.label())).append("</a></td><td>").append(badge(outcome))
                     .append("</td><td class=\"num\">").append(verdict == null ? "–" : String.valueOf(verdict.attempts().size()))
                     .append("</td><td>").append(verdict == null ? "<span class=\"muted\">" + Html.escape(outcome.note()) + "</span>" : codes(verdict))
                     .append("</td><td class=\"num\">").append(verdict == null ? "–" : human(outcome.elapsed())).append("</td></tr>\n");
@@ -106,8 +106,11 @@ public final class HtmlReport {
         Verdict verdict = outcome.verdict();
         html.append("<section class=\"scenario ").append(outcome.status().name().toLowerCase(Locale.ROOT)).append("\" id=\"")
                 .append(anchor(outcome, index)).append("\">\n<h2>").append(badge(outcome)).append(' ')
-                .append(Html.escape(scenario.name())).append("</h2>\n");
+                .append(Html.escape(outcome.label())).append("</h2>\n");
         html.append("<p class=\"description\">").append(Html.escape(scenario.description())).append("</p>\n");
+        html.append("<p class=\"muted\">").append(outcome.mode().streamed() ? "The client was asked for streamed answers"
+                : "The client was asked for whole answers, not streamed").append(" (CHAOSGATE_STREAM=")
+                .append(outcome.mode().streamed()).append(").</p>\n");
         if (!scenario.situation().isEmpty()) {
             html.append("<p class=\"situation\">").append(Html.escape(scenario.situation())).append("</p>\n");
         }
