@@ -370,7 +370,8 @@ public final class RunCommand implements Callable<Integer> {
         try (ChaosGateway gateway = builder.start()) {
             ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, mode.streamed());
             if (run.problem() != null) {
-                return new Played(null, run.problem());
+                // A client that only breaks when streaming: say which row it was.
+                return new Played(null, run.problem() + (mode.streamed() ? " (in the stream row: CHAOSGATE_STREAM=true)" : ""));
             }
             Verdict verdict = gateway.verdict(run.report());
             return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), run.note(), run.stdout()), null);

@@ -148,6 +148,17 @@ class RunCommandTest {
     }
 
     @Test
+    void aClientThatCrashesOnlyWhenStreamingIsAUsageErrorNamingTheStreamRow() {
+        CliRun run = CliRun.of("run", "bad-gateway-single", "--stream", "both", "--report-dir", dir.toString(),
+                "--client", "if [ \"$CHAOSGATE_STREAM\" = true ]; then echo 'stream: boom' >&2; exit 3; fi; printf 'SHOWN: hi\\nDRAFT: \\n'");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ChaosgateCli.EXIT_USAGE);
+        assertThat(run.errLines()).containsExactly("chaosgate run: the client crashed in scenario bad-gateway-single (exit code 3:"
+                + " stream: boom) without a SHOWN: or DRAFT: line; run it by hand with CHAOSGATE_BASE_URL set to see why"
+                + " (in the stream row: CHAOSGATE_STREAM=true)");
+    }
+
+    @Test
     void aClientThatNeverSendsThePromptFailsTheRunWithExitCode1() throws IOException {
         CliRun run = CliRun.of("run", "bad-gateway-single", "--report-dir", dir.toString(),
                 "--client", "printf 'SHOWN: Something went wrong\\nDRAFT: \\n'");
