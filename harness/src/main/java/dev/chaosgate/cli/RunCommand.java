@@ -62,6 +62,7 @@ import java.util.stream.Collectors;
                 "",
                 "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error, a client that cannot run,"
                         + " or reports that could not be written (a full disk).",
+                "",
                 "Modes: each scenario is a row per mode it is played in (--stream); `bad-gateway-burst [stream]` is the row"
                         + " where the client was asked to stream. Scenarios whose faults only exist in a stream are played"
                         + " streamed only. Rows are played --parallel at a time and printed as each ends, with its position;"
@@ -149,7 +150,7 @@ public final class RunCommand implements Callable<Integer> {
     /** One row of the run: a scenario in one mode, or a scenario skipped. */
     private record Row(Scenario scenario, StreamMode mode, String skipped) {
         String label() {
-            return mode.label(scenario.name());
+            return mode.label(scenario);
         }
     }
 

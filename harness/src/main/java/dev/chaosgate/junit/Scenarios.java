@@ -70,7 +70,7 @@ final class Scenarios {
     record Play(dev.chaosgate.scenario.Scenario scenario, StreamMode mode) {
         /** {@code bad-gateway-burst} or {@code bad-gateway-burst [stream]}: the invocation's display argument. */
         String label() {
-            return mode.label(scenario.name());
+            return mode.label(scenario);
         }
     }
 

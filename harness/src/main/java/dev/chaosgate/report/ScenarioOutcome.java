@@ -60,9 +60,9 @@ public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict,
         return skipped(scenario, StreamMode.of(StreamMode.streamOnly(scenario)), reason);
     }
 
-    /** The row's name: the scenario's, with {@code [stream]} after it when the client was asked to stream. */
+    /** The row's name: the scenario's, with {@code [stream]} after it in the streamed row of a scenario played both ways. */
     public String label() {
-        return mode.label(scenario.name());
+        return mode.label(scenario);
     }
 
     public boolean failed() {

@@ -22,9 +22,13 @@ public enum StreamMode {
         return this == STREAMED;
     }
 
-    /** The name of a play of {@code scenario} in this mode: {@code bad-gateway-burst [stream]}, or the bare name when not streamed. */
-    public String label(String scenario) {
-        return this == STREAMED ? scenario + " [stream]" : scenario;
+    /**
+     * The name of a play of {@code scenario} in this mode: {@code bad-gateway-burst [stream]} for the streamed
+     * play of a scenario that has both, else the bare name (a stream-only scenario is always streamed, so its
+     * name says it already, and keeps the name it had in reports before modes).
+     */
+    public String label(Scenario scenario) {
+        return this == STREAMED && !streamOnly(scenario) ? scenario.name() + " [stream]" : scenario.name();
     }
 
     /** The mode of {@code streamed}. */

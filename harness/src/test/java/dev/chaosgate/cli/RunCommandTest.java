@@ -83,14 +83,14 @@ class RunCommandTest {
         assertThat(run.out()).as(run.toString()).contains("2 scenarios, 3 rows (non-streamed and streamed; 1 stream-specific,"
                 + " played streamed only)").contains(", 3 rows at a time");
         assertThat(run.out()).containsPattern("\\[1/3] bad-gateway-single +FAIL").containsPattern("\\[2/3] bad-gateway-single \\[stream] +FAIL")
-                .containsPattern("\\[3/3] stream-cut-mid-answer \\[stream] +FAIL");
+                .containsPattern("\\[3/3] stream-cut-mid-answer +FAIL");
         JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
         assertThat(rows.findValuesAsText("name")).containsExactly("bad-gateway-single", "bad-gateway-single", "stream-cut-mid-answer");
         assertThat(rows.findValues("stream")).extracting(JsonNode::asBoolean).containsExactly(false, true, true);
         assertThat(rows.findValues("clientOutput")).extracting(o -> o.get(0).asText())
                 .containsExactly("SHOWN: stream=false", "SHOWN: stream=true", "SHOWN: stream=true");
         assertThat(Files.readString(dir.resolve("junit.xml"))).contains("name=\"bad-gateway-single\"")
-                .contains("name=\"bad-gateway-single [stream]\"").contains("name=\"stream-cut-mid-answer [stream]\"");
+                .contains("name=\"bad-gateway-single [stream]\"").contains("name=\"stream-cut-mid-answer\"");
         assertThat(Files.readString(dir.resolve("report.html"))).contains(">bad-gateway-single [stream]</a>")
                 .contains("CHAOSGATE_STREAM=true").contains("CHAOSGATE_STREAM=false");
     }
@@ -101,7 +101,7 @@ class RunCommandTest {
                 "--client", "printf 'SHOWN: stream=%s\\nDRAFT: \\n' \"$CHAOSGATE_STREAM\"");
 
         assertThat(run.out()).as(run.toString()).startsWith("chaosgate run: 2 scenarios against printf")
-                .contains("[1/2] bad-gateway-single  ").contains("[2/2] stream-cut-mid-answer [stream]");
+                .contains("[1/2] bad-gateway-single  ").contains("[2/2] stream-cut-mid-answer  ");
         JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
         assertThat(rows.findValues("clientOutput")).extracting(o -> o.get(0).asText())
                 .containsExactly("SHOWN: stream=false", "SHOWN: stream=true");
@@ -129,14 +129,15 @@ class RunCommandTest {
                 continue;
             }
             boolean skipped = scenario.tags().contains(RunCommand.CONCURRENT_TAG);
-            expected.add(scenario.name() + (dev.chaosgate.scenario.StreamMode.streamOnly(scenario) ? " [stream]" : ""));
+            expected.add(scenario.name());
             if (!skipped && !dev.chaosgate.scenario.StreamMode.streamOnly(scenario)) {
                 expected.add(scenario.name() + " [stream]");
             }
         }
         JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
         List<String> labels = new java.util.ArrayList<>();
-        rows.forEach(r -> labels.add(r.path("name").asText() + (r.path("stream").asBoolean() ? " [stream]" : "")));
+        rows.forEach(r -> labels.add(dev.chaosgate.scenario.StreamMode.of(r.path("stream").asBoolean())
+                .label(ScenarioCatalog.builtIn().get(r.path("name").asText()))));
         assertThat(labels).as(run.toString()).isEqualTo(expected);
         // Each row's progress line once, whole: position, label, verdict on one line.
         for (int i = 0; i < expected.size(); i++) {

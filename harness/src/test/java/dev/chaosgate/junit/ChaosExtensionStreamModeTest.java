@@ -78,7 +78,7 @@ class ChaosExtensionStreamModeTest {
                 .hasSize(3).satisfiesExactly(
                         name -> assertThat(name).startsWith("[1] ").endsWith(BURST),
                         name -> assertThat(name).startsWith("[2] ").endsWith(BURST + " [stream]"),
-                        name -> assertThat(name).startsWith("[3] ").endsWith(CUT + " [stream]"));
+                        name -> assertThat(name).startsWith("[3] ").endsWith(CUT));
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)

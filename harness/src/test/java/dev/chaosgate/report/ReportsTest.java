@@ -184,8 +184,10 @@ class ReportsTest {
             // An outcome made the way it was before modes existed is in the scenario's own mode.
             assertThat(ScenarioOutcome.judged(burst, passing, Duration.ZERO, "", List.of()).mode())
                     .isEqualTo(dev.chaosgate.scenario.StreamMode.NOT_STREAMED);
-            assertThat(ScenarioOutcome.skipped(ScenarioCatalog.builtIn().get("stream-cut-mid-answer"), "not now").label())
-                    .isEqualTo("stream-cut-mid-answer [stream]");
+            ScenarioOutcome streamOnly = ScenarioOutcome.skipped(ScenarioCatalog.builtIn().get("stream-cut-mid-answer"), "not now");
+            assertThat(streamOnly.mode()).isEqualTo(dev.chaosgate.scenario.StreamMode.STREAMED);
+            assertThat(streamOnly.label())
+                    .isEqualTo("stream-cut-mid-answer");
         }
 
         @Test
