@@ -375,7 +375,47 @@ public final class RunCommand implements Callable<Integer> {
                 return new Played(null, run.problem() + (mode.streamed() ? " (in the stream row: CHAOSGATE_STREAM=true)" : ""));
             }
             Verdict verdict = gateway.verdict(run.report());
-            return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), run.note(), run.stdout()), null);
+            String note = String.join("; ", java.util.stream.Stream.of(run.note(), modeNote(verdict, mode))
+                    .filter(n -> !n.isEmpty()).toList());
+            return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), note, run.stdout()), null);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper BODIES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * A note when no request of the action asked for an answer the way the row's mode said: a client that
+     * ignores {@code CHAOSGATE_STREAM} plays the same code path in both rows, and its stream row proves nothing.
+     * Never a finding: the verdict stands.
+     */
+    static String modeNote(Verdict verdict, StreamMode mode) {
+        List<Boolean> asked = new ArrayList<>();
+        for (dev.chaosgate.verdict.Attempt attempt : verdict.attempts()) {
+            Boolean streamed = asksForStream(attempt.exchange().requestBody());
+            if (streamed != null) {
+                asked.add(streamed);
+            }
+        }
+        if (asked.isEmpty() || asked.contains(mode.streamed())) {
+            return "";
+        }
+        return mode.streamed()
+                ? "the client was asked to stream (CHAOSGATE_STREAM=true), but none of its requests asked for a stream"
+                        + " (\"stream\": true): this row played its non-streamed code path"
+                : "the client was asked for whole answers (CHAOSGATE_STREAM=false), but every request asked for a stream:"
+                        + " this row played its streamed code path";
+    }
+
+    /** The request's {@code "stream"} flag (false when absent), or null when the body is not a JSON object. */
+    private static Boolean asksForStream(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = BODIES.readTree(body);
+            return json != null && json.isObject() ? json.path("stream").asBoolean(false) : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

@@ -148,6 +148,25 @@ class RunCommandTest {
         assertThat(run.exit()).as(run.toString()).isZero();
     }
 
+    /** A client that ignores CHAOSGATE_STREAM plays its one code path twice: the stream row says so, without failing. */
+    @Test
+    void aStreamRowWhoseRequestsNeverAskedForAStreamCarriesANote() throws IOException {
+        NodeRuntime.assumeInstalled();
+        String neverStreams = "node -e \"fetch(process.env.CHAOSGATE_BASE_URL + '/chat/completions', {method: 'POST',"
+                + " headers: {'content-type': 'application/json', authorization: 'Bearer ' + process.env.OPENAI_API_KEY},"
+                + " body: JSON.stringify({model: 'gpt-4o-mini', messages: [{role: 'user', content: process.env.CHAOSGATE_PROMPT}]})})"
+                + ".then(r => r.text()).then(() => console.log('SHOWN: Access to the service is blocked.\\\\nDRAFT: ' + process.env.CHAOSGATE_PROMPT))\"";
+
+        CliRun run = CliRun.of("run", "access-denied-1020", "--stream", "both", "--report-dir", dir.toString(), "--client", neverStreams);
+
+        JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
+        assertThat(rows.findValuesAsText("attempts")).as(run.toString()).containsExactly("1", "1");
+        assertThat(rows.get(0).path("note").asText()).as(run.toString()).isEmpty();
+        assertThat(rows.get(1).path("note").asText()).isEqualTo("the client was asked to stream (CHAOSGATE_STREAM=true), but none"
+                + " of its requests asked for a stream (\"stream\": true): this row played its non-streamed code path");
+        assertThat(run.out()).contains("        note: the client was asked to stream");
+    }
+
     @Test
     void aClientThatCrashesOnlyWhenStreamingIsAUsageErrorNamingTheStreamRow() {
         CliRun run = CliRun.of("run", "bad-gateway-single", "--stream", "both", "--report-dir", dir.toString(),
