@@ -104,6 +104,73 @@ class ChaosExtensionStreamModeTest {
         assertThat(SEEN.get("true")).containsExactly(BURST + " STREAMED", CUT + " STREAMED");
     }
 
+    /**
+     * A chat app on LangChain4j's two OpenAI models, chosen by the mode as an app would by a setting:
+     * {@code OpenAiChatModel} retries a 502 (RetryUtils, 3 attempts), {@code OpenAiStreamingChatModel}
+     * retries nothing (docs/sdk-policies.md). Written to the SDK's API, not to chaosgate's rules.
+     */
+    @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
+    static class LangChain4jTestCases {
+        static final String PROMPT = "Where is my order?";
+        static final String UNAVAILABLE = "The service is temporarily unavailable (bad gateway). Your prompt is kept; please try again in a moment.";
+
+        @ParameterizedTest
+        @ScenarioSource(value = BURST, stream = StreamSelection.BOTH)
+        void answersInEveryMode(String scenario, StreamMode mode, ChaosGateway gateway) {
+            ChaosAssertions.assertThat(gateway.verdict(ask(gateway.baseUrl(), mode))).passes();
+        }
+
+        private static ClientReport ask(String baseUrl, StreamMode mode) {
+            if (!mode.streamed()) {
+                try {
+                    String answer = dev.langchain4j.model.openai.OpenAiChatModel.builder().baseUrl(baseUrl).apiKey("test")
+                            .modelName("gpt-4o-mini").build().chat(PROMPT);
+                    return new ClientReport(PROMPT, List.of(answer), "");
+                } catch (RuntimeException e) {
+                    return new ClientReport(PROMPT, List.of(UNAVAILABLE), PROMPT);
+                }
+            }
+            StringBuilder text = new StringBuilder();
+            java.util.concurrent.CompletableFuture<Throwable> done = new java.util.concurrent.CompletableFuture<>();
+            dev.langchain4j.model.openai.OpenAiStreamingChatModel.builder().baseUrl(baseUrl).apiKey("test").modelName("gpt-4o-mini")
+                    .build().chat(PROMPT, new dev.langchain4j.model.chat.response.StreamingChatResponseHandler() {
+                        @Override
+                        public void onPartialResponse(String partial) {
+                            synchronized (text) {
+                                text.append(partial);
+                            }
+                        }
+
+                        @Override
+                        public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse response) {
+                            done.complete(null);
+                        }
+
+                        @Override
+                        public void onError(Throwable error) {
+                            done.complete(error);
+                        }
+                    });
+            Throwable error = done.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+            synchronized (text) {
+                return error == null ? new ClientReport(PROMPT, List.of(text.toString()), "")
+                        : new ClientReport(PROMPT, List.of(UNAVAILABLE), PROMPT);
+            }
+        }
+    }
+
+    /** The parameter catches what a test of one mode misses: the streaming model's missing retry. */
+    @Test
+    void aRealClientWithoutRetriesOnItsStreamingPathFailsOnlyTheStreamInvocation() {
+        EngineExecutionResults results = ChaosTestKit.run(LangChain4jTestCases.class);
+
+        assertThat(results.testEvents().succeeded().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList())
+                .singleElement().asString().startsWith("[1] ").endsWith(BURST);
+        assertThat(results.testEvents().failed().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList())
+                .singleElement().asString().startsWith("[2] ").endsWith(BURST + " [stream]");
+        assertThat(ChaosTestKit.singleFailure(results)).isInstanceOf(AssertionError.class).hasMessageContaining("NO_RETRY");
+    }
+
     @ChaosTest
     static class ModeWithoutSourceTestCases {
         @Test
