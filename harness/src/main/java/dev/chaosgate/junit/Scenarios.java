@@ -161,7 +161,7 @@ final class Scenarios {
             parts.add("files = " + array(source.files()));
         }
         if (source.stream() != StreamSelection.FALSE) {
-            parts.add("stream = " + source.stream().name());
+            parts.add("stream = StreamSelection." + source.stream().name());
         }
         return "@ScenarioSource" + (parts.isEmpty() ? "" : "(" + String.join(", ", parts) + ")");
     }

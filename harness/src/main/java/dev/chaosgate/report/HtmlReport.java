@@ -57,10 +57,17 @@ public final class HtmlReport {
         html.append("<p class=\"counts\"><span class=\"count pass\">").append(passed).append(" passed</span> ")
                 .append("<span class=\"count fail\">").append(failed).append(" failed</span> ")
                 .append("<span class=\"count skip\">").append(skipped).append(" skipped</span> ")
-                .append("<span class=\"meta\">").append(run.outcomes().size()).append(" scenarios in ")
+                .append("<span class=\"meta\">").append(size(run)).append(" in ")
                 .append(human(run.elapsed())).append(" · started ")
                 .append(STARTED.format(run.started().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)))
                 .append(" · seed ").append(run.seed() == null ? "per scenario" : run.seed()).append("</span></p>\n</header>\n");
+    }
+
+    /** {@code 5 scenarios}, or {@code 74 rows (40 scenarios)} when scenarios were played in both modes. */
+    private static String size(RunResult run) {
+        long scenarios = run.outcomes().stream().map(o -> o.scenario().name()).distinct().count();
+        return scenarios == run.outcomes().size() ? scenarios + " scenarios"
+                : run.outcomes().size() + " rows (" + scenarios + (scenarios == 1 ? " scenario)" : " scenarios)");
     }
 
     private static void summary(StringBuilder html, RunResult run) {

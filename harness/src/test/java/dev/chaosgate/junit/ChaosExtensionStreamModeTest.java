@@ -172,6 +172,24 @@ class ChaosExtensionStreamModeTest {
     }
 
     @ChaosTest
+    static class SourceOnPlainTestTestCases {
+        @Test
+        @ScenarioSource(value = BURST, stream = StreamSelection.BOTH)
+        void notParameterized(ChaosGateway gateway) {
+            see("never", gateway.baseUrl());
+        }
+    }
+
+    @Test
+    void aConfigurationErrorShowsTheStreamAttributeAsWritten() {
+        Throwable thrown = ChaosTestKit.singleFailure(ChaosTestKit.run(SourceOnPlainTestTestCases.class));
+
+        assertThat(thrown).hasMessageStartingWith("@ScenarioSource(value = \"" + BURST + "\", stream = StreamSelection.BOTH) on method"
+                + " `notParameterized(ChaosGateway)` needs @ParameterizedTest instead of @Test");
+        assertThat(SEEN).doesNotContainKey("never");
+    }
+
+    @ChaosTest
     static class ModeWithoutSourceTestCases {
         @Test
         @Scenario(BURST)

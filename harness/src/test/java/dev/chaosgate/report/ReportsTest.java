@@ -180,7 +180,7 @@ class ReportsTest {
             assertThat(JunitXmlReport.render(both)).contains("name=\"bad-gateway-burst\" ")
                     .contains("name=\"bad-gateway-burst [stream]\" ");
             assertThat(HtmlReport.render(both)).contains(">bad-gateway-burst</a>").contains(">bad-gateway-burst [stream]</a>")
-                    .contains("bad-gateway-burst [stream]</h2>");
+                    .contains("bad-gateway-burst [stream]</h2>").contains("2 rows (1 scenario) in ");
             // An outcome made the way it was before modes existed is in the scenario's own mode.
             assertThat(ScenarioOutcome.judged(burst, passing, Duration.ZERO, "", List.of()).mode())
                     .isEqualTo(dev.chaosgate.scenario.StreamMode.NOT_STREAMED);
