@@ -5,8 +5,9 @@
 //   node harness/src/test/sdk/run-matrix.mjs [--client NAME]... [--scenario NAME]... [--out DIR]
 //                                            [--cli "COMMAND"] [--client-timeout SECONDS]
 //
-// From the repository root. One `run` per client with all its scenarios; reports land in
-// DIR/<client>/report.json (default DIR: target/sdk-matrix). Prints one line per cell and writes
+// From the repository root. One `run` per client with all its scenarios (and one more with --stream true for
+// its stream-mode cells, written `scenario[stream]`); reports land in DIR/<client>/report.json and
+// DIR/<client>/stream/report.json (default DIR: target/sdk-matrix). Prints one line per cell and writes
 // DIR/matrix.tsv (client, scenario, expected, got, match). Exits 1 when a cell differs, 2 on bad input.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -86,28 +87,34 @@ function normalise(expected) {
 mkdirSync(options.out, { recursive: true });
 const lines = [];
 let mismatches = 0;
+const STREAM = '[stream]';
 for (const [name, client] of clients) {
   const mine = chosen.filter((c) => c.client === name);
-  if (mine.length === 0) continue;
-  const reportDir = join(options.out, name);
-  const command = [...options.cli.split(' '), 'run', ...mine.map((c) => c.scenario), '--client', client.command,
-    '--report-dir', reportDir];
-  if (client.prompt) command.push('--prompt', client.prompt);
-  if (options.clientTimeout) command.push('--client-timeout', options.clientTimeout);
-  console.log(`== ${name}: ${mine.length} scenario(s)`);
-  try {
-    execFileSync(command[0], command.slice(1), { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  } catch (e) {
-    if (e.status !== 1) fail(`chaosgate run for ${name} exited with ${e.status}; see its output above`);
-  }
-  const reportFile = join(reportDir, 'report.json');
-  if (!existsSync(reportFile)) fail(`no ${reportFile} after the run of ${name}`);
-  const results = new Map(JSON.parse(readFileSync(reportFile, 'utf8')).scenarios.map((s) => [s.name, s]));
-  for (const cell of mine) {
-    const got = spell(results.get(cell.scenario));
-    const match = normalise(cell.expected) === got;
-    if (!match) mismatches++;
-    lines.push([name, cell.scenario, cell.expected, got, match ? 'ok' : 'DIFF'].join('\t'));
+  // Plain cells as `chaosgate run` plays named scenarios; `scenario[stream]` cells in a second run with --stream true.
+  for (const streamed of [false, true]) {
+    const part = mine.filter((c) => c.scenario.endsWith(STREAM) === streamed);
+    if (part.length === 0) continue;
+    const reportDir = join(options.out, name, streamed ? 'stream' : '');
+    const command = [...options.cli.split(' '), 'run', ...part.map((c) => c.scenario.replace(STREAM, '')), '--client', client.command,
+      '--report-dir', reportDir];
+    if (streamed) command.push('--stream', 'true');
+    if (client.prompt) command.push('--prompt', client.prompt);
+    if (options.clientTimeout) command.push('--client-timeout', options.clientTimeout);
+    console.log(`== ${name}: ${part.length} scenario(s)${streamed ? ', streamed' : ''}`);
+    try {
+      execFileSync(command[0], command.slice(1), { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    } catch (e) {
+      if (e.status !== 1) fail(`chaosgate run for ${name} exited with ${e.status}; see its output above`);
+    }
+    const reportFile = join(reportDir, 'report.json');
+    if (!existsSync(reportFile)) fail(`no ${reportFile} after the run of ${name}`);
+    const results = new Map(JSON.parse(readFileSync(reportFile, 'utf8')).scenarios.map((s) => [s.name, s]));
+    for (const cell of part) {
+      const got = spell(results.get(cell.scenario.replace(STREAM, '')));
+      const match = normalise(cell.expected) === got;
+      if (!match) mismatches++;
+      lines.push([name, cell.scenario, cell.expected, got, match ? 'ok' : 'DIFF'].join('\t'));
+    }
   }
 }
 

@@ -7,8 +7,9 @@ import dev.chaosgate.report.ScenarioOutcome;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.scenario.ScenarioLoader;
+import dev.chaosgate.scenario.StreamMode;
+import dev.chaosgate.scenario.StreamSelection;
 import dev.chaosgate.upstream.StreamPacing;
-import dev.chaosgate.upstream.UpstreamFault;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.FindingCode;
 import dev.chaosgate.verdict.Verdict;
@@ -32,6 +33,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -48,18 +56,27 @@ import java.util.stream.Collectors;
         footer = {"",
                 "The client protocol: CMD runs once per scenario (as /bin/sh -c CMD) with CHAOSGATE_BASE_URL and"
                         + " OPENAI_BASE_URL (the gateway's /v1 base URL), OPENAI_API_KEY, CHAOSGATE_SCENARIO, CHAOSGATE_PROMPT"
-                        + " and CHAOSGATE_STREAM (true when the scenario faults streamed answers). It sends the prompt once,"
+                        + " and CHAOSGATE_STREAM (true: ask for a streamed answer; see --stream). It sends the prompt once,"
                         + " as a user would, and prints what the user sees: a line `SHOWN: <text>` per text shown (answer or"
                         + " message) and one line `DRAFT: <text>` with what the prompt box holds at the end.",
                 "",
                 "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error, a client that cannot run,"
                         + " or reports that could not be written (a full disk).",
+                "",
+                "Modes: each scenario is a row per mode it is played in (--stream); `bad-gateway-burst [stream]` is the row"
+                        + " where the client was asked to stream. Scenarios whose faults only exist in a stream are played"
+                        + " streamed only. Rows are played --parallel at a time and printed as each ends, with its position;"
+                        + " the final table and the reports keep catalog order.",
+                "",
                 "Reports: report.json, junit.xml and report.html in the report directory."})
 public final class RunCommand implements Callable<Integer> {
     /** Exit code when at least one verdict failed. */
     public static final int EXIT_FAILED = 1;
     /** The tag of scenarios that need several users at once: a single action cannot exercise them. */
     static final String CONCURRENT_TAG = "load";
+    /** Rows played at once by default for the bundled client: most of a row is waiting, so 4 fit on 2 cores. */
+    static final int DEFAULT_PARALLEL = 4;
+    static final int MAX_PARALLEL = 32;
     static final String DEFAULT_PROMPT = "Explain in two sentences why a gateway answers 502 Bad Gateway.";
 
     @Spec
@@ -97,6 +114,19 @@ public final class RunCommand implements Callable<Integer> {
                     + " waiting for an answer then is judged CLIENT_HUNG.")
     int clientTimeoutSeconds = DEFAULT_CLIENT_TIMEOUT_SECONDS;
 
+    @Option(names = "--stream", paramLabel = "true|false|both",
+            description = "Whether the client is asked for streamed answers (CHAOSGATE_STREAM): both plays each scenario"
+                    + " twice, non-streamed then streamed, each its own row (`bad-gateway-burst [stream]`). Scenarios whose"
+                    + " faults only exist in a stream (stream-cut-mid-answer, ...) are played streamed only. Default: both"
+                    + " with --all, false for scenarios named.")
+    String stream;
+
+    @Option(names = "--parallel", paramLabel = "N",
+            description = "Rows played at once, each on a gateway of its own (own ports, own clock). Default: 4 for the"
+                    + " bundled client, 1 with --client (a client command may share files or an account between runs;"
+                    + " give --parallel when it can run beside itself).")
+    Integer parallel;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -108,66 +138,233 @@ public final class RunCommand implements Callable<Integer> {
         if (client != null && client.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--client needs a command, e.g. --client \"node client.mjs\"");
         }
+        StreamSelection selection = streamSelection();
+        int threads = parallelism();
         checkReportDir();
         ClientUnderTest judged = client == null ? new BundledClient()
                 : new CommandClient(client, Duration.ofSeconds(clientTimeoutSeconds));
-        out.printf("chaosgate run: %d scenario%s against %s%n", scenarios.size(), scenarios.size() == 1 ? "" : "s",
-                judged.description());
+        List<Row> rows = rows(scenarios, selection);
+        out.printf("chaosgate run: %s against %s%s%n", describe(scenarios, rows, selection), judged.description(),
+                threads > 1 && rows.size() > 1 ? ", " + threads + " rows at a time" : "");
         out.flush();
+        return new Run(judged, rows, threads, out, err).play();
+    }
 
-        Instant started = Instant.now();
-        long start = System.nanoTime();
-        List<ScenarioOutcome> outcomes = new ArrayList<>();
-        int index = 0;
+    /** One row of the run: a scenario in one mode, or a scenario skipped. */
+    private record Row(Scenario scenario, StreamMode mode, String skipped) {
+        String label() {
+            return mode.label(scenario);
+        }
+    }
+
+    private List<Row> rows(List<Scenario> scenarios, StreamSelection selection) {
+        List<Row> rows = new ArrayList<>();
         for (Scenario scenario : scenarios) {
-            index++;
-            String position = String.format("[%" + String.valueOf(scenarios.size()).length() + "d/%d]", index, scenarios.size());
-            ScenarioOutcome outcome;
+            List<StreamMode> modes = StreamMode.modes(scenario, selection);
             if (all && names.isEmpty() && scenario.tags().contains(CONCURRENT_TAG)) {
-                outcome = ScenarioOutcome.skipped(scenario, "needs several users at once; a single action cannot exercise"
-                        + " it (run it by name to play it anyway, or drive it with the load simulations)");
+                rows.add(new Row(scenario, modes.get(0), "needs several users at once; a single action cannot exercise"
+                        + " it (run it by name to play it anyway, or drive it with the load simulations)"));
             } else {
-                out.printf("%s %-36s ", position, scenario.name());
-                out.flush();
-                Played played = play(judged, scenario);
-                if (played.problem() != null) {
-                    out.println();
-                    writeReports(err, new RunResult(judged.description(), seed, started, since(start), outcomes));
-                    err.println("chaosgate run: " + played.problem());
+                modes.forEach(mode -> rows.add(new Row(scenario, mode, null)));
+            }
+        }
+        return rows;
+    }
+
+    private static String describe(List<Scenario> scenarios, List<Row> rows, StreamSelection selection) {
+        String played = scenarios.size() + " scenario" + (scenarios.size() == 1 ? "" : "s");
+        if (rows.size() != scenarios.size() || selection != StreamSelection.FALSE) {
+            long streamOnly = scenarios.stream().filter(StreamMode::streamOnly).count();
+            played += ", " + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + " (" + switch (selection) {
+                case BOTH -> "non-streamed and streamed";
+                case TRUE -> "streamed";
+                case FALSE -> "non-streamed";
+            } + (streamOnly == 0 || selection == StreamSelection.TRUE ? "" : "; " + streamOnly + " stream-specific, played streamed only") + ")";
+        }
+        return played;
+    }
+
+    private StreamSelection streamSelection() {
+        if (stream == null) {
+            return all ? StreamSelection.BOTH : StreamSelection.FALSE;
+        }
+        try {
+            return StreamSelection.parse(stream);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--stream takes true, false or both, got '" + stream + "'");
+        }
+    }
+
+    private int parallelism() {
+        if (parallel == null) {
+            // Most of a row is waiting (backoffs, Retry-After, slow answers), so 4 fit on 2 cores; a command
+            // client may keep files or an account that two copies of it would share.
+            return client == null ? DEFAULT_PARALLEL : 1;
+        }
+        if (parallel < 1 || parallel > MAX_PARALLEL) {
+            throw new ParameterException(spec.commandLine(), "--parallel must be between 1 and " + MAX_PARALLEL + ", got " + parallel);
+        }
+        return parallel;
+    }
+
+    /**
+     * One run of the rows: played by {@code threads} workers, each row on a gateway of its own. Every finished
+     * row is printed at once with its position, and the reports are rewritten with every finished row, in
+     * catalog order.
+     */
+    private final class Run {
+        private final ClientUnderTest judged;
+        private final List<Row> rows;
+        private final int threads;
+        private final PrintWriter out;
+        private final PrintWriter err;
+        private final ScenarioOutcome[] finished;
+        private final Instant started = Instant.now();
+        private final long start = System.nanoTime();
+        private final int width;
+        private String problem;
+
+        Run(ClientUnderTest judged, List<Row> rows, int threads, PrintWriter out, PrintWriter err) {
+            this.judged = judged;
+            this.rows = rows;
+            this.threads = threads;
+            this.out = out;
+            this.err = err;
+            this.finished = new ScenarioOutcome[rows.size()];
+            this.width = Math.max(36, rows.stream().mapToInt(row -> row.label().length()).max().orElse(0));
+        }
+
+        int play() {
+            if (threads == 1) {
+                for (int i = 0; i < rows.size() && problem == null; i++) {
+                    playRow(i);
+                }
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(threads, new RowThreads());
+                try {
+                    List<Future<?>> futures = new ArrayList<>();
+                    for (int i = 0; i < rows.size(); i++) {
+                        int index = i;
+                        futures.add(pool.submit(() -> playRow(index)));
+                    }
+                    for (Future<?> future : futures) {
+                        future.get();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    problem = problem == null ? "interrupted" : problem;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("a row failed to play", e.getCause());
+                } finally {
+                    pool.shutdownNow();
+                    awaitQuietly(pool);
+                }
+            }
+            synchronized (this) {
+                if (problem != null) {
+                    writeReports(err, result());
+                    err.println("chaosgate run: " + problem);
                     err.flush();
                     return ChaosgateCli.EXIT_USAGE;
                 }
-                outcome = played.outcome();
+                RunResult result = result();
+                printTable(out, result);
+                List<Path> written = writeReports(err, result);
+                if (!written.isEmpty()) {
+                    out.println("reports: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
+                }
+                out.flush();
+                if (written.size() < Reports.FILES.size()) {
+                    // A CI job must not pass on verdicts whose reports it cannot show.
+                    List<String> missing = Reports.FILES.stream().map(reportDir::resolve).filter(f -> !written.contains(f))
+                            .map(Path::toString).toList();
+                    err.println("chaosgate run: the reports are incomplete: " + String.join(", ", missing) + " could not be"
+                            + " written (each keeps what it held before, if anything); the verdicts above stand; exit code "
+                            + ChaosgateCli.EXIT_USAGE);
+                    err.flush();
+                    return ChaosgateCli.EXIT_USAGE;
+                }
+                return result.failed() ? EXIT_FAILED : 0;
             }
-            outcomes.add(outcome);
-            printProgress(out, position, outcome);
-            writeReports(err, new RunResult(judged.description(), seed, started, since(start), outcomes));
         }
-        RunResult result = new RunResult(judged.description(), seed, started, since(start), outcomes);
-        printTable(out, result);
-        List<Path> written = writeReports(err, result);
-        if (!written.isEmpty()) {
-            out.println("reports: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
+
+        private void playRow(int index) {
+            Row row = rows.get(index);
+            String position = String.format("[%" + String.valueOf(rows.size()).length() + "d/%d]", index + 1, rows.size());
+            if (row.skipped() != null) {
+                finish(index, position, ScenarioOutcome.skipped(row.scenario(), row.mode(), row.skipped()), false);
+                return;
+            }
+            synchronized (this) {
+                if (problem != null) {
+                    return;
+                }
+                if (threads == 1) {
+                    // One at a time: the name now, the verdict when it comes, as a user watching expects.
+                    out.printf("%s %-" + width + "s ", position, row.label());
+                    out.flush();
+                }
+            }
+            Played played = RunCommand.this.play(judged, row.scenario(), row.mode());
+            if (played.problem() != null) {
+                synchronized (this) {
+                    if (problem == null) {
+                        problem = played.problem();
+                        if (threads == 1) {
+                            out.println();
+                        }
+                    }
+                }
+                return;
+            }
+            finish(index, position, played.outcome(), threads == 1);
         }
-        out.flush();
-        if (written.size() < Reports.FILES.size()) {
-            // A CI job must not pass on verdicts whose reports it cannot show.
-            List<String> missing = Reports.FILES.stream().map(reportDir::resolve).filter(f -> !written.contains(f))
-                    .map(Path::toString).toList();
-            err.println("chaosgate run: the reports are incomplete: " + String.join(", ", missing) + " could not be"
-                    + " written (each keeps what it held before, if anything); the verdicts above stand; exit code "
-                    + ChaosgateCli.EXIT_USAGE);
-            err.flush();
-            return ChaosgateCli.EXIT_USAGE;
+
+        private synchronized void finish(int index, String position, ScenarioOutcome outcome, boolean headPrinted) {
+            if (problem != null) {
+                return;
+            }
+            finished[index] = outcome;
+            printProgress(out, position, outcome, headPrinted, width);
+            writeReports(err, result());
         }
-        return result.failed() ? EXIT_FAILED : 0;
+
+        /** The finished rows, in catalog order. */
+        private RunResult result() {
+            List<ScenarioOutcome> outcomes = new ArrayList<>();
+            for (ScenarioOutcome outcome : finished) {
+                if (outcome != null) {
+                    outcomes.add(outcome);
+                }
+            }
+            return new RunResult(judged.description(), seed, started, since(start), outcomes);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Daemon workers named after the run, so a thread dump says what they are. */
+    private static final class RowThreads implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "chaosgate-run-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
     }
 
     private record Played(ScenarioOutcome outcome, String problem) {
     }
 
-    private Played play(ClientUnderTest judged, Scenario scenario) {
-        boolean streamed = scenario.phases().stream().anyMatch(p -> p.upstream() instanceof UpstreamFault.StreamFault);
+    private Played play(ClientUnderTest judged, Scenario scenario, StreamMode mode) {
         long start = System.nanoTime();
         ChaosGateway.Builder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
         if (seed != null) {
@@ -175,12 +372,53 @@ public final class RunCommand implements Callable<Integer> {
             builder.seed(seed);
         }
         try (ChaosGateway gateway = builder.start()) {
-            ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, streamed);
+            ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, mode.streamed());
             if (run.problem() != null) {
-                return new Played(null, run.problem());
+                // A client that only breaks when streaming: say which row it was.
+                return new Played(null, run.problem() + (mode.streamed() ? " (in the stream row: CHAOSGATE_STREAM=true)" : ""));
             }
             Verdict verdict = gateway.verdict(run.report());
-            return new Played(ScenarioOutcome.judged(scenario, verdict, since(start), run.note(), run.stdout()), null);
+            String note = String.join("; ", java.util.stream.Stream.of(run.note(), modeNote(verdict, mode))
+                    .filter(n -> !n.isEmpty()).toList());
+            return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), note, run.stdout()), null);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper BODIES = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * A note when no request of the action asked for an answer the way the row's mode said: a client that
+     * ignores {@code CHAOSGATE_STREAM} plays the same code path in both rows, and its stream row proves nothing.
+     * Never a finding: the verdict stands.
+     */
+    static String modeNote(Verdict verdict, StreamMode mode) {
+        List<Boolean> asked = new ArrayList<>();
+        for (dev.chaosgate.verdict.Attempt attempt : verdict.attempts()) {
+            Boolean streamed = asksForStream(attempt.exchange().requestBody());
+            if (streamed != null) {
+                asked.add(streamed);
+            }
+        }
+        if (asked.isEmpty() || asked.contains(mode.streamed())) {
+            return "";
+        }
+        return mode.streamed()
+                ? "the client was asked to stream (CHAOSGATE_STREAM=true), but none of its requests asked for a stream"
+                        + " (\"stream\": true): this row played its non-streamed code path"
+                : "the client was asked for whole answers (CHAOSGATE_STREAM=false), but every request asked for a stream:"
+                        + " this row played its streamed code path";
+    }
+
+    /** The request's {@code "stream"} flag (false when absent), or null when the body is not a JSON object. */
+    private static Boolean asksForStream(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = BODIES.readTree(body);
+            return json != null && json.isObject() ? json.path("stream").asBoolean(false) : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
@@ -229,9 +467,12 @@ public final class RunCommand implements Callable<Integer> {
         return List.copyOf(chosen.values());
     }
 
-    private void printProgress(PrintWriter out, String position, ScenarioOutcome outcome) {
+    private static void printProgress(PrintWriter out, String position, ScenarioOutcome outcome, boolean headPrinted, int width) {
+        if (!headPrinted) {
+            out.printf("%s %-" + width + "s ", position, outcome.label());
+        }
         switch (outcome.status()) {
-            case SKIPPED -> out.printf("%s %-36s SKIPPED  %s%n", position, outcome.scenario().name(), outcome.note());
+            case SKIPPED -> out.printf("SKIPPED  %s%n", outcome.note());
             case PASS -> out.printf("PASS  %d attempt%s, %s%n", outcome.verdict().attempts().size(),
                     outcome.verdict().attempts().size() == 1 ? "" : "s", seconds(outcome.elapsed()));
             case FAIL -> {
@@ -262,12 +503,12 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private static void printTable(PrintWriter out, RunResult result) {
-        int width = Math.max(8, result.outcomes().stream().mapToInt(o -> o.scenario().name().length()).max().orElse(8));
+        int width = Math.max(8, result.outcomes().stream().mapToInt(o -> o.label().length()).max().orElse(8));
         out.println();
         out.printf("%-" + width + "s  %-7s  %8s  %8s  %s%n", "scenario", "verdict", "attempts", "time", "findings");
         for (ScenarioOutcome outcome : result.outcomes()) {
             boolean judged = outcome.verdict() != null;
-            out.printf("%-" + width + "s  %-7s  %8s  %8s  %s%n", outcome.scenario().name(), outcome.status(),
+            out.printf("%-" + width + "s  %-7s  %8s  %8s  %s%n", outcome.label(), outcome.status(),
                     judged ? String.valueOf(outcome.verdict().attempts().size()) : "-",
                     judged ? seconds(outcome.elapsed()) : "-",
                     judged ? codes(outcome.verdict()) : "");

@@ -1,6 +1,7 @@
 package dev.chaosgate.junit;
 
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.scenario.StreamMode;
 import dev.chaosgate.upstream.StreamPacing;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  * The JUnit Jupiter extension behind {@link ChaosTest @ChaosTest}: resolves
  * {@link ChaosGateway} parameters (constructor, lifecycle methods, test methods) with a gateway
  * playing the test's {@link Scenario}, started on free ports and closed through the
- * {@link ExtensionContext.Store} of the context it belongs to.
+ * {@link ExtensionContext.Store} of the context it belongs to, and {@link StreamMode} parameters
+ * with the mode of the current {@link ScenarioSource @ScenarioSource} invocation.
  *
  * <p>Register it declaratively with {@code @ChaosTest} (a fresh gateway per test), or
  * programmatically, where the field decides the lifetime:
@@ -131,14 +133,37 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
 
     // ---- parameters ----
 
-    /** Exactly {@link ChaosGateway}, nothing else. */
+    /** Exactly {@link ChaosGateway} and {@link StreamMode}, nothing else. */
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == ChaosGateway.class;
+        Class<?> type = parameterContext.getParameter().getType();
+        return type == ChaosGateway.class || type == StreamMode.class;
     }
 
     @Override
-    public ChaosGateway resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
+        if (parameterContext.getParameter().getType() == StreamMode.class) {
+            return streamMode(parameterContext.getDeclaringExecutable(), context);
+        }
+        return gateway(parameterContext, context);
+    }
+
+    /** The mode of the current {@code @ScenarioSource} invocation. */
+    private static StreamMode streamMode(Executable executable, ExtensionContext context) {
+        Optional<ScenarioSource> source = context.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, ScenarioSource.class));
+        if (source.isEmpty()) {
+            throw new ParameterResolutionException("The StreamMode parameter of " + Scenarios.where(executable) + " has no mode to"
+                    + " take: it is the mode of a @ScenarioSource invocation, e.g. @ScenarioSource(value = " + Scenarios.quote(Scenarios.EXAMPLE)
+                    + ", stream = StreamSelection.BOTH) with @ParameterizedTest; a test of one scenario chooses its mode itself");
+        }
+        try {
+            return sourcePlay(source.get(), context.getRequiredTestMethod(), context).mode();
+        } catch (ExtensionConfigurationException e) {
+            throw new ParameterResolutionException(e.getMessage(), e);
+        }
+    }
+
+    private ChaosGateway gateway(ParameterContext parameterContext, ExtensionContext context) {
         Store store = context.getStore(NAMESPACE);
         GatewayResource existing = store.get(key, GatewayResource.class);
         if (existing != null) {
@@ -185,7 +210,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                     + " or @Scenario (with @Test) to run it once");
         }
         if (source.isPresent()) {
-            return sourceScenario(source.get(), method, context);
+            return sourcePlay(source.get(), method, context).scenario();
         }
         if (onMethod.isPresent()) {
             return Scenarios.of(onMethod.get(), Scenarios.where(method));
@@ -209,20 +234,20 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         return programmatic == null ? null : programmatic.scenario;
     }
 
-    /** The scenario the current invocation of a {@code @ScenarioSource} test plays. */
-    private static dev.chaosgate.scenario.Scenario sourceScenario(ScenarioSource source, Method method, ExtensionContext context) {
+    /** The scenario and mode the current invocation of a {@code @ScenarioSource} test plays. */
+    private static Scenarios.Play sourcePlay(ScenarioSource source, Method method, ExtensionContext context) {
         String shown = Scenarios.show(source) + " on " + Scenarios.where(method);
         Matcher invocation = INVOCATION.matcher(context.getUniqueId());
         if (!invocation.find()) {
             throw Scenarios.configuration(shown + " needs @ParameterizedTest instead of @Test: it runs the test once per scenario");
         }
         ScenarioArgumentsProvider.requireOnlySource(method, shown);
-        List<dev.chaosgate.scenario.Scenario> scenarios = Scenarios.of(source, Scenarios.where(method));
+        List<Scenarios.Play> plays = Scenarios.plays(source, Scenarios.where(method));
         int index = Integer.parseInt(invocation.group(1));
-        if (index > scenarios.size()) {
-            throw Scenarios.configuration(shown + " lists " + scenarios.size() + " scenarios, but this is invocation " + index);
+        if (index > plays.size()) {
+            throw Scenarios.configuration(shown + " gives " + plays.size() + " invocations, but this is invocation " + index);
         }
-        return scenarios.get(index - 1);
+        return plays.get(index - 1);
     }
 
     private static Class<?> enclosingOfInner(Class<?> type) {

@@ -1,5 +1,6 @@
 package dev.chaosgate.junit;
 
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.ArgumentsProvider;
@@ -12,9 +13,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The arguments of {@link ScenarioSource @ScenarioSource}: one scenario name per invocation. The
- * gateway of invocation <i>n</i> plays the <i>n</i>th scenario ({@link ChaosExtension} reads the
- * same annotation). Kept apart from {@link ChaosExtension} so that {@code @ChaosTest} works
+ * The arguments of {@link ScenarioSource @ScenarioSource}: one scenario name per invocation, shown with
+ * its mode ({@code bad-gateway-burst [stream]}). The gateway of invocation <i>n</i> plays the <i>n</i>th
+ * scenario and mode ({@link ChaosExtension} reads the same annotation and resolves the {@code StreamMode}). Kept apart from {@link ChaosExtension} so that {@code @ChaosTest} works
  * without junit-jupiter-params on the class path. One instance per annotated method, as JUnit makes them.
  */
 final class ScenarioArgumentsProvider implements ArgumentsProvider, AnnotationConsumer<ScenarioSource> {
@@ -41,7 +42,8 @@ final class ScenarioArgumentsProvider implements ArgumentsProvider, AnnotationCo
         Method method = context.getRequiredTestMethod();
         String where = Scenarios.where(method);
         requireOnlySource(method, Scenarios.show(source) + " on " + where);
-        return Scenarios.of(source, where).stream().map(scenario -> Arguments.of(scenario.name()));
+        // The argument is the scenario's name; its label adds the mode for the display name.
+        return Scenarios.plays(source, where).stream().map(play -> Arguments.of(Named.of(play.label(), play.scenario().name())));
     }
 
     /** The invocation number picks the scenario, so no other source may add invocations. */

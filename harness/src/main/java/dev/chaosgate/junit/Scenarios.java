@@ -2,6 +2,8 @@ package dev.chaosgate.junit;
 
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.scenario.ScenarioLoader;
+import dev.chaosgate.scenario.StreamMode;
+import dev.chaosgate.scenario.StreamSelection;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import java.lang.reflect.Constructor;
@@ -62,6 +64,23 @@ final class Scenarios {
             scenarios.add(fromFile(file, shown + " on " + where, "files"));
         }
         return scenarios;
+    }
+
+    /** One invocation of a {@code @ScenarioSource} test: a scenario in one mode. */
+    record Play(dev.chaosgate.scenario.Scenario scenario, StreamMode mode) {
+        /** {@code bad-gateway-burst} or {@code bad-gateway-burst [stream]}: the invocation's display argument. */
+        String label() {
+            return mode.label(scenario);
+        }
+    }
+
+    /** The invocations {@code source} asks for, in order: each scenario in each of its modes, non-streamed first. */
+    static List<Play> plays(ScenarioSource source, String where) {
+        List<Play> plays = new ArrayList<>();
+        for (dev.chaosgate.scenario.Scenario scenario : of(source, where)) {
+            StreamMode.modes(scenario, source.stream()).forEach(mode -> plays.add(new Play(scenario, mode)));
+        }
+        return plays;
     }
 
     /** The built-in scenario {@code name}; {@code context} starts the message of an error. */
@@ -136,10 +155,13 @@ final class Scenarios {
     static String show(ScenarioSource source) {
         List<String> parts = new ArrayList<>();
         if (source.value().length > 0) {
-            parts.add((source.files().length > 0 ? "value = " : "") + array(source.value()));
+            parts.add((source.files().length > 0 || source.stream() != StreamSelection.FALSE ? "value = " : "") + array(source.value()));
         }
         if (source.files().length > 0) {
             parts.add("files = " + array(source.files()));
+        }
+        if (source.stream() != StreamSelection.FALSE) {
+            parts.add("stream = StreamSelection." + source.stream().name());
         }
         return "@ScenarioSource" + (parts.isEmpty() ? "" : "(" + String.join(", ", parts) + ")");
     }

@@ -57,10 +57,17 @@ public final class HtmlReport {
         html.append("<p class=\"counts\"><span class=\"count pass\">").append(passed).append(" passed</span> ")
                 .append("<span class=\"count fail\">").append(failed).append(" failed</span> ")
                 .append("<span class=\"count skip\">").append(skipped).append(" skipped</span> ")
-                .append("<span class=\"meta\">").append(run.outcomes().size()).append(" scenarios in ")
+                .append("<span class=\"meta\">").append(size(run)).append(" in ")
                 .append(human(run.elapsed())).append(" · started ")
                 .append(STARTED.format(run.started().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)))
                 .append(" · seed ").append(run.seed() == null ? "per scenario" : run.seed()).append("</span></p>\n</header>\n");
+    }
+
+    /** {@code 5 scenarios}, or {@code 74 rows (40 scenarios)} when scenarios were played in both modes. */
+    private static String size(RunResult run) {
+        long scenarios = run.outcomes().stream().map(o -> o.scenario().name()).distinct().count();
+        return scenarios == run.outcomes().size() ? scenarios + " scenarios"
+                : run.outcomes().size() + " rows (" + scenarios + (scenarios == 1 ? " scenario)" : " scenarios)");
     }
 
     private static void summary(StringBuilder html, RunResult run) {
@@ -70,7 +77,7 @@ public final class HtmlReport {
             ScenarioOutcome outcome = run.outcomes().get(i);
             Verdict verdict = outcome.verdict();
             html.append("<tr><td class=\"num\">").append(i + 1).append("</td><td><a href=\"#").append(anchor(outcome, i))
-                    .append("\">").append(Html.escape(outcome.scenario().name())).append("</a></td><td>").append(badge(outcome))
+                    .append("\">").append(Html.escape(outcome.label())).append("</a></td><td>").append(badge(outcome))
                     .append("</td><td class=\"num\">").append(verdict == null ? "–" : String.valueOf(verdict.attempts().size()))
                     .append("</td><td>").append(verdict == null ? "<span class=\"muted\">" + Html.escape(outcome.note()) + "</span>" : codes(verdict))
                     .append("</td><td class=\"num\">").append(verdict == null ? "–" : human(outcome.elapsed())).append("</td></tr>\n");
@@ -106,8 +113,11 @@ public final class HtmlReport {
         Verdict verdict = outcome.verdict();
         html.append("<section class=\"scenario ").append(outcome.status().name().toLowerCase(Locale.ROOT)).append("\" id=\"")
                 .append(anchor(outcome, index)).append("\">\n<h2>").append(badge(outcome)).append(' ')
-                .append(Html.escape(scenario.name())).append("</h2>\n");
+                .append(Html.escape(outcome.label())).append("</h2>\n");
         html.append("<p class=\"description\">").append(Html.escape(scenario.description())).append("</p>\n");
+        html.append("<p class=\"muted\">").append(outcome.mode().streamed() ? "The client was asked for streamed answers"
+                : "The client was asked for whole answers, not streamed").append(" (CHAOSGATE_STREAM=")
+                .append(outcome.mode().streamed()).append(").</p>\n");
         if (!scenario.situation().isEmpty()) {
             html.append("<p class=\"situation\">").append(Html.escape(scenario.situation())).append("</p>\n");
         }

@@ -20,7 +20,7 @@ import java.util.List;
  * <pre>{@code
  * { "tool": "chaosgate", "version": "0.1.0", "client": "...", "seed": null, "started": "2025-...Z", "durationMs": 1234,
  *   "summary": { "total": 3, "passed": 1, "failed": 1, "skipped": 1 },
- *   "scenarios": [ { "name": ..., "verdict": "FAIL", "attempts": 1, "findings": [ ... ], "timeline": [ ... ], ... } ] }
+ *   "scenarios": [ { "name": ..., "verdict": "FAIL", "attempts": 1, "findings": [ ... ], "timeline": [ ... ], ..., "stream": false } ] }
  * }</pre>
  */
 public final class JsonReport {
@@ -115,6 +115,8 @@ public final class JsonReport {
         node.put("note", outcome.note());
         ArrayNode output = node.putArray("clientOutput");
         outcome.clientOutput().forEach(output::add);
+        // Added last, so readers of the first format see their fields where they were.
+        node.put("stream", outcome.mode().streamed());
         return node;
     }
 

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code junit.xml}: the run in the JUnit XML format CI servers read (Jenkins, GitLab, GitHub Actions reporters,
- * Azure DevOps). One {@code <testsuite name="chaosgate">}; one {@code <testcase>} per scenario, class name
+ * Azure DevOps). One {@code <testsuite name="chaosgate">}; one {@code <testcase>} per scenario and mode, named like
+ * the row ({@code bad-gateway-burst}, {@code bad-gateway-burst [stream]}), class name
  * {@code chaosgate.<client slug>}; a failed verdict is a {@code <failure>} whose type is its finding codes and whose
  * text is {@link Verdict#explain()}; a scenario not played is {@code <skipped>}.
  */
@@ -78,7 +79,7 @@ public final class JunitXmlReport {
         newline(xml, 1);
         xml.writeStartElement("testcase");
         xml.writeAttribute("classname", "chaosgate." + run.clientSlug());
-        xml.writeAttribute("name", outcome.scenario().name());
+        xml.writeAttribute("name", outcome.label());
         xml.writeAttribute("time", seconds(outcome.elapsed()));
         Verdict verdict = outcome.verdict();
         if (outcome.status() == ScenarioOutcome.Status.SKIPPED) {

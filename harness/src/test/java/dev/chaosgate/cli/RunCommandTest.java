@@ -75,6 +75,110 @@ class RunCommandTest {
     }
 
     @Test
+    void streamBothPlaysEachScenarioInBothModesAsRowsOfTheirOwnAndTheClientIsAskedAccordingly() throws IOException {
+        // The client says which mode it was asked for; each row must have been asked for its own.
+        CliRun run = CliRun.of("run", "bad-gateway-single", "stream-cut-mid-answer", "--stream", "both", "--parallel", "3",
+                "--report-dir", dir.toString(), "--client", "printf 'SHOWN: stream=%s\\nDRAFT: \\n' \"$CHAOSGATE_STREAM\"");
+
+        assertThat(run.out()).as(run.toString()).contains("2 scenarios, 3 rows (non-streamed and streamed; 1 stream-specific,"
+                + " played streamed only)").contains(", 3 rows at a time");
+        assertThat(run.out()).containsPattern("\\[1/3] bad-gateway-single +FAIL").containsPattern("\\[2/3] bad-gateway-single \\[stream] +FAIL")
+                .containsPattern("\\[3/3] stream-cut-mid-answer +FAIL");
+        JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
+        assertThat(rows.findValuesAsText("name")).containsExactly("bad-gateway-single", "bad-gateway-single", "stream-cut-mid-answer");
+        assertThat(rows.findValues("stream")).extracting(JsonNode::asBoolean).containsExactly(false, true, true);
+        assertThat(rows.findValues("clientOutput")).extracting(o -> o.get(0).asText())
+                .containsExactly("SHOWN: stream=false", "SHOWN: stream=true", "SHOWN: stream=true");
+        assertThat(Files.readString(dir.resolve("junit.xml"))).contains("name=\"bad-gateway-single\"")
+                .contains("name=\"bad-gateway-single [stream]\"").contains("name=\"stream-cut-mid-answer\"");
+        assertThat(Files.readString(dir.resolve("report.html"))).contains(">bad-gateway-single [stream]</a>")
+                .contains("CHAOSGATE_STREAM=true").contains("CHAOSGATE_STREAM=false");
+    }
+
+    @Test
+    void namedScenariosArePlayedOnceByDefaultNotStreamedUnlessTheirFaultsAreStreamOnly() throws IOException {
+        CliRun run = CliRun.of("run", "bad-gateway-single", "stream-cut-mid-answer", "--report-dir", dir.toString(),
+                "--client", "printf 'SHOWN: stream=%s\\nDRAFT: \\n' \"$CHAOSGATE_STREAM\"");
+
+        assertThat(run.out()).as(run.toString()).startsWith("chaosgate run: 2 scenarios against printf")
+                .contains("[1/2] bad-gateway-single  ").contains("[2/2] stream-cut-mid-answer  ");
+        JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
+        assertThat(rows.findValues("clientOutput")).extracting(o -> o.get(0).asText())
+                .containsExactly("SHOWN: stream=false", "SHOWN: stream=true");
+    }
+
+    @Test
+    void streamTrueAsksEveryRowForAStream() throws IOException {
+        CliRun run = CliRun.of("run", "bad-gateway-single", "--stream", "TRUE", "--report-dir", dir.toString());
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("1 scenario, 1 row (streamed)").contains("[1/1] bad-gateway-single [stream]");
+        JsonNode row = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios").get(0);
+        assertThat(row.path("stream").asBoolean()).isTrue();
+        // The bundled client honoured the mode: the answer that ended the action was a stream.
+        assertThat(row.path("timeline").findValuesAsText("status")).containsExactly("502", "200");
+    }
+
+    @Test
+    void allPlaysInParallelButReportsInCatalogOrderWithEveryRowOnce() throws IOException {
+        CliRun run = CliRun.of("run", "--all", "--tag", "429", "--parallel", "4", "--report-dir", dir.toString());
+
+        List<String> expected = new java.util.ArrayList<>();
+        for (Scenario scenario : ScenarioCatalog.builtIn().all()) {
+            if (!scenario.tags().contains("429")) {
+                continue;
+            }
+            boolean skipped = scenario.tags().contains(RunCommand.CONCURRENT_TAG);
+            expected.add(scenario.name());
+            if (!skipped && !dev.chaosgate.scenario.StreamMode.streamOnly(scenario)) {
+                expected.add(scenario.name() + " [stream]");
+            }
+        }
+        JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
+        List<String> labels = new java.util.ArrayList<>();
+        rows.forEach(r -> labels.add(dev.chaosgate.scenario.StreamMode.of(r.path("stream").asBoolean())
+                .label(ScenarioCatalog.builtIn().get(r.path("name").asText()))));
+        assertThat(labels).as(run.toString()).isEqualTo(expected);
+        // Each row's progress line once, whole: position, label, verdict on one line.
+        for (int i = 0; i < expected.size(); i++) {
+            String position = String.format("[%" + String.valueOf(expected.size()).length() + "d/%d] ", i + 1, expected.size());
+            assertThat(run.out().lines().filter(l -> l.startsWith(position)).toList()).as(run.out()).singleElement().asString()
+                    .containsPattern(java.util.regex.Pattern.quote(position + expected.get(i)) + " +(PASS|FAIL|SKIPPED)");
+        }
+        assertThat(run.exit()).as(run.toString()).isZero();
+    }
+
+    /** A client that ignores CHAOSGATE_STREAM plays its one code path twice: the stream row says so, without failing. */
+    @Test
+    void aStreamRowWhoseRequestsNeverAskedForAStreamCarriesANote() throws IOException {
+        NodeRuntime.assumeInstalled();
+        String neverStreams = "node -e \"fetch(process.env.CHAOSGATE_BASE_URL + '/chat/completions', {method: 'POST',"
+                + " headers: {'content-type': 'application/json', authorization: 'Bearer ' + process.env.OPENAI_API_KEY},"
+                + " body: JSON.stringify({model: 'gpt-4o-mini', messages: [{role: 'user', content: process.env.CHAOSGATE_PROMPT}]})})"
+                + ".then(r => r.text()).then(() => console.log('SHOWN: Access to the service is blocked.\\\\nDRAFT: ' + process.env.CHAOSGATE_PROMPT))\"";
+
+        CliRun run = CliRun.of("run", "access-denied-1020", "--stream", "both", "--report-dir", dir.toString(), "--client", neverStreams);
+
+        JsonNode rows = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
+        assertThat(rows.findValuesAsText("attempts")).as(run.toString()).containsExactly("1", "1");
+        assertThat(rows.get(0).path("note").asText()).as(run.toString()).isEmpty();
+        assertThat(rows.get(1).path("note").asText()).isEqualTo("the client was asked to stream (CHAOSGATE_STREAM=true), but none"
+                + " of its requests asked for a stream (\"stream\": true): this row played its non-streamed code path");
+        assertThat(run.out()).contains("        note: the client was asked to stream");
+    }
+
+    @Test
+    void aClientThatCrashesOnlyWhenStreamingIsAUsageErrorNamingTheStreamRow() {
+        CliRun run = CliRun.of("run", "bad-gateway-single", "--stream", "both", "--report-dir", dir.toString(),
+                "--client", "if [ \"$CHAOSGATE_STREAM\" = true ]; then echo 'stream: boom' >&2; exit 3; fi; printf 'SHOWN: hi\\nDRAFT: \\n'");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(ChaosgateCli.EXIT_USAGE);
+        assertThat(run.errLines()).containsExactly("chaosgate run: the client crashed in scenario bad-gateway-single (exit code 3:"
+                + " stream: boom) without a SHOWN: or DRAFT: line; run it by hand with CHAOSGATE_BASE_URL set to see why"
+                + " (in the stream row: CHAOSGATE_STREAM=true)");
+    }
+
+    @Test
     void aClientThatNeverSendsThePromptFailsTheRunWithExitCode1() throws IOException {
         CliRun run = CliRun.of("run", "bad-gateway-single", "--report-dir", dir.toString(),
                 "--client", "printf 'SHOWN: Something went wrong\\nDRAFT: \\n'");
@@ -149,6 +253,8 @@ class RunCommandTest {
             "seed not a number        | run bad-gateway-burst --seed x      | Invalid value for option '--seed': 'x' is not a long",
             "timeout below one second | run bad-gateway-burst --client-timeout 0 | --client-timeout must be at least 1 second, got 0",
             "missing scenario file    | run /nowhere/missing.yaml           | /nowhere/missing.yaml",
+            "stream mode unknown      | run bad-gateway-burst --stream yes  | --stream takes true, false or both, got 'yes'",
+            "parallel zero            | run bad-gateway-burst --parallel 0  | --parallel must be between 1 and 32, got 0",
     })
     void badInputIsAOneLineUsageError(String description, String command, String expected) {
         CliRun run = CliRun.of(command.split(" "));

@@ -2,9 +2,13 @@ package dev.chaosgate.junit;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.scenario.StreamMode;
+import dev.chaosgate.scenario.StreamSelection;
 import dev.chaosgate.upstream.UpstreamExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static dev.chaosgate.junit.ChaosTestKit.assertAllSucceeded;
 import static dev.chaosgate.junit.ChaosTestKit.chat;
@@ -94,6 +99,32 @@ class ChaosExtensionDocsTest {
         }
     }
     // end::scenario-source[]
+
+    // tag::both-modes[]
+    @ChaosTest
+    static class BothCodePathsTestCases {
+        @ParameterizedTest
+        @ScenarioSource(value = {"bad-gateway-burst", "server-error-retry"}, stream = StreamSelection.BOTH)
+        void theAnswerArrivesStreamedOrNot(String scenario, StreamMode mode, ChaosGateway gateway) {
+            ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                    .model("gpt-4o-mini").addUserMessage("Where is my order?").build();
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test").build();
+            String answer;
+            if (mode.streamed()) {
+                try (StreamResponse<ChatCompletionChunk> chunks = client.chat().completions().createStreaming(params)) {
+                    answer = chunks.stream().flatMap(chunk -> chunk.choices().stream())
+                            .map(choice -> choice.delta().content().orElse("")).collect(Collectors.joining());
+                }
+            } else {
+                answer = client.chat().completions().create(params).choices().get(0).message().content().orElse("");
+            }
+            assertThat(answer).isNotEmpty();
+            List<UpstreamExchange> exchanges = gateway.exchanges();
+            assertThat(exchanges).extracting(UpstreamExchange::status).endsWith(200);
+            assertThat(exchanges.get(exchanges.size() - 1).streamed()).isEqualTo(mode.streamed());
+        }
+    }
+    // end::both-modes[]
 
     // tag::injection[]
     @ChaosTest
@@ -180,6 +211,7 @@ class ChaosExtensionDocsTest {
     void theDocsExamplesRun() {
         assertAllSucceeded(ChaosTestKit.run(ChoosingTestCases.class), 4);
         assertAllSucceeded(ChaosTestKit.run(EveryScenarioTestCases.class), 2);
+        assertAllSucceeded(ChaosTestKit.run(BothCodePathsTestCases.class), 4);
         assertAllSucceeded(ChaosTestKit.run(InjectionTestCases.class), 1);
         assertAllSucceeded(ChaosTestKit.run(SharedGatewayTestCases.class), 2);
         assertAllSucceeded(ChaosTestKit.run(GatewayPerTestTestCases.class), 2);
@@ -204,7 +236,7 @@ class ChaosExtensionDocsTest {
             shown.add(snippet.group(1));
             assertThat(snippet.group(2)).as("snippet %s of docs/junit.md", snippet.group(1)).isEqualTo(tagged(source, snippet.group(1)));
         }
-        assertThat(shown).containsExactlyInAnyOrder("quick-start", "choosing", "scenario-source", "injection", "static-field",
+        assertThat(shown).containsExactlyInAnyOrder("quick-start", "choosing", "scenario-source", "both-modes", "injection", "static-field",
                 "instance-field", "composed");
     }
 

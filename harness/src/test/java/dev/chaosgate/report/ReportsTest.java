@@ -163,8 +163,31 @@ class ReportsTest {
             for (JsonNode scenario : root.get("scenarios")) {
                 assertThat(names(scenario)).containsExactly("name", "description", "verdict", "seed", "durationMs", "attempts",
                         "findings", "notes", "thread", "expected", "alternatives", "timeline", "otherCalls", "shown", "draft", "clientStoppedAfterMs",
-                        "note", "clientOutput");
+                        "note", "clientOutput", "stream");
             }
+        }
+
+        @Test
+        void aRowOfEachModeIsMarkedInEveryReportAndTheOldShapeStaysAsItWas() {
+            dev.chaosgate.scenario.Scenario burst = ScenarioCatalog.builtIn().get("bad-gateway-burst");
+            RunResult both = new RunResult(CLIENT, null, Instant.now(), Duration.ZERO, List.of(
+                    ScenarioOutcome.judged(burst, dev.chaosgate.scenario.StreamMode.NOT_STREAMED, passing, Duration.ZERO, "", List.of()),
+                    ScenarioOutcome.judged(burst, dev.chaosgate.scenario.StreamMode.STREAMED, noRetry, Duration.ZERO, "", List.of())));
+
+            JsonNode rows = parse(JsonReport.render(both)).get("scenarios");
+            assertThat(rows.findValuesAsText("name")).containsExactly("bad-gateway-burst", "bad-gateway-burst");
+            assertThat(rows.findValues("stream")).extracting(JsonNode::asBoolean).containsExactly(false, true);
+            assertThat(JunitXmlReport.render(both)).contains("name=\"bad-gateway-burst\" ")
+                    .contains("name=\"bad-gateway-burst [stream]\" ");
+            assertThat(HtmlReport.render(both)).contains(">bad-gateway-burst</a>").contains(">bad-gateway-burst [stream]</a>")
+                    .contains("bad-gateway-burst [stream]</h2>").contains("2 rows (1 scenario) in ");
+            // An outcome made the way it was before modes existed is in the scenario's own mode.
+            assertThat(ScenarioOutcome.judged(burst, passing, Duration.ZERO, "", List.of()).mode())
+                    .isEqualTo(dev.chaosgate.scenario.StreamMode.NOT_STREAMED);
+            ScenarioOutcome streamOnly = ScenarioOutcome.skipped(ScenarioCatalog.builtIn().get("stream-cut-mid-answer"), "not now");
+            assertThat(streamOnly.mode()).isEqualTo(dev.chaosgate.scenario.StreamMode.STREAMED);
+            assertThat(streamOnly.label())
+                    .isEqualTo("stream-cut-mid-answer");
         }
 
         @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>System properties: {@code chaosgate.matrix=full} runs every cell (default: the cells of each corpus's
  * {@code fast.tsv}); {@code chaosgate.matrix.dirs} (comma-separated, relative to the harness module);
- * {@code chaosgate.matrix.clients} and {@code chaosgate.matrix.scenarios} narrow the cells;
+ * {@code chaosgate.matrix.clients} and {@code chaosgate.matrix.scenarios} narrow the cells (a stream-mode cell is
+ * selected as written in the table, {@code bad-gateway-burst[stream]});
  * {@code chaosgate.matrix.parallel} (default 3) cells at a time; {@code chaosgate.matrix.clientTimeout}
  * (default 100 s: a client without an idle timeout waits out stream-stall's 45 s stall and is judged on its answer; one that never times out is stopped on a black hole).
  */

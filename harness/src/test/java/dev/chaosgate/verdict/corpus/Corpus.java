@@ -2,6 +2,7 @@ package dev.chaosgate.verdict.corpus;
 
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.scenario.StreamMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.stream.Collectors;
 
 /**
  * A corpus directory: {@code clients.tsv} (name, kind, command, prompt, description), {@code expected.tsv}
- * (client, scenario, expected verdict, why) with one line for every client and every catalog scenario, and
+ * (client, scenario, expected verdict, why) with one line for every client and every catalog scenario (plus, optionally,
+ * stream-mode cells written {@code scenario[stream]}: the client asked to stream), and
  * optionally {@code fast.tsv} (client, scenario): the cells the default build runs. Lines starting with
  * {@code #} and blank lines are comments. Every problem is reported with its file, line and the fix.
  */
@@ -50,6 +52,7 @@ public record Corpus(Path dir, List<CorpusClient> clients, List<String> scenario
         for (Row row : rows(dir.resolve(EXPECTED), 3)) {
             CorpusClient client = client(clients, row);
             String scenario = scenario(scenarios, row);
+            boolean streamed = streamed(row);
             ExpectedVerdict expected;
             try {
                 expected = ExpectedVerdict.parse(row.field(2));
@@ -59,7 +62,7 @@ public record Corpus(Path dir, List<CorpusClient> clients, List<String> scenario
             if (expected.kind() != ExpectedVerdict.Kind.PASS && row.field(3).isEmpty()) {
                 throw row.problem("a " + expected.kind() + " cell needs a one-line justification in the 4th column");
             }
-            MatrixCell cell = new MatrixCell(client, scenario, expected, row.field(3), row.line());
+            MatrixCell cell = new MatrixCell(client, scenario, streamed, expected, row.field(3), row.line());
             if (cells.putIfAbsent(cell.id(), cell) != null) {
                 throw row.problem("the cell " + cell.id() + " is listed twice");
             }
@@ -80,7 +83,11 @@ public record Corpus(Path dir, List<CorpusClient> clients, List<String> scenario
         List<MatrixCell> fast = new ArrayList<>();
         if (Files.exists(dir.resolve(FAST))) {
             for (Row row : rows(dir.resolve(FAST), 2)) {
-                MatrixCell cell = cells.get(client(clients, row).name() + " x " + scenario(scenarios, row));
+                String id = client(clients, row).name() + " x " + scenario(scenarios, row) + (streamed(row) ? MatrixCell.STREAM_SUFFIX : "");
+                MatrixCell cell = cells.get(id);
+                if (cell == null) {
+                    throw row.problem("the cell " + id + " has no line in " + EXPECTED + "; add it there with its expected verdict");
+                }
                 if (cell.expected().kind() == ExpectedVerdict.Kind.SKIP) {
                     throw row.problem("the cell " + cell.id() + " is a SKIP in " + EXPECTED + "; choose a cell that runs");
                 }
@@ -104,17 +111,41 @@ public record Corpus(Path dir, List<CorpusClient> clients, List<String> scenario
         return client;
     }
 
+    /** The scenario's name, without a {@code [stream]} suffix. */
     private static String scenario(List<String> scenarios, Row row) {
-        if (!scenarios.contains(row.field(1))) {
-            throw row.problem("'" + row.field(1) + "' is not a catalog scenario (see `chaosgate list`)");
+        String name = row.field(1);
+        if (name.endsWith(MatrixCell.STREAM_SUFFIX)) {
+            name = name.substring(0, name.length() - MatrixCell.STREAM_SUFFIX.length()).strip();
+        } else if (name.contains("[")) {
+            throw row.problem("'" + row.field(1) + "': the only mode a cell can name is " + MatrixCell.STREAM_SUFFIX
+                    + ", right after the scenario (bad-gateway-burst" + MatrixCell.STREAM_SUFFIX + ")");
         }
-        return row.field(1);
+        if (!scenarios.contains(name)) {
+            throw row.problem("'" + name + "' is not a catalog scenario (see `chaosgate list`)");
+        }
+        return name;
     }
 
-    /** The cells selected by client and scenario names (empty sets select all). */
+    /** Whether the scenario column asks for the stream mode; a scenario whose faults exist only in streams is streamed anyway. */
+    private static boolean streamed(Row row) {
+        if (!row.field(1).endsWith(MatrixCell.STREAM_SUFFIX)) {
+            return false;
+        }
+        String name = row.field(1).substring(0, row.field(1).length() - MatrixCell.STREAM_SUFFIX.length()).strip();
+        if (StreamMode.streamOnly(ScenarioCatalog.builtIn().get(name))) {
+            throw row.problem("'" + name + "' is always played streamed (its faults exist only in a stream): write it without "
+                    + MatrixCell.STREAM_SUFFIX);
+        }
+        return true;
+    }
+
+    /**
+     * The cells selected by client names and scenario columns (empty sets select all): {@code bad-gateway-burst}
+     * selects that plain cell, {@code bad-gateway-burst[stream]} its stream-mode cell.
+     */
     public static List<MatrixCell> select(List<MatrixCell> cells, Set<String> clients, Set<String> scenarios) {
         return cells.stream().filter(c -> clients.isEmpty() || clients.contains(c.client().name()))
-                .filter(c -> scenarios.isEmpty() || scenarios.contains(c.scenario())).toList();
+                .filter(c -> scenarios.isEmpty() || scenarios.contains(c.scenarioId())).toList();
     }
 
     private record Row(Path file, int line, String[] fields) {

@@ -81,6 +81,60 @@ class CorpusTest {
     }
 
     @Test
+    void aStreamModeCellIsTheScenarioWithStreamAfterItAndOptional() throws IOException {
+        writeCorpus("a\tgood\techo a\t\td\n", cell -> "PASS\t");
+        Files.writeString(dir.resolve(Corpus.EXPECTED), "a\tbad-gateway-burst[stream]\tFAIL:NO_RETRY\tits streaming call is never retried\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(dir.resolve(Corpus.FAST), "a\tbad-gateway-burst[stream]\n");
+
+        Corpus corpus = Corpus.load(dir);
+
+        MatrixCell stream = find(corpus.cells(), "a x bad-gateway-burst[stream]");
+        assertThat(stream.scenario()).isEqualTo("bad-gateway-burst");
+        assertThat(stream.streamed()).isTrue();
+        assertThat(stream.expected().codes()).containsExactly("NO_RETRY");
+        assertThat(find(corpus.cells(), "a x bad-gateway-burst").streamed()).isFalse();
+        assertThat(corpus.fastCells()).containsExactly(stream);
+        assertThat(Corpus.select(corpus.cells(), Set.of(), Set.of("bad-gateway-burst[stream]"))).containsExactly(stream);
+        assertThat(Corpus.select(corpus.cells(), Set.of(), Set.of("bad-gateway-burst"))).extracting(MatrixCell::id)
+                .containsExactly("a x bad-gateway-burst");
+    }
+
+    @Test
+    void aStreamModeCellOfAStreamOnlyScenarioOrAnotherModeIsRefused() throws IOException {
+        writeCorpus("a\tgood\techo a\t\td\n", cell -> "PASS\t");
+        Path expected = dir.resolve(Corpus.EXPECTED);
+        String complete = Files.readString(expected);
+
+        Files.writeString(expected, complete + "a\tstream-cut-mid-answer[stream]\tPASS\t\n");
+        assertThatThrownBy(() -> Corpus.load(dir)).hasMessageMatching("(?s).*expected.tsv:\\d+: 'stream-cut-mid-answer' is always"
+                + " played streamed \\(its faults exist only in a stream\\): write it without \\[stream].*");
+
+        Files.writeString(expected, complete + "a\tbad-gateway-burst[plain]\tPASS\t\n");
+        assertThatThrownBy(() -> Corpus.load(dir)).hasMessageContaining("the only mode a cell can name is [stream]");
+
+        Files.writeString(expected, complete);
+        Files.writeString(dir.resolve(Corpus.FAST), "a\tbad-gateway-burst[stream]\n");
+        assertThatThrownBy(() -> Corpus.load(dir)).hasMessageContaining("fast.tsv:1: the cell a x bad-gateway-burst[stream] has no line"
+                + " in expected.tsv");
+    }
+
+    /** The stream mode reaches the client: CHAOSGATE_STREAM is true in a [stream] cell and false in the plain one. */
+    @Test
+    void aStreamModeCellRunsTheClientAskedToStream() throws IOException {
+        writeCorpus("echo\tgood\tprintf 'SHOWN: stream=%s\\nDRAFT: \\n' \"$CHAOSGATE_STREAM\"\t\tsays its mode\n", cell -> "PASS\t");
+        Files.writeString(dir.resolve(Corpus.EXPECTED), "echo\tbad-gateway-single[stream]\tPASS\t\n", java.nio.file.StandardOpenOption.APPEND);
+        Corpus corpus = Corpus.load(dir);
+        Path root = Path.of("").toAbsolutePath().getParent();
+
+        List<CellResult> results = new MatrixRunner(root, dir.resolve("reports"), 2, 30).run(List.of(
+                find(corpus.cells(), "echo x bad-gateway-single"), find(corpus.cells(), "echo x bad-gateway-single[stream]")), r -> { });
+
+        assertThat(results).extracting(r -> r.output().get(0)).containsExactly("SHOWN: stream=false", "SHOWN: stream=true");
+        assertThat(dir.resolve("reports/echo/bad-gateway-single[stream]/report.json")).content().contains("\"stream\" : true");
+    }
+
+    @Test
     void theAccuracyCountsFalsePositivesAndFalseNegativesApart() throws IOException {
         writeCorpus("good\tgood\techo\t\td\nflawed\tflawed\techo\t\td\n", cell -> cell.equals("quota-exhausted")
                 ? "FAIL:PROMPT_LOST\tclears the composer" : "PASS\t");

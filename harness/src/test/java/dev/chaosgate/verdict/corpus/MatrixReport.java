@@ -51,8 +51,9 @@ public final class MatrixReport {
     public String matrix() {
         List<CorpusClient> clients = corpus.clients().stream()
                 .filter(c -> selected.stream().anyMatch(cell -> cell.client().equals(c))).toList();
-        List<String> scenarios = corpus.scenarios().stream()
-                .filter(s -> selected.stream().anyMatch(cell -> cell.scenario().equals(s))).toList();
+        // A scenario's stream-mode row right under its plain one.
+        List<String> scenarios = corpus.scenarios().stream().flatMap(s -> java.util.stream.Stream.of(s, s + MatrixCell.STREAM_SUFFIX))
+                .filter(s -> selected.stream().anyMatch(cell -> cell.scenarioId().equals(s))).toList();
         Map<String, String> text = new LinkedHashMap<>();
         for (MatrixCell cell : selected) {
             text.put(cell.id(), cell.expected().kind() == ExpectedVerdict.Kind.SKIP ? "skip" : "");

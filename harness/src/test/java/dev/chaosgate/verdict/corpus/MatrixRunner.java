@@ -74,12 +74,15 @@ public final class MatrixRunner {
     }
 
     CellResult runCell(MatrixCell cell) throws IOException {
-        Path reports = reportRoot.resolve(cell.client().name()).resolve(cell.scenario());
+        Path reports = reportRoot.resolve(cell.client().name()).resolve(cell.scenarioId());
         Files.createDirectories(reports);
         Files.deleteIfExists(reports.resolve("report.json"));
         List<String> args = new ArrayList<>(List.of("run", cell.scenario(),
                 "--client", "cd " + shellQuoted(repositoryRoot.toString()) + " && " + cell.client().command(),
                 "--report-dir", reports.toString(), "--client-timeout", String.valueOf(clientTimeoutSeconds)));
+        if (cell.streamed()) {
+            args.addAll(List.of("--stream", "true"));
+        }
         if (!cell.client().prompt().isEmpty()) {
             args.addAll(List.of("--prompt", cell.client().prompt()));
         }
