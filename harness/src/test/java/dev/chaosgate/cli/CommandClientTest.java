@@ -159,7 +159,7 @@ class CommandClientTest {
         assertThat(run.report().shown()).containsExactly("Slow start");
     }
 
-    private static boolean runs(String... command) {
+    static boolean runs(String... command) {
         try {
             Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
             return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
