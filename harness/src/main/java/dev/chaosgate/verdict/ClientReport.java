@@ -172,9 +172,10 @@ public record ClientReport(String prompt, List<String> shown, String draft, List
         if (shownAfter.isEmpty()) {
             return a.partial() ? "partial" : "";
         }
-        StringBuilder out = new StringBuilder("at ").append(Finding.seconds(shownAfter.get()));
-        sinceStart(a.updated()).filter(updated -> !a.updated().equals(a.shown()))
-                .ifPresent(updated -> out.append(", grew until ").append(Finding.seconds(updated)));
+        String shownAt = Finding.seconds(shownAfter.get());
+        StringBuilder out = new StringBuilder("at ").append(shownAt);
+        sinceStart(a.updated()).map(Finding::seconds).filter(updated -> !updated.equals(shownAt))
+                .ifPresent(updated -> out.append(", grew until ").append(updated));
         if (a.partial()) {
             out.append(", partial");
         }

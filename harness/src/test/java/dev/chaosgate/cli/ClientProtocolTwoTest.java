@@ -114,6 +114,14 @@ class ClientProtocolTwoTest {
         assertThat(burst.path("shown").get(0).asText()).isEqualTo(lastPartial(burst));
     }
 
+    @Test
+    void runHelpDescribesVersionTwo() {
+        CliRun run = CliRun.of("run", "--help");
+
+        assertThat(run.out()).contains("The client protocol (version 2", "CHAOSGATE_ORIGIN", "CHAOSGATE_PROTOCOL=2",
+                "`PARTIAL: <text>`", "a client stopped at --client-timeout is judged on what it had printed");
+    }
+
     private static void nodeClients() {
         NodeRuntime.assumeInstalled();
         assumeTrue(Files.isDirectory(NodeClientRunTest.NODE_CLIENTS.resolve("node_modules/openai")),
