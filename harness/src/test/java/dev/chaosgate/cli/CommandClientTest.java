@@ -138,6 +138,19 @@ class CommandClientTest {
     }
 
     @Test
+    void aCharacterSplitAcrossTwoWritesAndCrlfEndingsAreReadWhole() {
+        // "…" is e2 80 a6 in UTF-8: its first two bytes arrive 300 ms before the third
+        CommandClient client = new CommandClient("printf 'SHOWN: Still thinking\\342\\200'; sleep 0.3;"
+                + " printf '\\246\\r\\nDRAFT: p\\r\\n'", Duration.ofSeconds(10));
+
+        ClientUnderTest.ClientRun run = client.act("http://127.0.0.1:1/v1", STREAMED, "p", false);
+
+        assertThat(run.report().shown()).containsExactly("Still thinking…");
+        assertThat(run.report().draft()).isEqualTo("p");
+        assertThat(run.stdout()).containsExactly("SHOWN: Still thinking…", "DRAFT: p");
+    }
+
+    @Test
     void aRunOfPartialLinesIsKeptInTheOutputAsItsLastLine() {
         CommandClient client = new CommandClient("printf 'PARTIAL: a\\nPARTIAL: ab\\nSHOWN: x\\nPARTIAL: c\\nDRAFT: p\\n'",
                 Duration.ofSeconds(10));
