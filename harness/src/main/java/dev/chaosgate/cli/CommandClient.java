@@ -2,13 +2,11 @@ package dev.chaosgate.cli;
 
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.ClientReport;
+import dev.chaosgate.verdict.ClientReportBuilder;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +14,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A client in any language, run once per scenario as {@code /bin/sh -c CMD} with the environment of
- * the client protocol; its stdout is its screen ({@code SHOWN:}, {@code SHOWN[key]:}, {@code DRAFT:} and
- * {@code THREAD:} lines).
+ * the client protocol (version {@value #PROTOCOL_VERSION}); its stdout is its screen ({@code SHOWN:},
+ * {@code SHOWN[key]:}, {@code PARTIAL:}, {@code DRAFT:} and {@code THREAD:} lines), read as the lines arrive so
+ * that a client stopped at its timeout is judged on what it had shown.
  */
 final class CommandClient implements ClientUnderTest {
     /** The API key handed to the client: any value works, the fake upstream does not check it. */
     static final String API_KEY = "sk-chaosgate-test-key";
+    /** The client protocol's version, in {@code CHAOSGATE_PROTOCOL}: 2 added PARTIAL lines, CHAOSGATE_ORIGIN and timed lines. */
+    static final int PROTOCOL_VERSION = 2;
     private static final int STDERR_LINES_KEPT = 20;
 
     private final String command;
@@ -42,15 +43,26 @@ final class CommandClient implements ClientUnderTest {
         return Map.of(
                 "CHAOSGATE_BASE_URL", baseUrl,
                 "OPENAI_BASE_URL", baseUrl,
+                "CHAOSGATE_ORIGIN", origin(baseUrl),
                 "OPENAI_API_KEY", API_KEY,
                 "CHAOSGATE_SCENARIO", scenario.name(),
                 "CHAOSGATE_PROMPT", prompt,
-                "CHAOSGATE_STREAM", String.valueOf(streamed));
+                "CHAOSGATE_STREAM", String.valueOf(streamed),
+                "CHAOSGATE_PROTOCOL", String.valueOf(PROTOCOL_VERSION),
+                // Python block-buffers stdout on a pipe: a killed client would lose the lines it printed
+                "PYTHONUNBUFFERED", "1");
+    }
+
+    /** The base URL without its {@code /v1} path, for SDKs that append {@code /v1/...} themselves. */
+    static String origin(String baseUrl) {
+        String url = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        return url.endsWith("/v1") ? url.substring(0, url.length() - 3) : url;
     }
 
     @Override
     public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
         long start = System.nanoTime();
+        Instant started = Instant.now();
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
         builder.environment().putAll(environment(baseUrl, scenario, prompt, streamed));
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -61,10 +73,8 @@ final class CommandClient implements ClientUnderTest {
             return ClientRun.failedToRun("the client command could not be started (" + e.getMessage()
                     + "); check --client", took(start));
         }
-        List<String> stdout = new ArrayList<>();
-        List<String> stderr = new ArrayList<>();
-        Thread out = drain(process.getInputStream(), stdout, Integer.MAX_VALUE, "client-stdout");
-        Thread err = drain(process.getErrorStream(), stderr, STDERR_LINES_KEPT, "client-stderr");
+        TimedLines out = TimedLines.read(process.getInputStream(), Integer.MAX_VALUE, "client-stdout");
+        TimedLines err = TimedLines.read(process.getErrorStream(), STDERR_LINES_KEPT, "client-stderr");
         boolean finished;
         try {
             finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,19 +91,16 @@ final class CommandClient implements ClientUnderTest {
             Thread.currentThread().interrupt();
             return ClientRun.failedToRun("interrupted while the client ran", took(start));
         }
-        List<String> lines;
-        synchronized (stdout) {
-            lines = List.copyOf(stdout);
-        }
-        String stderrTail;
-        synchronized (stderr) {
-            stderrTail = stderr.isEmpty() ? "" : stderr.get(stderr.size() - 1).strip();
-        }
+        List<TimedLines.Line> timed = out.lines();
+        List<String> lines = kept(timed);
+        List<TimedLines.Line> stderr = err.lines();
+        String stderrTail = stderr.isEmpty() ? "" : stderr.get(stderr.size() - 1).text().strip();
         boolean reported = lines.stream().anyMatch(ClientReport::isReportLine);
         if (!finished) {
             String note = "the client was stopped after " + timeout.toSeconds() + " s (--client-timeout)";
-            // Still running at the timeout: it neither answered nor gave up, which the verdict judges as hung.
-            ClientReport report = ClientReport.parse(prompt, String.join("\n", lines)).withStoppedAfter(timeout);
+            // Still running at the timeout: it neither answered nor gave up, which the verdict judges as hung,
+            // on the texts it had shown by then.
+            ClientReport report = report(prompt, started, timed).withStoppedAfter(timeout);
             return new ClientRun(report, lines, note, null, took(start));
         }
         int exit = process.exitValue();
@@ -108,31 +115,34 @@ final class CommandClient implements ClientUnderTest {
         }
         String note = exit == 0 ? "" : "the client exited with code " + exit
                 + (stderrTail.isEmpty() ? "" : " (" + stderrTail + ")");
-        return new ClientRun(ClientReport.parse(prompt, String.join("\n", lines)), lines, note, null, took(start));
+        return new ClientRun(report(prompt, started, timed), lines, note, null, took(start));
+    }
+
+    /** The report of the lines as they arrived: each text with the time it was shown. */
+    static ClientReport report(String prompt, Instant started, List<TimedLines.Line> lines) {
+        ClientReportBuilder builder = ClientReport.builder(prompt).started(started);
+        lines.forEach(line -> builder.line(line.text(), line.at()));
+        return builder.build();
+    }
+
+    /**
+     * The stdout lines kept for the reports: a run of PARTIAL lines (a streamed answer printed once per delta) is kept
+     * as its last line, the text it grew to.
+     */
+    static List<String> kept(List<TimedLines.Line> lines) {
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String text = lines.get(i).text();
+            boolean replacedByNext = i + 1 < lines.size() && text.startsWith("PARTIAL:")
+                    && lines.get(i + 1).text().startsWith("PARTIAL:");
+            if (!replacedByNext) {
+                kept.add(text);
+            }
+        }
+        return List.copyOf(kept);
     }
 
     private static Duration took(long start) {
         return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    private static Thread drain(InputStream stream, List<String> into, int keep, String name) {
-        Thread thread = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    synchronized (into) {
-                        into.add(line);
-                        if (into.size() > keep) {
-                            into.remove(0);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // The process went away; what was read is kept.
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 }

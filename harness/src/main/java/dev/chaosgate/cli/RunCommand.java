@@ -54,11 +54,16 @@ import java.util.stream.Collectors;
         description = "Plays scenarios against a client and judges it: did it retry when it should, back off, honour"
                 + " Retry-After, stop on errors retrying cannot fix, keep the prompt and show the right guidance?",
         footer = {"",
-                "The client protocol: CMD runs once per scenario (as /bin/sh -c CMD) with CHAOSGATE_BASE_URL and"
-                        + " OPENAI_BASE_URL (the gateway's /v1 base URL), OPENAI_API_KEY, CHAOSGATE_SCENARIO, CHAOSGATE_PROMPT"
-                        + " and CHAOSGATE_STREAM (true: ask for a streamed answer; see --stream). It sends the prompt once,"
-                        + " as a user would, and prints what the user sees: a line `SHOWN: <text>` per text shown (answer or"
-                        + " message) and one line `DRAFT: <text>` with what the prompt box holds at the end.",
+                "The client protocol (version 2; version 1 clients work unchanged): CMD runs once per scenario (as"
+                        + " /bin/sh -c CMD) with CHAOSGATE_BASE_URL and OPENAI_BASE_URL (the gateway's /v1 base URL),"
+                        + " CHAOSGATE_ORIGIN (the same without /v1, for SDKs that append it), OPENAI_API_KEY,"
+                        + " CHAOSGATE_SCENARIO, CHAOSGATE_PROMPT, CHAOSGATE_STREAM (true: ask for a streamed"
+                        + " answer; see --stream), CHAOSGATE_PROTOCOL=2 and PYTHONUNBUFFERED=1. It sends the prompt once, as a user"
+                        + " would, and prints what the user sees, one line each, flushed as printed: `SHOWN: <text>` per"
+                        + " text shown (answer or message; the last one is judged), `PARTIAL: <text>` for an answer still"
+                        + " growing (the whole text so far; each replaces the previous, a SHOWN equal to it completes it),"
+                        + " and one `DRAFT: <text>` with what the prompt box holds at the end. Lines are read as they"
+                        + " arrive: a client stopped at --client-timeout is judged on what it had printed.",
                 "",
                 "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error, a client that cannot run,"
                         + " or reports that could not be written (a full disk).",

@@ -234,8 +234,11 @@ public final class HtmlReport {
             html.append("<p class=\"shown none\">Nothing was shown to the user.</p>\n");
         } else {
             html.append("<ol class=\"shown\">");
-            for (String text : verdict.report().shown()) {
-                html.append("<li>").append(Html.escape(text)).append("</li>");
+            for (int i = 0; i < verdict.report().shown().size(); i++) {
+                // when it was on screen, after the client started ("at 1.2 s, grew until 3.0 s, partial"), when known
+                String when = verdict.report().when(i);
+                html.append("<li>").append(Html.escape(verdict.report().shown().get(i)))
+                        .append(when.isEmpty() ? "" : " <span class=\"muted\">(" + Html.escape(when) + ")</span>").append("</li>");
             }
             html.append("</ol>\n");
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.Attempt;
+import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.Verdict;
 
@@ -109,6 +110,20 @@ public final class JsonReport {
         ArrayNode shown = node.putArray("shown");
         if (verdict != null) {
             verdict.report().shown().forEach(shown::add);
+        }
+        // The same texts with their message key and when each was on screen (client protocol 2: lines read as they came).
+        ArrayNode screen = node.putArray("screen");
+        if (verdict != null) {
+            ClientReport report = verdict.report();
+            for (int i = 0; i < report.shown().size(); i++) {
+                ClientReport.Appearance appearance = report.appearances().get(i);
+                ObjectNode text = screen.addObject();
+                text.put("text", report.shown().get(i));
+                text.put("key", report.messageKeys().get(i));
+                putMillis(text, "shownMs", report.sinceStart(appearance.shown()).orElse(null));
+                putMillis(text, "updatedMs", report.sinceStart(appearance.updated()).orElse(null));
+                text.put("partial", appearance.partial());
+            }
         }
         node.put("draft", verdict == null ? "" : verdict.report().draft());
         putMillis(node, "clientStoppedAfterMs", verdict == null ? null : verdict.report().stoppedAfter());

@@ -120,7 +120,18 @@ public record Verdict(String scenario, Expectation expectation, ClientReport rep
         if (!otherCalls.isEmpty()) {
             out.append("  (").append(otherCalls.size()).append(" other call(s) ignored)\n");
         }
-        out.append("  shown to the user: ").append(report.shown().isEmpty() ? "nothing" : quoted(report.shownText())).append('\n');
+        if (report.timed()) {
+            // read line by line as the client ran: each text with when it was on screen
+            out.append("  shown to the user (seconds after the client started):\n");
+            for (int i = 0; i < report.shown().size(); i++) {
+                String key = report.messageKeys().get(i);
+                out.append("    ").append(quoted(report.shown().get(i))).append(key.isEmpty() ? "" : " [" + key + "]");
+                String when = report.when(i);
+                out.append(when.isEmpty() ? "" : "  (" + when + ")").append('\n');
+            }
+        } else {
+            out.append("  shown to the user: ").append(report.shown().isEmpty() ? "nothing" : quoted(report.shownText())).append('\n');
+        }
         out.append("  composer at the end: ").append(report.draft().isEmpty() ? "empty" : quoted(report.draft())).append('\n');
         if (!report.thread().isEmpty()) {
             out.append("  kept in the thread with Retry: ").append(quoted(String.join("\n", report.thread()))).append('\n');

@@ -145,6 +145,31 @@ class ReportsTest {
         }
 
         @Test
+        void theScreenSaysWhenEachTextWasShownAndWhetherItWasStillGrowing() {
+            Instant start = Instant.parse("2026-01-01T00:00:00Z");
+            ClientReport report = ClientReport.builder(PROMPT).started(start)
+                    .line("SHOWN: Still thinking…", start.plusMillis(300))
+                    .line("PARTIAL: Tea has", start.plusMillis(1200))
+                    .line("PARTIAL: Tea has less caffeine", start.plusMillis(2500))
+                    .build().withStoppedAfter(Duration.ofSeconds(4));
+            Verdict timed = new Verdict(passing.scenario(), passing.expectation(), report, passing.attempts(),
+                    passing.otherCalls(), List.of(), List.of(), List.of(), null);
+            RunResult one = new RunResult(CLIENT, null, Instant.now(), Duration.ZERO, List.of(ScenarioOutcome.judged(
+                    ScenarioCatalog.builtIn().get("bad-gateway-burst"), timed, Duration.ZERO, "client: test", List.of())));
+
+            JsonNode scenario = parse(JsonReport.render(one)).get("scenarios").get(0);
+
+            assertThat(scenario.get("screen").toString()).isEqualTo("[{\"text\":\"Still thinking…\",\"key\":\"\",\"shownMs\":300,"
+                    + "\"updatedMs\":300,\"partial\":false},{\"text\":\"Tea has less caffeine\",\"key\":\"\",\"shownMs\":1200,"
+                    + "\"updatedMs\":2500,\"partial\":true}]");
+            assertThat(scenario.get("clientStoppedAfterMs").asLong()).isEqualTo(4000);
+            assertThat(HtmlReport.render(one)).contains("<li>Tea has less caffeine <span class=\"muted\">(at 1.2 s, grew until 2.5 s, partial)</span></li>");
+            JsonNode untimed = root.get("scenarios").get(0).get("screen").get(0);
+            assertThat(names(untimed)).containsExactly("text", "key", "shownMs", "updatedMs", "partial");
+            assertThat(untimed.get("shownMs").isNull()).as("the bundled client's texts carry no times").isTrue();
+        }
+
+        @Test
         void aVerdictsNotesAndTheMessagesKeptInTheThreadAreWritten() {
             Verdict noted = new Verdict(passing.scenario(), passing.expectation(),
                     ClientReport.builder(PROMPT).shown("Accesso bloccato dal firewall.").keptInThread(PROMPT).build(),
@@ -162,7 +187,7 @@ class ReportsTest {
         void everyScenarioHasTheSameFieldsInTheSameOrder() {
             for (JsonNode scenario : root.get("scenarios")) {
                 assertThat(names(scenario)).containsExactly("name", "description", "verdict", "seed", "durationMs", "attempts",
-                        "findings", "notes", "thread", "expected", "alternatives", "timeline", "otherCalls", "shown", "draft", "clientStoppedAfterMs",
+                        "findings", "notes", "thread", "expected", "alternatives", "timeline", "otherCalls", "shown", "screen", "draft", "clientStoppedAfterMs",
                         "note", "clientOutput", "stream");
             }
         }

@@ -17,6 +17,7 @@ import dev.chaosgate.scenario.Chaos;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.Faults;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,37 @@ class ExpectationJudgesTest {
             assertCodes(verdict, CLIENT_HUNG);
             assertThat(verdict.findings().get(0).message()).startsWith("the client was still waiting on attempt 1");
             assertThat(verdict.explain()).contains("the client was still running when it was stopped after 120 s");
+        }
+
+        @Test
+        void namesWhatWasLeftOnScreenAndSinceWhen() {
+            Instant start = Instant.parse("2026-01-01T00:00:00Z");
+            ClientReport report = ClientReport.builder(JudgesTest.PROMPT).started(start)
+                    .line("SHOWN: Still thinking…", start.plusMillis(300))
+                    .line("PARTIAL: Sure. Slow", start.plusMillis(1200))
+                    .line("PARTIAL: Sure. Slow start doubles", start.plusMillis(2500))
+                    .build().withStoppedAfter(Duration.ofSeconds(120));
+
+            Verdict verdict = judge(HANGS, journal().first().phase("hung").failing(200, null, "slow answer 3600000 ms")
+                    .incomplete().add(), report);
+
+            assertCodes(verdict, CLIENT_HUNG);
+            assertThat(verdict.findings().get(0).evidence())
+                    .contains("on screen when stopped: \"Sure. Slow start doubles\" (at 1.2 s, grew until 2.5 s, partial)");
+            assertThat(verdict.explain()).contains("""
+                      shown to the user (seconds after the client started):
+                        "Still thinking…"  (at 0.3 s)
+                        "Sure. Slow start doubles"  (at 1.2 s, grew until 2.5 s, partial)
+                    """);
+        }
+
+        @Test
+        void saysNothingWasOnScreenWhenNothingWasShown() {
+            Verdict verdict = judge(HANGS, journal().first().phase("hung").failing(200, null, "slow answer 3600000 ms")
+                    .incomplete().add(), shown("").withStoppedAfter(Duration.ofSeconds(120)));
+
+            assertThat(verdict.findings().get(0).evidence()).contains("on screen when stopped: nothing");
+            assertThat(verdict.explain()).contains("shown to the user: nothing");
         }
 
         @Test
