@@ -3,14 +3,19 @@ package dev.chaosgate.link.internal;
 import dev.chaosgate.link.ToxicDefinition;
 import dev.chaosgate.link.ToxicStream;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.util.concurrent.Future;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection through a proxy: the client socket, the upstream socket, and a link each
@@ -18,13 +23,24 @@ import java.util.List;
  * only through {@link #execute}.
  */
 final class Connection {
+    /**
+     * After the link shuts a socket's output (the peer sees FIN, as when Toxiproxy closes it), it
+     * reads and discards what the peer still sends, and closes the socket once the peer closes, once
+     * nothing arrived for this long, or at {@link #DRAIN_MAX_NANOS}: closing with unread bytes
+     * would send the peer a reset instead of a clean close.
+     */
+    private static final long DRAIN_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long DRAIN_MAX_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final long sequence;
     private final Channel client;
     private final Channel server;
     private final Link upstream;
     private final Link downstream;
     private boolean closing;
+    private boolean finished;
     private Runnable onReset = () -> { };
+    private Runnable onFinished;
     private final int clientPort;
     private final int upstreamPort;
     /** Null unless someone listens to the engine's traffic. */
@@ -40,6 +56,8 @@ final class Connection {
         this.downstream = new Link(this, ToxicStream.DOWNSTREAM, server, client, counters.downstreamIn, counters.downstreamOut);
         client.pipeline().addLast("chaosgate-relay", new Relay(upstream, downstream));
         server.pipeline().addLast("chaosgate-relay", new Relay(downstream, upstream));
+        client.closeFuture().addListener(f -> maybeFinished());
+        server.closeFuture().addListener(f -> maybeFinished());
     }
 
     long sequence() {
@@ -49,6 +67,22 @@ final class Connection {
     /** Runs {@code action} when the connection is closed with RSTs ({@code close(true)}). */
     void onReset(Runnable action) {
         this.onReset = action;
+    }
+
+    /**
+     * Runs {@code action} once, when both directions have ended (each closed its sink) or both
+     * sockets are closed, whichever comes first; a socket may still drain for a moment after.
+     */
+    void onFinished(Runnable action) {
+        this.onFinished = action;
+        maybeFinished();
+    }
+
+    private void maybeFinished() {
+        if (onFinished != null && !finished && (upstream.ended() && downstream.ended() || !client.isOpen() && !server.isOpen())) {
+            finished = true;
+            onFinished.run();
+        }
     }
 
     void traffic(ConnectionTraffic value) {
@@ -96,6 +130,45 @@ final class Connection {
         downstream.start(downstreamToxics, resolver);
     }
 
+    /**
+     * Feeds what the client sent before the upstream was connected into the upstream link, in order,
+     * followed by its close when it came too: the early bytes and the close are events like any other.
+     */
+    void replayEarly(List<ByteBuf> reads, boolean clientEnded) {
+        for (ByteBuf buf : reads) {
+            upstream.onRead(buf);
+        }
+        if (!reads.isEmpty()) {
+            upstream.onReadComplete();
+        }
+        if (clientEnded) {
+            upstream.onPeerEnd();
+        }
+    }
+
+    /**
+     * A direction's end reached its sink: as Toxiproxy, close that socket once what was written is
+     * flushed, which also ends the direction that reads it. The close is a shutdown of the output
+     * followed by a drain (see {@link #DRAIN_QUIET_NANOS}) unless the peer already finished sending.
+     */
+    void closeSink(Link ending) {
+        Channel socket = ending.sink();
+        Link reader = socket == client ? upstream : downstream;
+        socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFuture flushed) -> {
+            if (closing) {
+                return;
+            }
+            if (reader.peerDone() || !socket.isActive() || !(socket instanceof DuplexChannel duplex)) {
+                reader.onSourceEnd();
+                socket.close();
+            } else {
+                duplex.shutdownOutput();
+                reader.drainSource(DRAIN_QUIET_NANOS, DRAIN_MAX_NANOS);
+            }
+            maybeFinished();
+        });
+    }
+
     /** Bytes the upstream sent that never reached the client (a toxic held them when the connection closed, or dropped them). */
     long undeliveredToClient() {
         return downstream.undelivered();
@@ -103,6 +176,12 @@ final class Connection {
 
     Link link(ToxicStream stream) {
         return stream == ToxicStream.UPSTREAM ? upstream : downstream;
+    }
+
+    /** Stops both links (releasing what toxics hold, cancelling timers) without touching the sockets. */
+    void release() {
+        upstream.close();
+        downstream.close();
     }
 
     /** Closes both sockets now; with {@code reset}, as RSTs (SO_LINGER 0). */
@@ -145,8 +224,18 @@ final class Connection {
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            // With half-closure allowed, a peer's FIN arrives here and the socket stays open: the end
+            // travels through the toxics, and the socket closes when the other direction's end reaches it.
+            if (event instanceof ChannelInputShutdownEvent) {
+                in.onPeerEnd();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            in.onSourceEnd();
+            in.onPeerEnd();
         }
 
         @Override
@@ -156,11 +245,9 @@ final class Connection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            // A peer reset or a failed write: Toxiproxy tears the connection down, and so do we.
-            if (in.stream() == ToxicStream.UPSTREAM) {
-                in.connection().clientGone();
-            }
-            in.connection().close(false);
+            // A peer reset or a failed write: this socket is done. As in Toxiproxy, its reader's end
+            // still travels through the toxics (channelInactive), and the other socket closes behind it.
+            ctx.close();
         }
     }
 }

@@ -5,13 +5,12 @@ import dev.chaosgate.link.ToxicStream;
 import dev.chaosgate.link.toxic.Chunk;
 import dev.chaosgate.link.toxic.ToxicProvider;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,11 +34,19 @@ final class Link {
     private boolean reading;
     private boolean inReadBatch;
     private boolean pendingFlush;
+    /** End-of-stream entered the chain: the peer closed its side, its socket failed, or the link closed that socket. */
+    private boolean sourceEnded;
+    /** The peer finished sending (EOF, a read error or a closed socket): nothing unread can be left behind. */
+    private boolean peerDone;
+    /** The link closed the source socket's output and reads what still arrives only to discard it. */
+    private boolean draining;
     private boolean ended;
     private boolean closed;
     /** This connection's bytes read from the source and written to the sink (the counters above are the proxy's). */
     private long read;
     private long written;
+    /** Bytes discarded while draining the source before its close. */
+    private long drained;
 
     Link(Connection connection, ToxicStream stream, Channel source, Channel sink, LongAdder bytesIn, LongAdder bytesOut) {
         this.connection = connection;
@@ -69,6 +76,19 @@ final class Link {
     /** Whether this direction's end has reached its sink (which the link then closed). */
     boolean ended() {
         return ended;
+    }
+
+    /** Whether the source's peer finished sending (EOF or a failed or closed socket). */
+    boolean peerDone() {
+        return peerDone;
+    }
+
+    Channel source() {
+        return source;
+    }
+
+    Channel sink() {
+        return sink;
     }
 
     void start(List<ToxicDefinition> toxics, ToxicResolver resolver) {
@@ -128,6 +148,13 @@ final class Link {
     // ---- source side ----
 
     void onRead(ByteBuf buf) {
+        if (sourceEnded) {
+            drained += buf.readableBytes();
+            // Read after the link closed this socket (see Connection#closeSink): Toxiproxy's reader
+            // has stopped by then, so these bytes are not part of the stream, only drained for a clean FIN.
+            buf.release();
+            return;
+        }
         int size = buf.readableBytes();
         bytesIn.add(size);
         read += size;
@@ -135,6 +162,7 @@ final class Link {
             connection.traffic().fromClient(buf);
         }
         if (ended || closed) {
+            // The stream already ended (limit_data): read on and discard, so the close stays a FIN.
             buf.release();
             return;
         }
@@ -156,11 +184,60 @@ final class Link {
         }
     }
 
-    void onSourceEnd() {
-        if (stream == ToxicStream.UPSTREAM) {
+    /** The source's peer closed or half-closed its side, or its socket failed or closed. */
+    void onPeerEnd() {
+        peerDone = true;
+        if (draining) {
+            source.close();
+            return;
+        }
+        if (!sourceEnded && stream == ToxicStream.UPSTREAM) {
             connection.clientGone();
         }
+        onSourceEnd();
+    }
+
+    /**
+     * End-of-stream enters the chain behind the data already read, once, whatever ended the source:
+     * it travels through the toxics like a chunk (as Toxiproxy's nil chunk does).
+     */
+    void onSourceEnd() {
+        if (sourceEnded) {
+            return;
+        }
+        sourceEnded = true;
         deliverEnd(0);
+    }
+
+    /**
+     * The link is closing the source socket (its output is shut, the peer has seen FIN): what the
+     * peer still sends is read and discarded, and the socket closes once the peer is done or quiet.
+     */
+    void drainSource(long quietNanos, long maxNanos) {
+        onSourceEnd();
+        if (peerDone || !source.isActive()) {
+            source.close();
+            return;
+        }
+        draining = true;
+        reading = true;
+        source.config().setAutoRead(true);
+        long deadline = System.nanoTime() + maxNanos;
+        scheduleDrainCheck(quietNanos, deadline, drained);
+    }
+
+    private void scheduleDrainCheck(long quietNanos, long deadline, long readBefore) {
+        eventLoop().schedule(() -> {
+            if (!source.isOpen()) {
+                return;
+            }
+            long readNow = drained;
+            if (readNow == readBefore || System.nanoTime() - deadline >= 0) {
+                source.close();
+            } else {
+                scheduleDrainCheck(quietNanos, deadline, readNow);
+            }
+        }, quietNanos, TimeUnit.NANOSECONDS);
     }
 
     // ---- the chain ----
@@ -173,7 +250,9 @@ final class Link {
         } else {
             int size = chunk.size();
             held -= size;
-            write(chunk.data(), size);
+            // A chunk a toxic lets go leaves on its own (Toxiproxy's writer writes each chunk), so a
+            // slicer's slices are not merged into one segment with what follows.
+            writeNow(chunk.data(), size);
             updateAutoRead();
         }
     }
@@ -187,8 +266,9 @@ final class Link {
         } else {
             ended = true;
             pendingFlush = false;
-            // Toxiproxy closes the whole connection when one direction ends (no half-close).
-            sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            updateAutoRead();
+            // Toxiproxy closes the sink socket when one direction ends, which ends the other direction too.
+            connection.closeSink(this);
         }
     }
 
@@ -200,12 +280,27 @@ final class Link {
 
     // ---- sink side ----
 
-    private void write(ByteBuf buf, int size) {
+    private void writeNow(ByteBuf buf, int size) {
+        count(size);
+        if (pendingFlush) {
+            pendingFlush = false;
+            sink.write(buf, sink.voidPromise());
+            sink.flush();
+        } else {
+            sink.writeAndFlush(buf, sink.voidPromise());
+        }
+    }
+
+    private void count(int size) {
         bytesOut.add(size);
         written += size;
         if (stream == ToxicStream.DOWNSTREAM && connection.traffic() != null) {
             connection.traffic().toClient(size);
         }
+    }
+
+    private void write(ByteBuf buf, int size) {
+        count(size);
         if (inReadBatch) {
             sink.write(buf, sink.voidPromise());
             pendingFlush = true;
@@ -219,7 +314,11 @@ final class Link {
     }
 
     private void updateAutoRead() {
-        boolean want = !closed && !ended && sink.isWritable() && held < (reading ? HELD_HIGH : HELD_LOW);
+        if (draining) {
+            return;
+        }
+        // Once the stream ended, the source is read on and its bytes discarded (see onRead).
+        boolean want = !closed && (ended || sink.isWritable() && held < (reading ? HELD_HIGH : HELD_LOW));
         if (want != reading) {
             reading = want;
             source.config().setAutoRead(want);

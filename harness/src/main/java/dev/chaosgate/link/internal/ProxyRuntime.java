@@ -11,6 +11,7 @@ import dev.chaosgate.link.toxic.ToxicProvider;
 import dev.chaosgate.link.toxic.ToxicRegistry;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +21,9 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
 import java.net.BindException;
@@ -183,6 +186,7 @@ public final class ProxyRuntime {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_MARKS)
@@ -336,9 +340,10 @@ public final class ProxyRuntime {
         return hash ^ (hash >>> 33);
     }
 
-    private void register(Channel client, Channel server) {
+    private void register(Channel client, Channel server, Dial early) {
         synchronized (this) {
-            if (listener == null || !client.isActive() || !server.isActive()) {
+            if (listener == null || !server.isActive()) {
+                early.discard();
                 client.close();
                 server.close();
                 return;
@@ -352,13 +357,16 @@ public final class ProxyRuntime {
             connections.add(connection);
             emit(connection, LinkEvent.Kind.OPENED);
             counters.open.incrementAndGet();
-            client.closeFuture().addListener(f -> server.closeFuture().addListener(g -> unregister(connection)));
+            connection.onFinished(() -> unregister(connection));
             try {
                 connection.start(List.copyOf(upstreamToxics), List.copyOf(downstreamToxics), resolver);
             } catch (RuntimeException e) {
                 // A toxic that cannot start must not leave the client hanging on a silent connection.
+                early.discard();
                 connection.close(true);
+                return;
             }
+            early.handOver(connection);
         }
     }
 
@@ -370,7 +378,8 @@ public final class ProxyRuntime {
                 counters.open.decrementAndGet();
             }
         }
-        connection.close(false);
+        // Both directions are done: stop the links' toxics; a socket may still drain before it closes.
+        connection.release();
         if (removed) {
             if (connection.undeliveredToClient() > 0) {
                 emit(connection, LinkEvent.Kind.UNDELIVERED);
@@ -402,18 +411,29 @@ public final class ProxyRuntime {
         }
     }
 
-    /** Dials the upstream for a freshly accepted client; if that fails, the client is closed (Toxiproxy's accept-then-close). */
+    /**
+     * Dials the upstream for a freshly accepted client; if that fails, the client is closed (Toxiproxy's
+     * accept-then-close). Until the upstream is connected it stays first in the client's pipeline and
+     * keeps what the client sends and whether it closed (epoll reads a socket whose peer closed even
+     * with auto-read off), then hands both to the connection, so early bytes and an early close are
+     * never lost.
+     */
     private final class Dial extends ChannelInboundHandlerAdapter {
+        private final List<ByteBuf> early = new ArrayList<>(1);
+        private boolean clientEnded;
+        private ChannelHandlerContext context;
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            context = ctx;
             counters.accepted.increment();
             Channel client = ctx.channel();
-            client.pipeline().remove(this);
             InetSocketAddress target;
             try {
                 target = HostPort.parse(upstream()).resolve();
             } catch (HostPort.AddressException e) {
                 unreachable(client);
+                discard();
                 client.close();
                 return;
             }
@@ -421,6 +441,7 @@ public final class ProxyRuntime {
                     .group(client.eventLoop())
                     .channel(shared.transport().socketChannel())
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, READS)
                     .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_MARKS)
@@ -429,12 +450,59 @@ public final class ProxyRuntime {
                     .connect(target)
                     .addListener((ChannelFuture connect) -> {
                         if (connect.isSuccess()) {
-                            register(client, connect.channel());
+                            register(client, connect.channel(), this);
                         } else {
                             unreachable(client);
+                            discard();
                             client.close();
                         }
                     });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (clientEnded) {
+                ReferenceCountUtil.release(msg);
+            } else {
+                early.add((ByteBuf) msg);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownEvent) {
+                clientEnded = true;
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            clientEnded = true;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A reset before the upstream answered: what came before it still goes through.
+            clientEnded = true;
+            ctx.close();
+        }
+
+        /** Moves the early reads and the client's close into the connection and leaves the pipeline. */
+        void handOver(Connection connection) {
+            List<ByteBuf> reads = List.copyOf(early);
+            early.clear();
+            context.pipeline().remove(this);
+            connection.replayEarly(reads, clientEnded);
+        }
+
+        void discard() {
+            early.forEach(ByteBuf::release);
+            early.clear();
+        }
+
+        @Override
+        public void handlerRemoved(ChannelHandlerContext ctx) {
+            discard();
         }
     }
 }

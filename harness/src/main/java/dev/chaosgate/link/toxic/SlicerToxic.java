@@ -1,5 +1,6 @@
 package dev.chaosgate.link.toxic;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,42 +55,76 @@ public final class SlicerToxic implements ToxicProvider {
         cut((int) mid, end, averageSize, variation, random, out);
     }
 
+    /**
+     * Sends one slice, then waits {@code delay} µs before the next, measured from when the slice
+     * left (as Toxiproxy sleeps after each write), so a late timer never releases a burst. Every
+     * slice leaves in its own event-loop turn, even with no delay, and the link writes and flushes
+     * it on its own, so the reader sees it as a separate segment.
+     */
     private static final class Runtime implements ToxicRuntime {
         private final long averageSize;
         private final long variation;
         private final long delayNanos;
         private final ToxicContext context;
-        private final TimedQueue queue;
-        private long cursorNanos = Long.MIN_VALUE;
+        private final ArrayDeque<Chunk> slices = new ArrayDeque<>();
+        private Runnable timer;
+        private boolean endPending;
 
         Runtime(long averageSize, long variation, long delayMicros, ToxicContext context) {
             this.averageSize = averageSize;
             this.variation = variation;
             this.delayNanos = TimeUnit.MICROSECONDS.toNanos(delayMicros);
             this.context = context;
-            this.queue = new TimedQueue(context);
         }
 
         @Override
         public void onChunk(Chunk chunk) {
             List<Integer> lengths = sliceLengths(chunk.size(), averageSize, variation, context.random());
-            long at = Math.max(cursorNanos, context.nanoTime());
             for (int i = 0; i < lengths.size(); i++) {
-                Chunk slice = i == lengths.size() - 1 ? chunk : chunk.splitFirst(lengths.get(i));
-                queue.add(slice, at);
-                at = TimedQueue.later(at, delayNanos);
+                slices.addLast(i == lengths.size() - 1 ? chunk : chunk.splitFirst(lengths.get(i)));
             }
-            cursorNanos = at;
+            if (timer == null) {
+                sendNext();
+            }
+        }
+
+        private void sendNext() {
+            timer = null;
+            Chunk slice = slices.pollFirst();
+            if (slice == null) {
+                if (endPending) {
+                    endPending = false;
+                    context.forwardEnd();
+                }
+                return;
+            }
+            context.forward(slice);
+            timer = context.schedule(this::sendNext, delayNanos, TimeUnit.NANOSECONDS);
         }
 
         @Override
         public void onEnd() {
-            queue.addEnd(Math.max(cursorNanos, queue.lastReleaseNanos()));
+            if (timer == null && slices.isEmpty()) {
+                context.forwardEnd();
+            } else {
+                endPending = true;
+            }
         }
 
         @Override
         public void interrupt() {
-            queue.flush();
+            if (timer != null) {
+                timer.run();
+                timer = null;
+            }
+            Chunk slice;
+            while ((slice = slices.pollFirst()) != null) {
+                context.forward(slice);
+            }
+            if (endPending) {
+                endPending = false;
+                context.forwardEnd();
+            }
         }
     }
 }
