@@ -31,6 +31,7 @@ public final class TimeoutToxic implements ToxicProvider {
         private final long timeoutMs;
         private final ToxicContext context;
         private Runnable timer;
+        private boolean ended;
 
         Runtime(long timeoutMs, ToxicContext context) {
             this.timeoutMs = timeoutMs;
@@ -41,7 +42,19 @@ public final class TimeoutToxic implements ToxicProvider {
         private void restartTimer() {
             cancelTimer();
             if (timeoutMs > 0) {
-                timer = context.schedule(context::closeConnection, timeoutMs, TimeUnit.MILLISECONDS);
+                timer = context.schedule(this::end, timeoutMs, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /**
+         * Ends the stream here, as Toxiproxy's stub close does: the end passes the toxics after this
+         * one, closes this stream's sink, and so the other stream and the whole connection.
+         */
+        private void end() {
+            timer = null;
+            if (!ended) {
+                ended = true;
+                context.forwardEnd();
             }
         }
 
@@ -55,13 +68,15 @@ public final class TimeoutToxic implements ToxicProvider {
         @Override
         public void onChunk(Chunk chunk) {
             context.drop(chunk);
-            restartTimer();
+            if (!ended) {
+                restartTimer();
+            }
         }
 
         @Override
         public void onEnd() {
             cancelTimer();
-            context.forwardEnd();
+            end();
         }
 
         @Override
@@ -72,7 +87,7 @@ public final class TimeoutToxic implements ToxicProvider {
         @Override
         public void remove() {
             cancelTimer();
-            context.closeConnection();
+            end();
         }
     }
 }

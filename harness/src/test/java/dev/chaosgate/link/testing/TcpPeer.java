@@ -76,6 +76,20 @@ public final class TcpPeer implements AutoCloseable {
         out.flush();
     }
 
+    /** Shuts this side's output (the other side reads EOF) and keeps reading; returns the time just before. */
+    public long halfClose() throws IOException {
+        long now = System.nanoTime();
+        socket.shutdownOutput();
+        return now;
+    }
+
+    /** When the stream ended (EOF or error), or -1 while it is open. */
+    public long endNanos() {
+        synchronized (lock) {
+            return endNanos;
+        }
+    }
+
     /** Writes and returns the time just before the write. */
     public long sendTimed(byte[] data) throws IOException {
         long now = System.nanoTime();
