@@ -103,7 +103,7 @@ class ToxiproxyServerCommandTest {
                 "-proxy-metrics", "-runtime-metrics");
 
         assertThat(run.out.toString())
-                .contains("-proxy-metrics and -runtime-metrics are ignored")
+                .contains("proxy and runtime metrics at http://127.0.0.1:" + port + "/metrics")
                 .contains("seed 7")
                 .contains("http://127.0.0.1:" + port);
         assertThat(new ToxiproxyClient(LOOPBACK, port).getProxies()).isEmpty();
@@ -210,6 +210,9 @@ class ToxiproxyServerCommandTest {
         assertThat(help.exit).isZero();
         assertThat(help.out).contains("--host", "-host", "--port", "-port", "--config", "-config", "--seed", "-seed",
                 "-proxy-metrics", "-runtime-metrics", "--help", "--version", "127.0.0.1", "8474");
+        assertThat(help.out).as("the metrics flags say what they serve")
+                .contains("toxiproxy_proxy_received_bytes_total", "jvm_*", "404")
+                .doesNotContain("ignored");
         assertThat(runToEnd("toxiproxy-server", "-help").exit).isZero();
     }
 
