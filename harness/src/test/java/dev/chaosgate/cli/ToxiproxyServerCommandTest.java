@@ -110,6 +110,39 @@ class ToxiproxyServerCommandTest {
     }
 
     @Test
+    void proxyMetricsPassTheChecksOfToxiproxysOwnEndToEndScript() throws Exception {
+        EchoServer echo = echoServer();
+        int port = freePort();
+        Running run = start("toxiproxy-server", "-port", String.valueOf(port), "-proxy-metrics");
+        ToxiproxyClient client = new ToxiproxyClient(LOOPBACK, port);
+        Proxy proxy = client.createProxy("shopify_http", "127.0.0.1:0", "localhost:" + echo.port());
+        assertThat(roundTrip(portOf(proxy.getListen()), "hello metrics")).isEqualTo("hello metrics");
+
+        java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        // The line Toxiproxy's scripts/test-e2e greps for (labels in Go's order, by name), with our listen address.
+        assertThat(scrape.body()).as("GET /metrics of toxiproxy-server -proxy-metrics (%s)", run.out)
+                .containsPattern("(?m)^toxiproxy_proxy_sent_bytes_total\\{direction=\"downstream\",listener=\""
+                        + java.util.regex.Pattern.quote(proxy.getListen()) + "\",proxy=\"shopify_http\",upstream=\"localhost:"
+                        + echo.port() + "\"\\} [0-9]+");
+    }
+
+    @Test
+    void withoutMetricsFlagsThereIsNoMetricsEndpoint() throws Exception {
+        int port = freePort();
+        start("toxiproxy-server", "-port", String.valueOf(port));
+
+        java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(scrape.statusCode()).isEqualTo(404);
+        assertThat(scrape.body()).isEqualTo("404 page not found\n");
+    }
+
+    @Test
     void warnsWhenTheApiIsReachableFromOtherMachines() throws Exception {
         int port = freePort();
         Running run = start("toxiproxy-server", "--host", "0.0.0.0", "--port", String.valueOf(port));

@@ -492,7 +492,9 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (answer.contentType() != null) {
             response.headers().set(CONTENT_TYPE, answer.contentType());
         }
-        if (answer.contentType() != null && answer.contentType().startsWith("text/plain")) {
+        // http.Error's nosniff; Prometheus' handler (the metrics page, also text/plain) sets none.
+        if (answer.contentType() != null && answer.contentType().startsWith("text/plain")
+                && !answer.contentType().equals(ProxyMetrics.CONTENT_TYPE)) {
             response.headers().set(NOSNIFF, "nosniff");
         }
         if (answer.requestId()) {
