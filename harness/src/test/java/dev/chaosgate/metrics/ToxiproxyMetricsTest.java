@@ -77,6 +77,7 @@ class ToxiproxyMetricsTest {
         assertThat(scrape.statusCode()).isEqualTo(200);
         assertThat(scrape.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
         assertThat(scrape.headers().firstValue("X-Toxiproxy-Request-Id")).as("a routed request, as in Toxiproxy").isPresent();
+        assertThat(scrape.headers().firstValue("X-Content-Type-Options")).as("Prometheus' handler sets no nosniff").isEmpty();
         Map<String, Family> families = PrometheusText.parse(scrape.body());
         assertThat(families.keySet()).as("only the proxy metrics without -runtime-metrics")
                 .containsExactly("toxiproxy_proxy_received_bytes_total", "toxiproxy_proxy_sent_bytes_total");
@@ -101,6 +102,34 @@ class ToxiproxyMetricsTest {
         HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(link.url() + "/metrics"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).as("Toxiproxy routes /metrics for every method").isEqualTo(200);
+    }
+
+    @Test
+    void aProxyMovedToAnotherUpstreamKeepsItsOldSeriesAndCountsAfreshUnderTheNewOne() throws Exception {
+        LinkServer link = start(LinkServer.builder().proxyMetrics(true));
+        byte[] first = randomBytes(1_001, 3);
+        byte[] firstAnswer = randomBytes(2_002, 4);
+        byte[] second = randomBytes(3_003, 5);
+        byte[] secondAnswer = randomBytes(4_004, 6);
+        AnsweringServer one = new AnsweringServer(first.length, firstAnswer);
+        AnsweringServer two = new AnsweringServer(second.length, secondAnswer);
+        closeables.add(one);
+        closeables.add(two);
+        ProxyInfo before = link.engine().createProxy("api", "127.0.0.1:0", "127.0.0.1:" + one.port(), true);
+        assertThat(exchange(before, first)).isEqualTo(firstAnswer);
+        ProxyInfo after = link.engine().updateProxy("api", null, "127.0.0.1:" + two.port(), null);
+        assertThat(exchange(after, second)).isEqualTo(secondAnswer);
+
+        Map<String, Family> families = PrometheusText.parse(get(link, "/metrics").body());
+
+        Family receivedBytes = families.get("toxiproxy_proxy_received_bytes_total");
+        assertBytes(receivedBytes, before, "127.0.0.1:" + one.port(), "upstream", first.length,
+                "read from the client while the proxy led to the first upstream");
+        assertBytes(receivedBytes, after, "127.0.0.1:" + two.port(), "upstream", second.length,
+                "read from the client after the move, not counting the bytes before it");
+        assertBytes(families.get("toxiproxy_proxy_sent_bytes_total"), after, "127.0.0.1:" + two.port(), "downstream",
+                secondAnswer.length, "written back to the client after the move");
+        assertThat(receivedBytes.samples()).as("two sets of addresses, two directions").hasSize(4);
     }
 
     @Test
