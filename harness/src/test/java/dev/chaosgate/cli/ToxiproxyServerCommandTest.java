@@ -110,7 +110,7 @@ class ToxiproxyServerCommandTest {
     }
 
     @Test
-    void proxyMetricsPassTheChecksOfToxiproxysOwnEndToEndScript() throws Exception {
+    void proxyMetricsServeTheLineToxiproxysEndToEndScriptLooksFor() throws Exception {
         EchoServer echo = echoServer();
         int port = freePort();
         Running run = start("toxiproxy-server", "-port", String.valueOf(port), "-proxy-metrics");
