@@ -1,5 +1,6 @@
 package dev.chaosgate.link;
 
+import dev.chaosgate.link.internal.ProxyMetrics;
 import dev.chaosgate.link.internal.ToxiproxyApiServer;
 
 import java.net.InetSocketAddress;
@@ -39,7 +40,8 @@ public final class LinkServer implements AutoCloseable {
     static LinkServer start(LinkServerConfig config) {
         LinkEngine engine = new LinkEngine(config.seed(), config.ioThreads());
         try {
-            ToxiproxyApiServer api = ToxiproxyApiServer.start(engine, config.host(), config.port());
+            ToxiproxyApiServer api = ToxiproxyApiServer.start(engine, config.host(), config.port(),
+                    ProxyMetrics.toxiproxy(engine, config.proxyMetrics(), config.runtimeMetrics()));
             return new LinkServer(config, engine, api);
         } catch (RuntimeException e) {
             engine.close();

@@ -11,6 +11,8 @@ public final class LinkServerBuilder {
     private int port = 0;
     private long seed = ThreadLocalRandom.current().nextLong();
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private boolean proxyMetrics;
+    private boolean runtimeMetrics;
 
     LinkServerBuilder() {
     }
@@ -44,8 +46,20 @@ public final class LinkServerBuilder {
         return this;
     }
 
+    /** Serves Toxiproxy's proxy byte counters on {@code GET /metrics} (toxiproxy-server's {@code -proxy-metrics}); off by default. */
+    public LinkServerBuilder proxyMetrics(boolean on) {
+        this.proxyMetrics = on;
+        return this;
+    }
+
+    /** Serves the JVM's runtime metrics on {@code GET /metrics} ({@code -runtime-metrics}); off by default. */
+    public LinkServerBuilder runtimeMetrics(boolean on) {
+        this.runtimeMetrics = on;
+        return this;
+    }
+
     public LinkServerConfig config() {
-        return new LinkServerConfig(host, port, seed, ioThreads);
+        return new LinkServerConfig(host, port, seed, ioThreads, proxyMetrics, runtimeMetrics);
     }
 
     /** Starts the engine and binds the API; throws {@link java.io.UncheckedIOException} when the port is taken. */
