@@ -70,6 +70,26 @@ class LinkTrafficTest extends LinkTestSupport {
     }
 
     @Test
+    void anHttp10RequestSentAndClosedBeforeTheUpstreamAnswersIsSeenOnceAndDeliveredWhole() throws Exception {
+        keepLatestTraffic();
+        int port = proxyToSink("p");
+        byte[] request = ascii("POST /v1/chat/completions HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}");
+        // Sent and half-closed at once, racing the link's dial to the upstream (nc -N style).
+        Socket client = connect(port);
+        client.getOutputStream().write(request);
+        client.shutdownOutput();
+
+        TcpPeer server = sink.awaitPeer(LONG);
+        server.awaitEnd(LONG);
+        assertThat(server.received()).as("bytes the upstream got before EOF").isEqualTo(request);
+        LinkConnection traffic = awaitFirstConnection(c -> c.closed() != null);
+        assertThat(traffic.requests()).as("request heads seen, each once").extracting(LinkConnection.RequestHead::method)
+                .containsExactly("POST");
+        assertThat(traffic.bytesFromClient()).as("bytes counted from the client").isEqualTo(request.length);
+        assertThat(traffic.clientClosed()).as("the client closed first").isNotNull();
+    }
+
+    @Test
     void aRequestTheTimeoutToxicSwallowsIsStillSeenAndItsClientsCloseTimed() throws Exception {
         keepLatestTraffic();
         int port = proxyToSink("p");
