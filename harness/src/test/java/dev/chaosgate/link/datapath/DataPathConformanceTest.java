@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class DataPathConformanceTest extends LinkTestSupport {
     /** How long "still open" must hold, and how late a prompt event may be on a loaded machine. */
     private static final Duration QUIET = Duration.ofMillis(400);
-    private static final long PROMPT_MS = 250;
+    private static final long PROMPT_MS = 300;
     private static final long EARLY_MS = 5;
 
     enum End { FIN, RST, OPEN }
@@ -95,7 +95,8 @@ class DataPathConformanceTest extends LinkTestSupport {
     @ParameterizedTest
     @EnumSource(ToxicStream.class)
     void latencyDelaysTheDataAndTheCloseFollowsTheLastChunk(ToxicStream stream) throws Exception {
-        Ends ends = open(stream, "latency", Map.of("latency", 200L, "jitter", 0L));
+        // 400 ms, so that a close delayed a second time (≥ 400 ms after the data) fails the prompt bound.
+        Ends ends = open(stream, "latency", Map.of("latency", 400L, "jitter", 0L));
         byte[] data = pattern(1_000, 2);
 
         long sent = ends.sender().sendTimed(data);
@@ -104,7 +105,7 @@ class DataPathConformanceTest extends LinkTestSupport {
         long arrived = ends.receiver().awaitReceived(data.length, LONG);
         assertThat(endOf(ends.receiver(), SHORT)).as("receiver's end").isEqualTo(End.FIN);
         assertThat(ends.receiver().received()).isEqualTo(data);
-        assertThat(millisBetween(sent, arrived)).as("data delayed by the latency").isBetween(200 - EARLY_MS, 200 + 400L);
+        assertThat(millisBetween(sent, arrived)).as("data delayed by the latency").isBetween(400 - EARLY_MS, 400 + 600L);
         assertThat(millisBetween(arrived, ends.receiver().endNanos()))
                 .as("the close waits behind the data, not a second latency").isLessThan(PROMPT_MS);
         assertThat(endOf(ends.sender(), SHORT)).as("sender's end").isEqualTo(End.FIN);
@@ -211,7 +212,7 @@ class DataPathConformanceTest extends LinkTestSupport {
 
         assertThat(endOf(ends.receiver(), LONG)).as("receiver's end").isEqualTo(End.RST);
         assertThat(endOf(ends.sender(), SHORT)).as("sender's end").isEqualTo(End.RST);
-        assertThat(millisBetween(sent, ends.sender().endNanos())).as("reset after the timeout").isBetween(200 - EARLY_MS, 200 + 500L);
+        assertThat(millisBetween(sent, ends.sender().endNanos())).as("reset after the timeout").isBetween(200 - EARLY_MS, 200 + 1_500L);
         assertThat(ends.receiver().receivedCount()).as("bytes delivered").isZero();
     }
 
@@ -244,8 +245,9 @@ class DataPathConformanceTest extends LinkTestSupport {
         assertThat(ends.receiver().received()).isEqualTo(data);
         List<TcpPeer.Read> reads = ends.receiver().reads();
         int[] sizes = reads.stream().mapToInt(TcpPeer.Read::size).sorted().toArray();
-        assertThat(reads.size()).as("reads of 64 KiB sliced to ~64 B (%s)", reads(ends.receiver())).isGreaterThanOrEqualTo(100);
-        assertThat(sizes[sizes.length / 2]).as("median read size (%s)", reads(ends.receiver())).isLessThanOrEqualTo(4 * 96);
+        // A reader descheduled on a busy machine merges slices that arrived meanwhile; most reads stay single slices.
+        assertThat(reads.size()).as("reads of 64 KiB sliced to ~64 B (%s)", reads(ends.receiver())).isGreaterThanOrEqualTo(50);
+        assertThat(sizes[sizes.length / 2]).as("median read size (%s)", reads(ends.receiver())).isLessThanOrEqualTo(512);
         assertThat(endOf(ends.sender(), SHORT)).as("sender's end").isEqualTo(End.FIN);
     }
 
