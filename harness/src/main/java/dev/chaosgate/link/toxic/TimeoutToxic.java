@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code timeout}: swallows every byte. With {@code timeout} &gt; 0 ms it closes the connection once
- * no data has arrived for that long (an idle timer, restarted by each chunk, as in Toxiproxy);
- * with 0 it holds the connection forever. Removing it closes the connection, because the bytes it
- * swallowed leave the stream corrupt.
+ * {@code timeout}: swallows every byte. With {@code timeout} &gt; 0 ms it ends the stream once no
+ * data has arrived for that long (an idle timer, restarted by each chunk, as in Toxiproxy); the end
+ * passes the toxics after it and closes the connection. With 0 it holds the connection forever.
+ * Removing it ends the stream the same way, because the bytes it swallowed leave the stream corrupt.
  */
 public final class TimeoutToxic implements ToxicProvider {
 
