@@ -7,6 +7,7 @@ package dev.chaosgate.link;
  * @param port      API port; 0 picks a free one (Toxiproxy's default is 8474)
  * @param seed      seed of every toxic's random source
  * @param ioThreads Netty event loops for the data plane
+ * @param warmUp    whether the data path is warmed before the API listens ({@link LinkEngine#warmUp()})
  */
-public record LinkServerConfig(String host, int port, long seed, int ioThreads) {
+public record LinkServerConfig(String host, int port, long seed, int ioThreads, boolean warmUp) {
 }

@@ -166,7 +166,7 @@ public final class LinkBench {
      */
     static void roundTripFresh(boolean loaded) throws Exception {
         int rounds = Integer.getInteger("bench.roundtrip.rounds", 3);
-        int warmUp = 200;
+        int warmUp = Integer.getInteger("bench.roundtrip.warmUp", 200);
         int blocks = 20;
         int perBlock = 250;
         String variant = loaded ? "loaded" : "quiet";
@@ -180,6 +180,7 @@ public final class LinkBench {
                 for (int r = 0; r < rounds; r++) {
                     try (ServerProcess server = startServer(which)) {
                         int proxyPort = server.createProxy("roundtrip", echo.port());
+                        Thread.sleep(Long.getLong("bench.roundtrip.pauseMillis", 0));
                         try (PingPong direct = new PingPong(echo.port()); PingPong proxied = new PingPong(proxyPort)) {
                             direct.run(warmUp, null, 0);
                             proxied.run(warmUp, null, 0);
@@ -188,6 +189,15 @@ public final class LinkBench {
                             for (int block = 0; block < blocks; block++) {
                                 direct.run(perBlock, directNanos, block * perBlock);
                                 proxied.run(perBlock, proxiedNanos, block * perBlock);
+                            }
+                            if (Boolean.getBoolean("bench.roundtrip.outliers")) {
+                                StringBuilder slow = new StringBuilder();
+                                for (int i = 0; i < proxiedNanos.length; i++) {
+                                    if (proxiedNanos[i] > 500_000) {
+                                        slow.append(' ').append(i).append(':').append(proxiedNanos[i] / 1000);
+                                    }
+                                }
+                                OUT.println("  trips over 500 µs (index:µs):" + slow);
                             }
                             addedP50[r] = pct(proxiedNanos, 50) - pct(directNanos, 50);
                             addedP99[r] = pct(proxiedNanos, 99) - pct(directNanos, 99);

@@ -39,7 +39,7 @@ final class ServerProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        String options = System.getProperty("bench.serverJavaOptions", "");
+        String options = System.getProperty("bench.serverJavaOptions", System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", ""));
         for (String option : options.trim().split("\\s+")) {
             if (!option.isEmpty()) {
                 command.add(option);
