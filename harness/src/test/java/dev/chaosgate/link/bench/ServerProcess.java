@@ -45,7 +45,9 @@ final class ServerProcess implements AutoCloseable {
                 command.add(option);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.chaosgate.cli.ChaosgateCli",
+        // bench.serverClassPath: another build of chaosgate, e.g. to compare before and after a change in one run.
+        String classPath = System.getProperty("bench.serverClassPath", System.getProperty("java.class.path"));
+        command.addAll(List.of("-cp", classPath, "dev.chaosgate.cli.ChaosgateCli",
                 "toxiproxy-server", "--port", String.valueOf(port), "--seed", "1"));
         return start("chaosgate", command, port);
     }
