@@ -79,11 +79,15 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = {"--proxy-metrics", "-proxy-metrics"}, arity = "0..1", paramLabel = "BOOL",
-            description = "Accepted for compatibility and ignored (chaosgate serves no /metrics).")
+            description = "Serve Toxiproxy's proxy byte counters on GET /metrics (Prometheus text): "
+                    + "toxiproxy_proxy_received_bytes_total and toxiproxy_proxy_sent_bytes_total, "
+                    + "labels direction, listener, proxy, upstream.")
     boolean proxyMetrics;
 
     @Option(names = {"--runtime-metrics", "-runtime-metrics"}, arity = "0..1", paramLabel = "BOOL",
-            description = "Accepted for compatibility and ignored (chaosgate serves no /metrics).")
+            description = "Serve runtime metrics on GET /metrics: the JVM's (jvm_*, process_*), "
+                    + "where toxiproxy-server serves Go's (go_*, process_*). "
+                    + "With neither flag, /metrics answers 404, as toxiproxy-server does.")
     boolean runtimeMetrics;
 
     @Option(names = {"-h", "--help", "-help"}, usageHelp = true, description = "Show this help and exit.")
@@ -111,15 +115,12 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             return fail(err, e.getMessage());
         }
-        if (proxyMetrics || runtimeMetrics) {
-            out.println(NAME + ": -proxy-metrics and -runtime-metrics are ignored: chaosgate serves no /metrics "
-                    + "(live per-proxy counters: LinkEngine.counters)");
-        }
         long seedUsed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
 
         LinkServer running;
         try {
-            running = LinkServer.builder().host(host).port(port).seed(seedUsed).start();
+            running = LinkServer.builder().host(host).port(port).seed(seedUsed)
+                    .proxyMetrics(proxyMetrics).runtimeMetrics(runtimeMetrics).start();
         } catch (UncheckedIOException | IllegalArgumentException e) {
             if (String.valueOf(e.getMessage()).contains("already in use")) {
                 return fail(err, "cannot listen on " + host + ":" + port + ": address already in use; stop the other"
@@ -148,9 +149,9 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
                     + "who reaches it can open proxies; use --host 127.0.0.1 unless you mean that");
             err.flush();
         }
-        out.printf("%s: API %s (transport %s, seed %d, %d %s loaded%s)%n", NAME, running.url(),
+        out.printf("%s: API %s (transport %s, seed %d, %d %s loaded%s)%s%n", NAME, running.url(),
                 running.engine().transport(), seedUsed, loaded, loaded == 1 ? "proxy" : "proxies",
-                config == null ? "" : " from " + config);
+                config == null ? "" : " from " + config, metricsNote(running.url()));
         out.flush();
         started.countDown();
         try {
@@ -250,6 +251,15 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
     /** The running server, or null before start and after stop. */
     synchronized LinkServer server() {
         return server;
+    }
+
+    /** Where the metrics are, when a metrics flag is on. */
+    private String metricsNote(String url) {
+        if (!proxyMetrics && !runtimeMetrics) {
+            return "";
+        }
+        String which = proxyMetrics && runtimeMetrics ? "proxy and runtime" : proxyMetrics ? "proxy" : "runtime";
+        return "; " + which + " metrics at " + url + "/metrics";
     }
 
     private static int fail(PrintWriter err, String message) {

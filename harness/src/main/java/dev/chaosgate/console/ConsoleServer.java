@@ -2,6 +2,7 @@ package dev.chaosgate.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.link.internal.ProxyMetrics;
 import dev.chaosgate.link.internal.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -85,7 +86,7 @@ public final class ConsoleServer implements AutoCloseable {
         }
         int bound = ((InetSocketAddress) bind.channel().localAddress()).getPort();
         OriginPolicy policy = new OriginPolicy(host, bound);
-        router.set(new Router(new AdminApi(session, policy), new PageFiles(), policy));
+        router.set(new Router(new AdminApi(session, policy), new PageFiles(), policy, session::metrics));
         bind.channel().config().setAutoRead(true);
         String url = "http://" + displayHost(host) + ":" + bound + PATH;
         session.consoleUrl(url);
@@ -117,7 +118,10 @@ public final class ConsoleServer implements AutoCloseable {
     }
 
     /** Sends each path to the page, the API or a redirect; never lets an exception escape to the connection. */
-    record Router(AdminApi api, PageFiles page, OriginPolicy policy) {
+    record Router(AdminApi api, PageFiles page, OriginPolicy policy, java.util.function.Supplier<byte[]> metrics) {
+        /** Where Prometheus scrapes the console. */
+        static final String METRICS = "/metrics";
+
         /** The answer from the head alone; null when the API must read the body first (see {@link AdminApi#early}). */
         Responses.Answer early(ConsoleRequest request) {
             try {
@@ -127,6 +131,11 @@ public final class ConsoleServer implements AutoCloseable {
                             + " (127.0.0.1, localhost, [::1]); open it as http://127.0.0.1:" + request.localPort() + PATH;
                     // The API answers JSON, even this.
                     return path.startsWith(AdminApi.PREFIX) ? AdminApi.refuse(ApiProblem.forbidden(refused)) : Responses.text(403, refused);
+                } else if (path.equals(METRICS)) {
+                    return request.method().equals("GET") || request.method().equals("HEAD")
+                            ? Responses.send(200, ProxyMetrics.CONTENT_TYPE, metrics.get())
+                            : Responses.text(405, request.method() + " " + METRICS + ": only GET scrapes the metrics")
+                                    .with("Allow", "GET, HEAD");
                 } else if (path.equals("/") || path.equals("/__chaosgate")) {
                     return Responses.redirect(PATH);
                 } else if (path.startsWith(AdminApi.PREFIX)) {

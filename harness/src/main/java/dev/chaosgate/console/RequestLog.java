@@ -41,16 +41,18 @@ final class RequestLog {
         sources.put(decision.sequence(), decision.source());
     }
 
-    /** Logs a finished request; unfinished versions are left for their finished one. */
-    synchronized void finished(UpstreamExchange exchange) {
+    /** Logs a finished request and returns its entry; unfinished versions are left for their finished one (null). */
+    synchronized LogEntry finished(UpstreamExchange exchange) {
         if (!exchange.complete()) {
-            return;
+            return null;
         }
         FaultDecision.Source source = sources.remove(exchange.sequence());
-        entries.addLast(entry(++last, exchange, source == null ? FaultDecision.Source.SCENARIO : source));
+        LogEntry entry = entry(++last, exchange, source == null ? FaultDecision.Source.SCENARIO : source);
+        entries.addLast(entry);
         while (entries.size() > capacity) {
             entries.removeFirst();
         }
+        return entry;
     }
 
     /** Entries logged after log sequence {@code after}, oldest first (all kept ones for 0). */

@@ -63,6 +63,7 @@ public final class ServeSession implements AutoCloseable {
     private final Recording replayed;
     private final RecordingFile recordingFile;
     private final RequestLog log = new RequestLog(LOG_CAPACITY);
+    private final ConsoleMetrics metrics;
     private final Object steering = new Object();
 
     private volatile boolean replaying;
@@ -81,6 +82,12 @@ public final class ServeSession implements AutoCloseable {
         this.seedOverride = seedOverride;
         this.replayed = replayed;
         this.recordingFile = recordingFile;
+        this.metrics = new ConsoleMetrics(gateway.link());
+    }
+
+    /** The console's {@code GET /metrics}: requests by fault, failure class, phase and source, and the link's bytes. */
+    byte[] metrics() {
+        return metrics.scrape();
     }
 
     public static Builder builder() {
@@ -334,7 +341,10 @@ public final class ServeSession implements AutoCloseable {
 
     private void journalled(Journal.Entry entry) {
         if (entry instanceof Journal.Request request) {
-            log.finished(request.exchange());
+            LogEntry logged = log.finished(request.exchange());
+            if (logged != null) {
+                metrics.counted(logged);
+            }
         }
         if (recordingFile != null) {
             recordingFile.record(entry);

@@ -64,6 +64,10 @@ public final class LinkEngine implements AutoCloseable {
     private final Map<String, ProxyRuntime> proxies = new TreeMap<>();
     private final List<Consumer<LinkEvent>> eventListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<LinkConnection>> trafficListeners = new CopyOnWriteArrayList<>();
+    /** Bytes of proxies deleted or moved to other addresses, by (name, listen, upstream); guarded by this. */
+    private final Map<List<String>, long[]> retiredTraffic = new TreeMap<>(LinkEngine::compareKeys);
+    /** What a live proxy had carried when its addresses last changed: not counted under its current ones. */
+    private final Map<ProxyRuntime, long[]> trafficOffsets = new java.util.IdentityHashMap<>();
 
     /** An engine with its own event loops (one per core) and the given seed. */
     public LinkEngine(long seed) {
@@ -173,6 +177,73 @@ public final class LinkEngine implements AutoCloseable {
         return find(name).counters();
     }
 
+    /**
+     * The bytes each proxy carried, per set of addresses, since the engine started: what Toxiproxy's
+     * {@code toxiproxy_proxy_received_bytes_total} and {@code toxiproxy_proxy_sent_bytes_total} count. A
+     * deleted proxy, or one whose listen or upstream address changed, keeps its totals under its old
+     * addresses (as a Prometheus counter keeps a series), so no figure ever goes down. Live: bytes count
+     * as they pass, not when the connection closes as in Toxiproxy. Sorted by proxy, listen, upstream.
+     */
+    public synchronized List<ProxyTraffic> traffic() {
+        Map<List<String>, long[]> totals = new TreeMap<>(LinkEngine::compareKeys);
+        retiredTraffic.forEach((key, bytes) -> totals.put(key, bytes.clone()));
+        for (ProxyRuntime proxy : proxies.values()) {
+            long[] carried = carriedSinceMove(proxy);
+            long[] sum = totals.computeIfAbsent(trafficKey(proxy), key -> new long[4]);
+            for (int i = 0; i < 4; i++) {
+                sum[i] += carried[i];
+            }
+        }
+        List<ProxyTraffic> all = new ArrayList<>();
+        totals.forEach((key, bytes) -> all.add(new ProxyTraffic(key.get(0), key.get(1), key.get(2),
+                bytes[0], bytes[1], bytes[2], bytes[3])));
+        return all;
+    }
+
+    /** Files what {@code proxy} carried under its current addresses; {@code gone}: it is being deleted. */
+    private void retireTraffic(ProxyRuntime proxy, boolean gone) {
+        long[] carried = carriedSinceMove(proxy);
+        long[] sum = retiredTraffic.computeIfAbsent(trafficKey(proxy), key -> new long[4]);
+        for (int i = 0; i < 4; i++) {
+            sum[i] += carried[i];
+        }
+        if (gone) {
+            trafficOffsets.remove(proxy);
+        } else {
+            trafficOffsets.put(proxy, bytes(proxy.counters()));
+        }
+    }
+
+    private long[] carriedSinceMove(ProxyRuntime proxy) {
+        long[] now = bytes(proxy.counters());
+        long[] offset = trafficOffsets.get(proxy);
+        if (offset != null) {
+            for (int i = 0; i < 4; i++) {
+                now[i] -= offset[i];
+            }
+        }
+        return now;
+    }
+
+    private static long[] bytes(ProxyCounters counters) {
+        return new long[]{counters.upstreamBytesIn(), counters.upstreamBytesOut(),
+                counters.downstreamBytesIn(), counters.downstreamBytesOut()};
+    }
+
+    private static List<String> trafficKey(ProxyRuntime proxy) {
+        return List.of(proxy.name(), proxy.listen(), proxy.upstream());
+    }
+
+    private static int compareKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < 3; i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
     /** Creates and (when enabled) starts a proxy. A proxy that cannot listen is not kept. */
     public synchronized ProxyInfo createProxy(String name, String listen, String upstream, boolean enabled) {
         requireFields(name, upstream, "");
@@ -199,6 +270,7 @@ public final class LinkEngine implements AutoCloseable {
         boolean newEnabled = enabled == null ? proxy.enabled() : enabled;
         if (differs(proxy, newListen, newUpstream)) {
             proxy.stop();
+            retireTraffic(proxy, false);
             proxy.address(newListen, newUpstream);
         }
         if (newEnabled) {
@@ -212,6 +284,7 @@ public final class LinkEngine implements AutoCloseable {
     public synchronized void deleteProxy(String name) {
         ProxyRuntime proxy = find(name);
         proxy.stop();
+        retireTraffic(proxy, true);
         proxies.remove(name);
     }
 
@@ -239,6 +312,7 @@ public final class LinkEngine implements AutoCloseable {
             }
             if (existing != null) {
                 existing.stop();
+                retireTraffic(existing, true);
                 proxies.remove(spec.name());
             }
             ProxyRuntime proxy = new ProxyRuntime(shared, spec.name(), listen, spec.upstream());

@@ -1,5 +1,6 @@
 package dev.chaosgate.link;
 
+import dev.chaosgate.link.internal.ProxyMetrics;
 import dev.chaosgate.link.internal.ToxiproxyApiServer;
 
 import java.net.InetSocketAddress;
@@ -42,7 +43,8 @@ public final class LinkServer implements AutoCloseable {
             if (config.warmUp()) {
                 engine.warmUp();
             }
-            ToxiproxyApiServer api = ToxiproxyApiServer.start(engine, config.host(), config.port());
+            ToxiproxyApiServer api = ToxiproxyApiServer.start(engine, config.host(), config.port(),
+                    ProxyMetrics.toxiproxy(engine, config.proxyMetrics(), config.runtimeMetrics()));
             return new LinkServer(config, engine, api);
         } catch (RuntimeException e) {
             engine.close();

@@ -11,6 +11,8 @@ public final class LinkServerBuilder {
     private int port = 0;
     private long seed = ThreadLocalRandom.current().nextLong();
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private boolean proxyMetrics;
+    private boolean runtimeMetrics;
     private boolean warmUp = true;
 
     LinkServerBuilder() {
@@ -45,6 +47,18 @@ public final class LinkServerBuilder {
         return this;
     }
 
+    /** Serves Toxiproxy's proxy byte counters on {@code GET /metrics} (toxiproxy-server's {@code -proxy-metrics}); off by default. */
+    public LinkServerBuilder proxyMetrics(boolean on) {
+        this.proxyMetrics = on;
+        return this;
+    }
+
+    /** Serves the JVM's runtime metrics on {@code GET /metrics} ({@code -runtime-metrics}); off by default. */
+    public LinkServerBuilder runtimeMetrics(boolean on) {
+        this.runtimeMetrics = on;
+        return this;
+    }
+
     /**
      * Whether to warm the data path before the API listens (default true), so the first connections
      * are as fast as later ones; see {@link LinkEngine#warmUp()}.
@@ -55,7 +69,7 @@ public final class LinkServerBuilder {
     }
 
     public LinkServerConfig config() {
-        return new LinkServerConfig(host, port, seed, ioThreads, warmUp);
+        return new LinkServerConfig(host, port, seed, ioThreads, proxyMetrics, runtimeMetrics, warmUp);
     }
 
     /** Starts the engine and binds the API; throws {@link java.io.UncheckedIOException} when the port is taken. */

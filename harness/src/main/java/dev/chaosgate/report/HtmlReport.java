@@ -245,6 +245,13 @@ public final class HtmlReport {
         String draft = verdict.report().draft();
         html.append("<p>Composer at the end: ").append(draft.isEmpty() ? "<em>empty</em>"
                 : "<q class=\"draft\">" + Html.escape(draft) + "</q>").append("</p>\n");
+        for (String kept : verdict.report().thread()) {
+            // A failed message the chat kept with a Retry action keeps the prompt like the composer does.
+            html.append("<p>Kept in the thread with a Retry action: <q class=\"draft\">").append(Html.escape(kept)).append("</q></p>\n");
+        }
+        for (String note : verdict.notes()) {
+            html.append("<p class=\"note\"><strong>Not judged:</strong> ").append(Html.escape(note)).append("</p>\n");
+        }
     }
 
     private static String badge(ScenarioOutcome outcome) {

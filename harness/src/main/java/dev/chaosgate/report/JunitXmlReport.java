@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -100,11 +102,19 @@ public final class JunitXmlReport {
             xml.writeCharacters(XmlText.clean(String.join("\n", outcome.clientOutput())));
             xml.writeEndElement();
         }
-        // For a judged scenario the note is what the client run reported (exit code, stderr tail).
+        // For a judged scenario the note is what the client run reported (exit code, stderr tail); the verdict's
+        // notes (what the judges could not judge) follow, so a passed test case still says it.
+        List<String> notes = new ArrayList<>();
         if (verdict != null && !outcome.note().isEmpty()) {
+            notes.add(outcome.note());
+        }
+        if (verdict != null) {
+            verdict.notes().forEach(note -> notes.add("note: " + note));
+        }
+        if (!notes.isEmpty()) {
             newline(xml, 2);
             xml.writeStartElement("system-err");
-            xml.writeCharacters(XmlText.clean(outcome.note()));
+            xml.writeCharacters(XmlText.clean(String.join("\n", notes)));
             xml.writeEndElement();
         }
         newline(xml, 1);

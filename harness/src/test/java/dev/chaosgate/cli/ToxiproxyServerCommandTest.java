@@ -103,10 +103,43 @@ class ToxiproxyServerCommandTest {
                 "-proxy-metrics", "-runtime-metrics");
 
         assertThat(run.out.toString())
-                .contains("-proxy-metrics and -runtime-metrics are ignored")
+                .contains("proxy and runtime metrics at http://127.0.0.1:" + port + "/metrics")
                 .contains("seed 7")
                 .contains("http://127.0.0.1:" + port);
         assertThat(new ToxiproxyClient(LOOPBACK, port).getProxies()).isEmpty();
+    }
+
+    @Test
+    void proxyMetricsServeTheLineToxiproxysEndToEndScriptLooksFor() throws Exception {
+        EchoServer echo = echoServer();
+        int port = freePort();
+        Running run = start("toxiproxy-server", "-port", String.valueOf(port), "-proxy-metrics");
+        ToxiproxyClient client = new ToxiproxyClient(LOOPBACK, port);
+        Proxy proxy = client.createProxy("shopify_http", "127.0.0.1:0", "localhost:" + echo.port());
+        assertThat(roundTrip(portOf(proxy.getListen()), "hello metrics")).isEqualTo("hello metrics");
+
+        java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        // The line Toxiproxy's scripts/test-e2e greps for (labels in Go's order, by name), with our listen address.
+        assertThat(scrape.body()).as("GET /metrics of toxiproxy-server -proxy-metrics (%s)", run.out)
+                .containsPattern("(?m)^toxiproxy_proxy_sent_bytes_total\\{direction=\"downstream\",listener=\""
+                        + java.util.regex.Pattern.quote(proxy.getListen()) + "\",proxy=\"shopify_http\",upstream=\"localhost:"
+                        + echo.port() + "\"\\} [0-9]+");
+    }
+
+    @Test
+    void withoutMetricsFlagsThereIsNoMetricsEndpoint() throws Exception {
+        int port = freePort();
+        start("toxiproxy-server", "-port", String.valueOf(port));
+
+        java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(scrape.statusCode()).isEqualTo(404);
+        assertThat(scrape.body()).isEqualTo("404 page not found\n");
     }
 
     @Test
@@ -210,6 +243,9 @@ class ToxiproxyServerCommandTest {
         assertThat(help.exit).isZero();
         assertThat(help.out).contains("--host", "-host", "--port", "-port", "--config", "-config", "--seed", "-seed",
                 "-proxy-metrics", "-runtime-metrics", "--help", "--version", "127.0.0.1", "8474");
+        assertThat(help.out).as("the metrics flags say what they serve")
+                .contains("toxiproxy_proxy_received_bytes_total", "jvm_*", "404")
+                .doesNotContain("ignored");
         assertThat(runToEnd("toxiproxy-server", "-help").exit).isZero();
     }
 

@@ -6,6 +6,8 @@ import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Verdict;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +28,10 @@ import static org.assertj.core.api.Assertions.fail;
  * {@code timeout} toxic with timeout 0, the link's sockets, the fake upstream's Jetty idle timeout, once 30 s)
  * closes it first. A raw socket client sends a chat request and waits, reading, for {@link #HOLD}: 40 s by default
  * (past the old 30 s close), 3 minutes with {@code -Dchaosgate.long=true}. Then it closes, and the gateway sees it.
+ * It only waits and asserts no timing, so it runs beside the other tests (see junit-platform.properties).
  */
 @Timeout(300)
+@Execution(ExecutionMode.CONCURRENT)
 class BlackHoleHoldTest {
     /** How long the client waits: past Jetty's former 30 s idle close, or the 3 minutes when asked for. */
     static final Duration HOLD = Boolean.getBoolean("chaosgate.long") ? Duration.ofMinutes(3) : Duration.ofSeconds(40);

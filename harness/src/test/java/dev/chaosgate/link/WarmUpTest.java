@@ -27,10 +27,13 @@ class WarmUpTest {
 
     @Test
     void aWarmedServerShowsNoProxyAndItsFirstConnectionWorks() throws IOException {
-        try (LinkServer server = LinkServer.builder().seed(SEED).start(); EchoServer echo = EchoServer.start()) {
+        try (LinkServer server = LinkServer.builder().seed(SEED).proxyMetrics(true).start(); EchoServer echo = EchoServer.start()) {
             assertThat(server.config().warmUp()).as("warm-up is on by default").isTrue();
             String proxies = get(server, "/proxies");
             assertThat(proxies).as("GET /proxies right after start, warm-up done").endsWith("\r\n\r\n{}");
+            String metrics = get(server, "/metrics");
+            assertThat(metrics).as("GET /metrics right after start, warm-up done").startsWith("HTTP/1.1 200")
+                    .doesNotContain("proxy=\"");
             assertThat(server.engine().proxies()).isEmpty();
 
             int port = server.engine().createProxy("api", "127.0.0.1:0", "127.0.0.1:" + echo.port(), true).listenPort();
@@ -45,6 +48,13 @@ class WarmUpTest {
             assertThat(after.connectionsAccepted()).as("connections counted: only the test's own").isEqualTo(1);
             assertThat(after.upstreamBytesIn()).as("bytes counted: only the test's own").isEqualTo(34);
             assertThat(echo.accepted()).as("upstream connections the echo server saw").isEqualTo(1);
+            // The same scrape does show a proxy once one carried traffic, so the check above can fail.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            String later = get(server, "/metrics");
+            while (!later.contains("proxy=\"api\"") && System.nanoTime() < deadline) {
+                later = get(server, "/metrics");
+            }
+            assertThat(later).as("GET /metrics after the test's connection through proxy api").contains("proxy=\"api\"");
         }
     }
 

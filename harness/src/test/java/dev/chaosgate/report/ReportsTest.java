@@ -181,6 +181,11 @@ class ReportsTest {
             assertThat(texts(scenario.get("notes"))).containsExactly("guidance not judged: the text reads as Italian");
             assertThat(texts(scenario.get("thread"))).containsExactly(PROMPT);
             assertThat(root.get("scenarios").get(0).get("notes").toString()).isEqualTo("[]");
+            // The same in the two other reports: a passed test case still says what was not judged.
+            assertThat(HtmlReport.render(one)).contains("<p class=\"note\"><strong>Not judged:</strong> guidance not judged: the text reads as Italian</p>")
+                    .contains("Kept in the thread with a Retry action: <q class=\"draft\">" + Html.escape(PROMPT) + "</q>")
+                    .doesNotContain("<q class=\"draft\">" + PROMPT);
+            assertThat(JunitXmlReport.render(one)).contains("<system-err>client: test\nnote: guidance not judged: the text reads as Italian</system-err>");
         }
 
         @Test

@@ -39,5 +39,21 @@ public final class BackoffBench {
             }
             System.out.println(row);
         }
+        System.out.println();
+        System.out.println("The most any rule can catch at 1 % false positives against full jitter (the good strategy whose waits"
+                + " start nearest 0 ms), estimated from " + String.format(Locale.ROOT, "%,d", LIMIT_SAMPLES)
+                + " sequences each (BackoffLimit):");
+        System.out.println();
+        System.out.println("| bad strategy | 1 retry | 2 retries |");
+        System.out.println("|---|---:|---:|");
+        Strategy fullJitter = BackoffStrategies.ALL.get(0);
+        for (Strategy bad : BackoffStrategies.ALL.stream().filter(s -> !s.good()).toList()) {
+            System.out.printf(Locale.ROOT, "| %s | %.2f %% | %.2f %% |%n", bad.name(),
+                    100 * BackoffLimit.bestCatchRate(fullJitter, bad, 1, 0.01, LIMIT_SAMPLES, seed),
+                    100 * BackoffLimit.bestCatchRate(fullJitter, bad, 2, 0.01, LIMIT_SAMPLES, seed));
+        }
     }
+
+    /** Sequences per strategy for the limit's histograms: enough that a 1 ms bin's share is well estimated. */
+    private static final int LIMIT_SAMPLES = 1_000_000;
 }

@@ -69,9 +69,16 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Pattern ABSOLUTE_FORM = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*");
 
     private final LinkEngine engine;
+    /** Null without -proxy-metrics and -runtime-metrics: then /metrics is not routed, as in Toxiproxy. */
+    private final ProxyMetrics metrics;
 
     ToxiproxyApi(LinkEngine engine) {
+        this(engine, null);
+    }
+
+    ToxiproxyApi(LinkEngine engine, ProxyMetrics metrics) {
         this.engine = engine;
+        this.metrics = metrics;
     }
 
     /** An answer before it is written: status, content type (null for none), body. */
@@ -188,6 +195,10 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         Route route = null;
         if (path.equals("/version")) {
             route = new Route(List.of(HttpMethod.GET), () -> version());
+        } else if (path.equals("/metrics") && metrics != null) {
+            // Toxiproxy routes /metrics for every method (no Methods() on its route).
+            route = new Route(List.of(method), () -> new Answer(HttpResponseStatus.OK, ProxyMetrics.CONTENT_TYPE,
+                    new String(metrics.scrape(), StandardCharsets.UTF_8), true));
         } else if (path.equals("/proxies")) {
             route = new Route(List.of(HttpMethod.GET, HttpMethod.POST),
                     () -> method.equals(HttpMethod.GET) ? listProxies() : createProxy(body(request)));
@@ -481,7 +492,9 @@ final class ToxiproxyApi extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (answer.contentType() != null) {
             response.headers().set(CONTENT_TYPE, answer.contentType());
         }
-        if (answer.contentType() != null && answer.contentType().startsWith("text/plain")) {
+        // http.Error's nosniff; Prometheus' handler (the metrics page, also text/plain) sets none.
+        if (answer.contentType() != null && answer.contentType().startsWith("text/plain")
+                && !answer.contentType().equals(ProxyMetrics.CONTENT_TYPE)) {
             response.headers().set(NOSNIFF, "nosniff");
         }
         if (answer.requestId()) {

@@ -29,10 +29,15 @@ public final class ToxiproxyApiServer implements AutoCloseable {
     }
 
     public static ToxiproxyApiServer start(LinkEngine engine, String host, int port) {
+        return start(engine, host, port, null);
+    }
+
+    /** With {@code metrics} null, {@code /metrics} is a 404, as in Toxiproxy without its metrics flags. */
+    public static ToxiproxyApiServer start(LinkEngine engine, String host, int port, ProxyMetrics metrics) {
         Transport transport = Transport.best();
         // One thread: API calls are serialised anyway, and it keeps the data plane's loops free.
         EventLoopGroup group = transport.newGroup(1, "chaosgate-api");
-        ToxiproxyApi api = new ToxiproxyApi(engine);
+        ToxiproxyApi api = new ToxiproxyApi(engine, metrics);
         InetSocketAddress address;
         try {
             address = new InetSocketAddress(InetAddress.getByName(host), port);
