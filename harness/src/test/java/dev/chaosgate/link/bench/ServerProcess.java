@@ -76,7 +76,9 @@ final class ServerProcess implements AutoCloseable {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
                 throw new IOException(label + " server did not answer GET /version within 60 s (exit "
-                        + (process.isAlive() ? "none" : process.exitValue()) + "): " + command);
+                        + (process.isAlive() ? "none" : process.exitValue()) + "): "
+                        + String.join(" ", command.subList(Math.max(0, command.size() - 6), command.size()))
+                        + "; run it by hand to see why");
             }
             Thread.sleep(2);
         }
