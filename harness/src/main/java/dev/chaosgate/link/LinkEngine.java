@@ -1,5 +1,6 @@
 package dev.chaosgate.link;
 
+import dev.chaosgate.link.internal.DataPathWarmUp;
 import dev.chaosgate.link.internal.GoJson;
 import dev.chaosgate.link.internal.ProxyRuntime;
 import dev.chaosgate.link.internal.Transport;
@@ -58,6 +59,7 @@ public final class LinkEngine implements AutoCloseable {
     }
 
     private final EventLoopGroup group;
+    private final int ioThreads;
     private final ProxyRuntime.Shared shared;
     private final Map<String, ProxyRuntime> proxies = new TreeMap<>();
     private final List<Consumer<LinkEvent>> eventListeners = new CopyOnWriteArrayList<>();
@@ -74,6 +76,7 @@ public final class LinkEngine implements AutoCloseable {
 
     public LinkEngine(long seed, int ioThreads) {
         Transport transport = Transport.best();
+        this.ioThreads = ioThreads;
         this.group = transport.newDataPlaneGroup(ioThreads, "chaosgate-link", Long.getLong("chaosgate.link.spinMicros", 50));
         this.shared = new ProxyRuntime.Shared(group, transport, ToxicRegistry.load(), seed, this::publish,
                 new ProxyRuntime.TrafficListener() {
@@ -127,6 +130,17 @@ public final class LinkEngine implements AutoCloseable {
                 // a listener cannot disturb the data plane
             }
         }
+    }
+
+    /**
+     * Pushes bytes through a throwaway proxy over loopback, with no toxic and with each built-in toxic,
+     * so that the first real connections do not pay for class loading and compilation (about 30 ms
+     * to the first byte on a cold JVM). Leaves no trace: no proxy, no counter, no event, no change to
+     * any seeded draw. Costs up to a second or so the first time in a JVM, a few ms after that.
+     * {@link LinkServer} calls it before its API listens.
+     */
+    public void warmUp() {
+        DataPathWarmUp.run(group, shared.transport(), shared.registry(), ioThreads);
     }
 
     /** The seed every toxic's random source derives from; print it to reproduce a run. */

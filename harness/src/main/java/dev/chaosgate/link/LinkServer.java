@@ -40,6 +40,9 @@ public final class LinkServer implements AutoCloseable {
     static LinkServer start(LinkServerConfig config) {
         LinkEngine engine = new LinkEngine(config.seed(), config.ioThreads());
         try {
+            if (config.warmUp()) {
+                engine.warmUp();
+            }
             ToxiproxyApiServer api = ToxiproxyApiServer.start(engine, config.host(), config.port(),
                     ProxyMetrics.toxiproxy(engine, config.proxyMetrics(), config.runtimeMetrics()));
             return new LinkServer(config, engine, api);

@@ -13,6 +13,7 @@ public final class LinkServerBuilder {
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private boolean proxyMetrics;
     private boolean runtimeMetrics;
+    private boolean warmUp = true;
 
     LinkServerBuilder() {
     }
@@ -58,8 +59,17 @@ public final class LinkServerBuilder {
         return this;
     }
 
+    /**
+     * Whether to warm the data path before the API listens (default true), so the first connections
+     * are as fast as later ones; see {@link LinkEngine#warmUp()}.
+     */
+    public LinkServerBuilder warmUp(boolean warmUp) {
+        this.warmUp = warmUp;
+        return this;
+    }
+
     public LinkServerConfig config() {
-        return new LinkServerConfig(host, port, seed, ioThreads, proxyMetrics, runtimeMetrics);
+        return new LinkServerConfig(host, port, seed, ioThreads, proxyMetrics, runtimeMetrics, warmUp);
     }
 
     /** Starts the engine and binds the API; throws {@link java.io.UncheckedIOException} when the port is taken. */

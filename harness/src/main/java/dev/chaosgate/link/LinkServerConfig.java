@@ -10,7 +10,8 @@ package dev.chaosgate.link;
  * @param proxyMetrics   serve Toxiproxy's proxy byte counters on {@code GET /metrics} ({@code -proxy-metrics})
  * @param runtimeMetrics serve the JVM's runtime metrics on {@code GET /metrics} ({@code -runtime-metrics});
  *                       with neither, {@code /metrics} is a 404 as in Toxiproxy
+ * @param warmUp    whether the data path is warmed before the API listens ({@link LinkEngine#warmUp()})
  */
 public record LinkServerConfig(String host, int port, long seed, int ioThreads,
-                               boolean proxyMetrics, boolean runtimeMetrics) {
+                               boolean proxyMetrics, boolean runtimeMetrics, boolean warmUp) {
 }

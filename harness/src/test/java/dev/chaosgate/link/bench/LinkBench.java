@@ -38,22 +38,178 @@ public final class LinkBench {
     private LinkBench() {
     }
 
+    /** The parts run when none is named. */
+    private static final List<String> ALL = List.of("first", "roundtrip", "roundtrip-loaded", "throughput", "latency", "idle");
+
     public static void main(String[] args) throws Exception {
-        List<String> parts = args.length == 0 ? List.of("throughput", "roundtrip", "latency", "idle") : Arrays.asList(args);
+        List<String> parts = args.length == 0 ? ALL : Arrays.asList(args);
         if (parts.equals(List.of("idle-peers"))) {
             IdlePeers.run();
             return;
         }
-        OUT.printf("chaosgate link benchmarks: %d cores, %s, java %s%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.arch"), System.getProperty("java.version"));
+        OUT.printf("chaosgate link benchmarks: %d cores, %s, java %s, load average %s%s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.arch"), System.getProperty("java.version"), loadAverage(),
+                toxiproxy() == null ? "; no Toxiproxy given (-Dbench.toxiproxy=PATH of toxiproxy-server)" : "; Toxiproxy: " + toxiproxy());
         for (String part : parts) {
             switch (part) {
+                case "first" -> firstConnection();
+                case "roundtrip" -> roundTripFresh(false);
+                case "roundtrip-loaded" -> roundTripFresh(true);
+                case "roundtrip-steady" -> roundTripSteady();
                 case "throughput" -> throughput();
-                case "roundtrip" -> roundTrip();
                 case "latency" -> latencyAccuracy();
                 case "idle" -> idleConnections();
                 default -> throw new IllegalArgumentException("unknown benchmark '" + part
-                        + "': use throughput, roundtrip, latency or idle");
+                        + "': use first, roundtrip, roundtrip-loaded, roundtrip-steady, throughput, latency or idle");
+            }
+        }
+    }
+
+    /** The Toxiproxy {@code toxiproxy-server} binary to measure beside chaosgate, or null. */
+    private static String toxiproxy() {
+        String path = System.getProperty("bench.toxiproxy", System.getenv("TOXIPROXY_SERVER"));
+        return path == null || path.isBlank() ? null : path;
+    }
+
+    /** The servers measured: chaosgate, and Toxiproxy when given. */
+    private static List<String> servers() {
+        return toxiproxy() == null ? List.of("chaosgate") : List.of("chaosgate", "toxiproxy");
+    }
+
+    private static ServerProcess startServer(String which) throws IOException, InterruptedException {
+        return which.equals("chaosgate") ? ServerProcess.chaosgate() : ServerProcess.toxiproxy(toxiproxy());
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    // ---- 0. first connections through a freshly started server ----
+
+    /**
+     * Time to first byte of the first connections through a server started just before: connect,
+     * send 64 bytes, read the first byte of the echo. Each server is a new process whose API has just
+     * answered for the first time; the baseline is the same exchange with the echo server directly.
+     */
+    static void firstConnection() throws Exception {
+        int servers = Integer.getInteger("bench.first.servers", 5);
+        int connections = 5;
+        try (Echo echo = new Echo()) {
+            long[] direct = new long[servers * connections];
+            for (int i = 0; i < direct.length; i++) {
+                direct[i] = firstByte(echo.port());
+            }
+            OUT.printf("first connection, direct: time to first byte p50 %.2f ms, max %.2f ms (%d fresh connections)%n",
+                    pct(direct, 50) / 1000, pct(direct, 100) / 1000, direct.length);
+            for (String which : servers()) {
+                long[] first = new long[servers];
+                long[] later = new long[servers * (connections - 1)];
+                long[] ready = new long[servers];
+                long[] create = new long[servers];
+                for (int s = 0; s < servers; s++) {
+                    try (ServerProcess server = startServer(which)) {
+                        ready[s] = server.readyNanos();
+                        long start = System.nanoTime();
+                        int port = server.createProxy("first", echo.port());
+                        create[s] = System.nanoTime() - start;
+                        first[s] = firstByte(port);
+                        for (int c = 1; c < connections; c++) {
+                            later[s * (connections - 1) + c - 1] = firstByte(port);
+                        }
+                    }
+                }
+                OUT.printf("first connection, %s: time to first byte of connection 1: p50 %.2f ms (each server: %s ms),"
+                                + " %.1fx direct; connections 2-%d p50 %.2f ms, max %.2f ms; API ready after p50 %.0f ms,"
+                                + " POST /proxies p50 %.1f ms%n",
+                        which, pct(first, 50) / 1000, millis(first), pct(first, 50) / pct(direct, 50), connections,
+                        pct(later, 50) / 1000, pct(later, 100) / 1000, pct(ready, 50) / 1000, pct(create, 50) / 1000);
+            }
+        }
+    }
+
+    /** Connects, sends 64 bytes and returns the ns until the first byte of the echo arrived. */
+    private static long firstByte(int port) throws IOException {
+        byte[] message = new byte[64];
+        long start = System.nanoTime();
+        try (Socket socket = new Socket(LOOPBACK, port)) {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(message);
+            InputStream in = socket.getInputStream();
+            if (in.read() < 0) {
+                throw new IOException("connection to port " + port + " closed before the first byte");
+            }
+            long nanos = System.nanoTime() - start;
+            in.readNBytes(message.length - 1);
+            return nanos;
+        }
+    }
+
+    private static String millis(long[] nanos) {
+        StringBuilder out = new StringBuilder();
+        for (long n : nanos) {
+            out.append(out.length() == 0 ? "" : ", ").append(String.format("%.1f", n / 1e6));
+        }
+        return out.toString();
+    }
+
+    // ---- 0b. round trips right after start, quiet or with a busy process on each core ----
+
+    /**
+     * 64-byte round trips through a freshly started server after a 200-trip warm-up, as a test
+     * suite runs them, against the same round trips to the echo server directly, alternating blocks
+     * so both see the same noise. {@code loaded}: one busy-loop process per core runs meanwhile.
+     */
+    static void roundTripFresh(boolean loaded) throws Exception {
+        int rounds = Integer.getInteger("bench.roundtrip.rounds", 3);
+        int warmUp = Integer.getInteger("bench.roundtrip.warmUp", 200);
+        int blocks = 20;
+        int perBlock = 250;
+        String variant = loaded ? "loaded" : "quiet";
+        try (Echo echo = new Echo(); BusyLoad load = loaded ? new BusyLoad(600) : null) {
+            if (load != null) {
+                OUT.printf("round trip, loaded: %d busy-loop processes running%n", load.size());
+            }
+            for (String which : servers()) {
+                double[] addedP50 = new double[rounds];
+                double[] addedP99 = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    try (ServerProcess server = startServer(which)) {
+                        int proxyPort = server.createProxy("roundtrip", echo.port());
+                        Thread.sleep(Long.getLong("bench.roundtrip.pauseMillis", 0));
+                        try (PingPong direct = new PingPong(echo.port()); PingPong proxied = new PingPong(proxyPort)) {
+                            direct.run(warmUp, null, 0);
+                            proxied.run(warmUp, null, 0);
+                            long[] directNanos = new long[blocks * perBlock];
+                            long[] proxiedNanos = new long[blocks * perBlock];
+                            for (int block = 0; block < blocks; block++) {
+                                direct.run(perBlock, directNanos, block * perBlock);
+                                proxied.run(perBlock, proxiedNanos, block * perBlock);
+                            }
+                            if (Boolean.getBoolean("bench.roundtrip.outliers")) {
+                                StringBuilder slow = new StringBuilder();
+                                for (int i = 0; i < proxiedNanos.length; i++) {
+                                    if (proxiedNanos[i] > 500_000) {
+                                        slow.append(' ').append(i).append(':').append(proxiedNanos[i] / 1000);
+                                    }
+                                }
+                                OUT.println("  trips over 500 µs (index:µs):" + slow);
+                            }
+                            addedP50[r] = pct(proxiedNanos, 50) - pct(directNanos, 50);
+                            addedP99[r] = pct(proxiedNanos, 99) - pct(directNanos, 99);
+                            OUT.printf("round trip, %s, %s, fresh server %d, 64 B x %d after %d: direct p50 %.1f µs p99 %.1f µs;"
+                                            + " through %s p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs%n",
+                                    variant, which, r + 1, directNanos.length, warmUp, pct(directNanos, 50), pct(directNanos, 99),
+                                    which, pct(proxiedNanos, 50), pct(proxiedNanos, 99), addedP50[r], addedP99[r]);
+                        }
+                    }
+                }
+                OUT.printf("round trip, %s, %s: median of %d fresh servers: added p50 %.1f µs, added p99 %.1f µs%n",
+                        variant, which, rounds, median(addedP50), median(addedP99));
             }
         }
     }
@@ -63,22 +219,43 @@ public final class LinkBench {
     private static final long TRANSFER_BYTES = 100L * 1000 * 1000;
 
     static void throughput() throws Exception {
-        try (Sink sink = new Sink(); LinkEngine engine = new LinkEngine(1)) {
-            int proxyPort = engine.createProxy("bench", "127.0.0.1:0", "127.0.0.1:" + sink.port(), true).listenPort();
-            // Warm-up both paths (JIT, buffer pools), then alternate to share the machine's noise.
+        List<String> targets = servers();
+        List<ServerProcess> running = new ArrayList<>();
+        try (Sink sink = new Sink()) {
+            int[] ports = new int[targets.size()];
+            for (int t = 0; t < targets.size(); t++) {
+                ServerProcess server = startServer(targets.get(t));
+                running.add(server);
+                ports[t] = server.createProxy("throughput", sink.port());
+            }
+            // Warm-up every path (JIT, buffer pools), then alternate to share the machine's noise.
             transfer(sink, sink.port(), TRANSFER_BYTES / 4);
-            transfer(sink, proxyPort, TRANSFER_BYTES / 4);
-            int rounds = 5;
+            for (int port : ports) {
+                transfer(sink, port, TRANSFER_BYTES / 4);
+            }
+            int rounds = Integer.getInteger("bench.throughput.rounds", 5);
             double[] direct = new double[rounds];
-            double[] proxied = new double[rounds];
+            double[][] proxied = new double[targets.size()][rounds];
             for (int i = 0; i < rounds; i++) {
                 direct[i] = transfer(sink, sink.port(), TRANSFER_BYTES);
-                proxied[i] = transfer(sink, proxyPort, TRANSFER_BYTES);
+                for (int t = 0; t < targets.size(); t++) {
+                    proxied[t][i] = transfer(sink, ports[t], TRANSFER_BYTES);
+                }
             }
             double d = median(direct);
-            double p = median(proxied);
-            OUT.printf("throughput  100 MB, median of %d: direct %.0f MB/s, through link %.0f MB/s, ratio %.2f (transport %s)%n",
-                    rounds, d, p, p / d, engine.transport());
+            StringBuilder line = new StringBuilder(String.format("throughput  100 MB, median of %d rounds: direct %.0f MB/s", rounds, d));
+            for (int t = 0; t < targets.size(); t++) {
+                double p = median(proxied[t]);
+                line.append(String.format("; %s %.0f MB/s (%.2f of direct)", targets.get(t), p, p / d));
+            }
+            if (targets.size() > 1) {
+                line.append(String.format("; chaosgate / toxiproxy %.2f", median(proxied[0]) / median(proxied[1])));
+            }
+            OUT.println(line);
+        } finally {
+            for (ServerProcess server : running) {
+                server.close();
+            }
         }
     }
 
@@ -174,9 +351,9 @@ public final class LinkBench {
         }
     }
 
-    // ---- 2. added latency of a 64-byte round trip ----
+    // ---- 2. added latency of a 64-byte round trip, steady state, in this JVM ----
 
-    static void roundTrip() throws Exception {
+    static void roundTripSteady() throws Exception {
         try (Echo echo = new Echo(); LinkEngine engine = new LinkEngine(1)) {
             int proxyPort = engine.createProxy("bench", "127.0.0.1:0", "127.0.0.1:" + echo.port(), true).listenPort();
             int blocks = 50;
@@ -191,7 +368,7 @@ public final class LinkBench {
                     direct.run(perBlock, directNanos, block * perBlock);
                     proxied.run(perBlock, proxiedNanos, block * perBlock);
                 }
-                OUT.printf("round trip  64 B x %d: direct p50 %.1f µs p99 %.1f µs; through link p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs%n",
+                OUT.printf("round trip steady, 64 B x %d after 20,000: direct p50 %.1f µs p99 %.1f µs; through link p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs%n",
                         directNanos.length, pct(directNanos, 50), pct(directNanos, 99), pct(proxiedNanos, 50), pct(proxiedNanos, 99),
                         pct(proxiedNanos, 50) - pct(directNanos, 50), pct(proxiedNanos, 99) - pct(directNanos, 99));
             }
