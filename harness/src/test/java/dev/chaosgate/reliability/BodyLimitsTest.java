@@ -220,6 +220,30 @@ class BodyLimitsTest {
         }
     }
 
+    @Test
+    void aBrokenChunkedBodyGetsAnOpenAiShaped400NotAStackTrace() throws IOException {
+        long before = upstream.exchanges().size();
+        try (Socket socket = new Socket("127.0.0.1", upstream.port())) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            // "zz" is no chunk size: the body cannot be read
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{\"a\":1}\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Answer answer = read(socket.getInputStream());
+
+            assertThat(answer.status()).as(answer.text()).isEqualTo(400);
+            assertThat(answer.text()).doesNotContain("org.eclipse").doesNotContain("Exception");
+            JsonNode error = JSON.readTree(answer.body()).get("error");
+            assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(error.get("message").asText()).startsWith("The request body could not be read");
+        }
+        // Not journalled: a body cut off on the way (a link toxic, a client gone) reads the same to Jetty, and that
+        // attempt failed on the connection, not on a 400 its client never read.
+        assertThat(upstream.exchanges()).hasSize((int) before);
+    }
+
     private static void assertTooLargeFromTheUpstream(Answer answer) throws IOException {
         assertThat(answer.header("content-type")).isEqualTo("application/json");
         JsonNode error = JSON.readTree(answer.body()).get("error");

@@ -55,7 +55,14 @@ final class Refusals {
         if (declared >= 0 || request.getHeader("Transfer-Encoding") == null) {
             return request;
         }
-        byte[] body = request.getInputStream().readNBytes((int) limit + 1);
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes((int) limit + 1);
+        } catch (IOException | RuntimeException e) {
+            // A chunk size that is no number, or a body that breaks off: Jetty would answer its own 500 page.
+            refuseUnreadable(response, e);
+            return null;
+        }
         if (body.length > limit) {
             refuseTooLarge(request, response, scope, "more than " + limit + " bytes (chunked)", -1);
             return null;
@@ -84,6 +91,28 @@ final class Refusals {
         response.setStatus(413);
         response.setHeader("Connection", "close");
         write(response, body);
+    }
+
+    /**
+     * Answers a chunked body that cannot be read with a 400 in OpenAI's error shape instead of Jetty's 500 page.
+     * It is not journalled: Jetty reports a malformed chunk and a body cut off on the way (a client that went
+     * away, a link toxic that ended the stream) alike, and the cut-off one is a connection failure, which the
+     * link's request heads already show; a 400 the client never read must not become its attempt's answer.
+     */
+    private static void refuseUnreadable(HttpServletResponse response, Exception cause) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        String reason = cause.getMessage() == null ? "the chunked encoding broke off" : cause.getMessage();
+        byte[] body = error("The request body could not be read (" + reason + "); the fake upstream (chaosgate) takes a"
+                + " JSON body sent with Content-Length or a well-formed chunked encoding", "invalid_request_error", null);
+        response.setStatus(400);
+        response.setHeader("Connection", "close");
+        try {
+            write(response, body);
+        } catch (IOException gone) {
+            // The client is gone: nobody reads the answer.
+        }
     }
 
     /** Answers anything under WireMock's {@code /__admin} as OpenAI answers an unknown path. */
