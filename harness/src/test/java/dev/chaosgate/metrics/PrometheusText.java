@@ -3,6 +3,7 @@ package dev.chaosgate.metrics;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chaosgate.cli.NodeRuntime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class PrometheusText {
     public static void assumeParserInstalled() {
         assumeTrue(Files.isDirectory(NODE_DIR.resolve("node_modules/parse-prometheus-text-format")),
                 "parse-prometheus-text-format is not installed: run `npm ci --prefix harness/src/test/node` (`.ci/run` does)");
-        assumeTrue(nodeRuns(), "node is not installed: install Debian's nodejs (`.ci/run` does)");
+        NodeRuntime.assumeInstalled();
     }
 
     /** The families of {@code text}, by name in the order served; fails the test when the parser refuses it. */
@@ -85,18 +86,6 @@ public final class PrometheusText {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static boolean nodeRuns() {
-        try {
-            Process node = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            return node.waitFor(10, TimeUnit.SECONDS) && node.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
