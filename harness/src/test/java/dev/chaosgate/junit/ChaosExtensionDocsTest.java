@@ -44,7 +44,7 @@ class ChaosExtensionDocsTest {
     @ChaosTest
     static class ChatRetryTestCases {
         @Test
-        @Scenario("bad-gateway-single")
+        @PlayScenario("bad-gateway-single")
         void oneBadGatewayIsRetriedAway(ChaosGateway gateway) {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test").build();
             ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
@@ -57,7 +57,7 @@ class ChaosExtensionDocsTest {
 
     // tag::choosing[]
     @ChaosTest
-    @Scenario("bad-gateway-burst")                  // the default for every test of the class
+    @PlayScenario("bad-gateway-burst")              // the default for every test of the class
     static class ChoosingTestCases {
         @Test
         void burst(ChaosGateway gateway) {
@@ -65,13 +65,13 @@ class ChaosExtensionDocsTest {
         }
 
         @Test
-        @Scenario("bad-gateway-single")                     // a method's own scenario wins
+        @PlayScenario("bad-gateway-single")                 // a method's own scenario wins
         void single(ChaosGateway gateway) {
             assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-single");
         }
 
         @Test
-        @Scenario(file = "src/test/resources/junit/two-503s-then-ok.yaml")   // a team's own file
+        @PlayScenario(file = "src/test/resources/junit/two-503s-then-ok.yaml")   // a team's own file
         void ownFile(ChaosGateway gateway) throws Exception {
             assertThat(gateway.phase()).isEqualTo("overloaded");
             assertThat(List.of(chat(gateway), chat(gateway), chat(gateway))).containsExactly(503, 503, 200);
@@ -79,7 +79,7 @@ class ChaosExtensionDocsTest {
         }
 
         @Nested
-        class WhenTheGatewayIsOverloaded {        // @Nested classes inherit @ChaosTest and the class's @Scenario
+        class WhenTheGatewayIsOverloaded {        // @Nested classes inherit @ChaosTest and the class's @PlayScenario
             @Test
             void inherits(ChaosGateway gateway) {
                 assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-burst");
@@ -128,7 +128,7 @@ class ChaosExtensionDocsTest {
 
     // tag::injection[]
     @ChaosTest
-    @Scenario("bad-gateway-single")
+    @PlayScenario("bad-gateway-single")
     static class InjectionTestCases {
         private final ChaosGateway gateway;
         private String baseUrl;
@@ -178,7 +178,7 @@ class ChaosExtensionDocsTest {
         }
 
         @Test
-        @Scenario("bad-gateway-single")                     // per-test gateways may play the method's own scenario
+        @PlayScenario("bad-gateway-single")                 // per-test gateways may play the method's own scenario
         void ownScenario(ChaosGateway gateway) {
             assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-single");
         }
@@ -189,7 +189,7 @@ class ChaosExtensionDocsTest {
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     @ChaosTest(seed = 42, pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("bad-gateway-burst")
+    @PlayScenario("bad-gateway-burst")
     @interface BadGatewayChaos {
     }
 

@@ -80,7 +80,7 @@ class ChaosExtensionLifecycleTest {
     static class PerTestTestCases {
         @Test
         @Order(1)
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void first(ChaosGateway gateway) throws Exception {
             see("gateway", gateway);
             see("url", gateway.baseUrl());
@@ -90,7 +90,7 @@ class ChaosExtensionLifecycleTest {
 
         @Test
         @Order(2)
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void second(ChaosGateway gateway) throws Exception {
             String firstUrl = (String) seen("url").get(0);
             assertThat(refuses(port(firstUrl))).as("the first test's gateway is closed when it ends").isTrue();
@@ -125,7 +125,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest
     static class PlaysTheScenarioTestCases {
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void oneBadGatewayThenAnswers(ChaosGateway gateway) throws Exception {
             assertThat(gateway.scenario().name()).isEqualTo(SINGLE);
             assertThat(chat(gateway)).isEqualTo(502);
@@ -134,7 +134,7 @@ class ChaosExtensionLifecycleTest {
         }
 
         @Test
-        @Scenario(file = OWN_FILE)
+        @PlayScenario(file = OWN_FILE)
         void aTeamsOwnFile(ChaosGateway gateway) throws Exception {
             assertThat(gateway.scenario().name()).isEqualTo("two-503s-then-ok");
             assertThat(gateway.phase()).isEqualTo("overloaded");
@@ -151,7 +151,7 @@ class ChaosExtensionLifecycleTest {
     // ---- class-level default, method override, subclasses ----
 
     @ChaosTest
-    @Scenario(BURST)
+    @PlayScenario(BURST)
     static class ClassDefaultTestCases {
         @Test
         void usesTheClassScenario(ChaosGateway gateway) {
@@ -159,7 +159,7 @@ class ChaosExtensionLifecycleTest {
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void overridesIt(ChaosGateway gateway) {
             see("override", gateway.scenario().name());
         }
@@ -187,7 +187,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest(seed = 7)
     static class SeededTestCases {
         @Test
-        @Scenario(BURST)
+        @PlayScenario(BURST)
         void theAnnotationsSeed(ChaosGateway gateway) {
             assertThat(gateway.seed()).isEqualTo(7);
             // The scenario keeps its own seed for its fault schedule (issue 14: seeds never make a scenario vacuous).
@@ -198,7 +198,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest
     static class ScenarioSeedTestCases {
         @Test
-        @Scenario(BURST)
+        @PlayScenario(BURST)
         void theScenariosOwnSeed(ChaosGateway gateway) {
             assertThat(gateway.seed()).isEqualTo(ScenarioCatalog.builtIn().get(BURST).seed());
         }
@@ -215,7 +215,7 @@ class ChaosExtensionLifecycleTest {
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     @ChaosTest(seed = 5, pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     @interface FlakyGateway {
     }
 
@@ -297,10 +297,10 @@ class ChaosExtensionLifecycleTest {
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void two(ChaosGateway gateway) {
             assertThat(gateway).isSameAs(fromBeforeEach);
-            assertThat(gateway.scenario().name()).as("the method's @Scenario overrides the builder's").isEqualTo(SINGLE);
+            assertThat(gateway.scenario().name()).as("the method's @PlayScenario overrides the builder's").isEqualTo(SINGLE);
             see("gateway", gateway);
         }
     }
@@ -318,7 +318,7 @@ class ChaosExtensionLifecycleTest {
     // ---- @Nested ----
 
     @ChaosTest(seed = 99)
-    @Scenario(BURST)
+    @PlayScenario(BURST)
     static class NestedTestCases {
         ChaosGateway outer;
 
@@ -338,14 +338,14 @@ class ChaosExtensionLifecycleTest {
             }
 
             @Test
-            @Scenario(SINGLE)
+            @PlayScenario(SINGLE)
             void overridesTheScenario(ChaosGateway gateway) {
                 assertThat(gateway.scenario().name()).isEqualTo(SINGLE);
                 see("gateway", gateway);
             }
 
             @Nested
-            @Scenario(file = OWN_FILE)
+            @PlayScenario(file = OWN_FILE)
             class Deeper {
                 @Test
                 void theNearestClassScenarioWins(ChaosGateway gateway) {
@@ -365,7 +365,7 @@ class ChaosExtensionLifecycleTest {
     // ---- constructor, @BeforeEach, @AfterEach share the test's gateway ----
 
     @ChaosTest
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     static class InjectionTestCases {
         private final ChaosGateway fromConstructor;
         private ChaosGateway fromBeforeEach;
@@ -408,7 +408,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest
     static class TemplateTestCases {
         @RepeatedTest(2)
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void eachRepetitionHasAFreshTimeline(ChaosGateway gateway) throws Exception {
             assertThat(chat(gateway)).isEqualTo(502);
             see("repeated", gateway);
