@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,8 +58,13 @@ import java.util.regex.Pattern;
  * {@link ParameterResolutionException}s when met while resolving a parameter) whose message names
  * the annotation, the attribute and the fix, and they are raised before any gateway starts.
  *
- * <p>Thread-safe and stateless apart from its immutable configuration: every gateway lives in a
- * JUnit store, so tests may run in parallel, each on its own ports.
+ * <p>A static registration also hands its gateway out through {@link #gateway()}, for code that runs
+ * outside a test method and takes no parameters: a Spring {@code @DynamicPropertySource} supplier, which
+ * gives the application context the gateway's URL when the context starts.
+ *
+ * <p>Thread-safe: every gateway lives in a JUnit store (closed by JUnit), so tests may run in parallel,
+ * each on its own ports; a static registration also keeps a reference to its class's gateway for
+ * {@link #gateway()}.
  */
 public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(ChaosExtension.class);
@@ -69,6 +75,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     private final Programmatic programmatic;
     /** This extension's gateway in a store: per extension instance, so two registrations never share one. */
     private final GatewayKey key = new GatewayKey();
+    /** A static registration's gateway while its class runs, for {@link #gateway()}; null before and after. */
+    private final AtomicReference<GatewayResource> classGateway = new AtomicReference<>();
 
     /** Used by JUnit for {@code @ChaosTest} and {@code @ExtendWith(ChaosExtension.class)}. */
     ChaosExtension() {
@@ -117,7 +125,39 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                     + " has no scenario to play: give it one with ChaosExtension.builder().scenario(" + Scenarios.quote(Scenarios.EXAMPLE)
                     + ") (`chaosgate list` shows them all), or put @PlayScenario(" + Scenarios.quote(Scenarios.EXAMPLE) + ") on the class");
         }
-        store.put(key, new GatewayResource(start(scenario, programmatic.settings), scenario.name(), Lifetime.CLASS));
+        GatewayResource resource = new GatewayResource(start(scenario, programmatic.settings), scenario.name(), Lifetime.CLASS,
+                () -> classGateway.set(null));
+        classGateway.set(resource);
+        store.put(key, resource);
+    }
+
+    /**
+     * The gateway of a registration in a static field, from just before the class's first test (its
+     * {@code @BeforeAll} methods included) until after its last. It is what code without a
+     * {@code ChaosGateway} parameter uses, above all a Spring {@code @DynamicPropertySource} method, whose
+     * supplier Spring calls when it starts the application context, after this gateway started:
+     *
+     * <pre>{@code
+     * @DynamicPropertySource
+     * static void pointTheAppAtTheGateway(DynamicPropertyRegistry registry) {
+     *     registry.add("chat.api.base-url", () -> chaos.gateway().baseUrl());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the field is not static (each test then has its own gateway: take a
+     *         {@code ChaosGateway} parameter), or outside the class's run (before its first test or after its last)
+     */
+    public ChaosGateway gateway() {
+        GatewayResource resource = classGateway.get();
+        if (resource != null) {
+            return resource.gateway;
+        }
+        throw new IllegalStateException("ChaosExtension.gateway(): there is no class-wide gateway now. It exists only for an extension"
+                + " registered in a static field (`@RegisterExtension static ChaosExtension chaos = ...`), from before the class's"
+                + " first test until after its last; an instance field gives each test its own gateway (take a ChaosGateway parameter"
+                + " instead). Call gateway() from a test, a @BeforeAll method or a supplier Spring calls when it starts the context"
+                + " (`registry.add(\"...\", () -> chaos.gateway().baseUrl())` in a @DynamicPropertySource method), not from a"
+                + " static initialiser");
     }
 
     /** Checks the test's scenario configuration before the test (and its gateway) starts. */
@@ -184,7 +224,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         if (scenario == null) {
             throw missingScenario(executable, context);
         }
-        return store.getOrComputeIfAbsent(key, k -> new GatewayResource(start(scenario, settings), scenario.name(), Lifetime.TEST),
+        return store.getOrComputeIfAbsent(key, k -> new GatewayResource(start(scenario, settings), scenario.name(), Lifetime.TEST, () -> { }),
                 GatewayResource.class).gateway;
     }
 
@@ -349,17 +389,21 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         final ChaosGateway gateway;
         final String scenarioName;
         final Lifetime lifetime;
+        /** Runs before the gateway closes: a static registration forgets it, so gateway() never hands out a closed one. */
+        private final Runnable onClose;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        GatewayResource(ChaosGateway gateway, String scenarioName, Lifetime lifetime) {
+        GatewayResource(ChaosGateway gateway, String scenarioName, Lifetime lifetime, Runnable onClose) {
             this.gateway = gateway;
             this.scenarioName = scenarioName;
             this.lifetime = lifetime;
+            this.onClose = onClose;
         }
 
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
+                onClose.run();
                 gateway.close();
             }
         }

@@ -276,6 +276,69 @@ class ChaosExtensionLifecycleTest {
         assertThat(refuses(port(shared.baseUrl()))).isTrue();
     }
 
+    // ---- programmatic: a static field's gateway() for code without parameters (Spring's @DynamicPropertySource) ----
+
+    static class StaticAccessorTestCases {
+        @RegisterExtension
+        static ChaosExtension chaos = ChaosExtension.builder().scenario(BURST).build();
+
+        @BeforeAll
+        static void beforeAll(ChaosGateway gateway) {
+            see("accessor", chaos.gateway());
+            see("parameter", gateway);
+        }
+
+        @Test
+        void one(ChaosGateway gateway) {
+            see("accessor", chaos.gateway());
+            see("parameter", gateway);
+        }
+
+        @Nested
+        class Inner {
+            @Test
+            void two(ChaosGateway gateway) {
+                see("accessor", chaos.gateway());
+                see("parameter", gateway);
+            }
+        }
+    }
+
+    @Test
+    void staticField_gatewayIsTheClasssGateway_fromBeforeAllUntilTheClassEnds() {
+        Throwable beforeTheClass = org.assertj.core.api.Assertions.catchThrowable(() -> StaticAccessorTestCases.chaos.gateway());
+        assertThat(beforeTheClass).as("gateway() before the class's first test").isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("from before the class's first test until after its last");
+
+        assertAllSucceeded(ChaosTestKit.run(StaticAccessorTestCases.class), 2);
+
+        assertThat(seen("accessor")).as("gateway() in @BeforeAll, a test and a @Nested test").hasSize(3)
+                .containsExactlyElementsOf(seen("parameter"));
+        assertThat(seen("accessor").stream().distinct()).hasSize(1);
+        ChaosGateway shared = (ChaosGateway) seen("accessor").get(0);
+        assertThat(refuses(port(shared.baseUrl()))).as("the class's gateway is closed after its last test").isTrue();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> StaticAccessorTestCases.chaos.gateway()))
+                .as("gateway() after the class ended never hands out the closed gateway").isInstanceOf(IllegalStateException.class);
+    }
+
+    static class InstanceAccessorTestCases {
+        @RegisterExtension
+        ChaosExtension chaos = ChaosExtension.builder().scenario(BURST).build();
+
+        @Test
+        void noClassGateway(ChaosGateway gateway) {
+            see("failure", org.assertj.core.api.Assertions.catchThrowable(() -> chaos.gateway()));
+        }
+    }
+
+    @Test
+    void instanceField_gatewayFailsWithTheFix() {
+        assertAllSucceeded(ChaosTestKit.run(InstanceAccessorTestCases.class), 1);
+
+        assertThat(seen("failure")).singleElement().isInstanceOf(IllegalStateException.class).asString()
+                .contains("static field", "an instance field gives each test its own gateway (take a ChaosGateway parameter instead)");
+    }
+
     // ---- programmatic: instance field = a gateway per test ----
 
     static class InstanceFieldTestCases {
