@@ -27,13 +27,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The JUnit Jupiter extension behind {@link ChaosTest @ChaosTest}: resolves
  * {@link ChaosGateway} parameters (constructor, lifecycle methods, test methods) with a gateway
- * playing the test's {@link Scenario}, started on free ports and closed through the
+ * playing the test's {@link PlayScenario}, started on free ports and closed through the
  * {@link ExtensionContext.Store} of the context it belongs to, and {@link StreamMode} parameters
  * with the mode of the current {@link ScenarioSource @ScenarioSource} invocation.
  *
@@ -44,21 +45,26 @@ import java.util.regex.Pattern;
  * @RegisterExtension
  * static ChaosExtension chaos = ChaosExtension.builder().scenario("bad-gateway-burst").seed(7).build();
  * // static field: one gateway for all tests of the class and its @Nested classes, playing from the class's start
- * // instance field: a fresh gateway per test, like @ChaosTest; a method's @Scenario overrides the builder's
+ * // instance field: a fresh gateway per test, like @ChaosTest; a method's @PlayScenario overrides the builder's
  * }</pre>
  *
- * <p>Where a gateway's scenario comes from, nearest first: the method's {@code @Scenario} (or the
- * invocation's scenario of {@link ScenarioSource @ScenarioSource}), the class's {@code @Scenario},
- * an enclosing class's {@code @Scenario} (for {@code @Nested} classes), the builder's
- * {@link Builder#scenario(String) scenario}. A builder scenario and a class-level {@code @Scenario}
- * together are a conflict, as is a method-level {@code @Scenario} next to a class-wide gateway.
+ * <p>Where a gateway's scenario comes from, nearest first: the method's {@code @PlayScenario} (or the
+ * invocation's scenario of {@link ScenarioSource @ScenarioSource}), the class's {@code @PlayScenario},
+ * an enclosing class's {@code @PlayScenario} (for {@code @Nested} classes), the builder's
+ * {@link Builder#scenario(String) scenario}. A builder scenario and a class-level {@code @PlayScenario}
+ * together are a conflict, as is a method-level {@code @PlayScenario} next to a class-wide gateway.
  *
  * <p>Configuration errors are {@link ExtensionConfigurationException}s (or
  * {@link ParameterResolutionException}s when met while resolving a parameter) whose message names
  * the annotation, the attribute and the fix, and they are raised before any gateway starts.
  *
- * <p>Thread-safe and stateless apart from its immutable configuration: every gateway lives in a
- * JUnit store, so tests may run in parallel, each on its own ports.
+ * <p>A static registration also hands its gateway out through {@link #gateway()}, for code that runs
+ * outside a test method and takes no parameters: a Spring {@code @DynamicPropertySource} supplier, which
+ * gives the application context the gateway's URL when the context starts.
+ *
+ * <p>Thread-safe: every gateway lives in a JUnit store (closed by JUnit), so tests may run in parallel,
+ * each on its own ports; a static registration also keeps a reference to its class's gateway for
+ * {@link #gateway()}.
  */
 public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(ChaosExtension.class);
@@ -69,6 +75,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     private final Programmatic programmatic;
     /** This extension's gateway in a store: per extension instance, so two registrations never share one. */
     private final GatewayKey key = new GatewayKey();
+    /** A static registration's gateway while its class runs, for {@link #gateway()}; null before and after. */
+    private final AtomicReference<GatewayResource> classGateway = new AtomicReference<>();
 
     /** Used by JUnit for {@code @ChaosTest} and {@code @ExtendWith(ChaosExtension.class)}. */
     ChaosExtension() {
@@ -102,7 +110,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         Store store = context.getStore(NAMESPACE);
         GatewayResource shared = store.get(key, GatewayResource.class);
         if (shared != null) {
-            Optional<Scenario> own = AnnotationSupport.findAnnotation(testClass, Scenario.class);
+            Optional<PlayScenario> own = AnnotationSupport.findAnnotation(testClass, PlayScenario.class);
             if (own.isPresent()) {
                 throw Scenarios.configuration(Scenarios.show(own.get()) + " on " + Scenarios.where(testClass)
                         + " cannot apply: the ChaosExtension in a static field of an enclosing class gives the whole class one gateway,"
@@ -115,9 +123,41 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         if (scenario == null) {
             throw Scenarios.configuration("The ChaosExtension registered in a static field of " + Scenarios.where(testClass)
                     + " has no scenario to play: give it one with ChaosExtension.builder().scenario(" + Scenarios.quote(Scenarios.EXAMPLE)
-                    + ") (`chaosgate list` shows them all), or put @Scenario(" + Scenarios.quote(Scenarios.EXAMPLE) + ") on the class");
+                    + ") (`chaosgate list` shows them all), or put @PlayScenario(" + Scenarios.quote(Scenarios.EXAMPLE) + ") on the class");
         }
-        store.put(key, new GatewayResource(start(scenario, programmatic.settings), scenario.name(), Lifetime.CLASS));
+        GatewayResource resource = new GatewayResource(start(scenario, programmatic.settings), scenario.name(), Lifetime.CLASS,
+                () -> classGateway.set(null));
+        classGateway.set(resource);
+        store.put(key, resource);
+    }
+
+    /**
+     * The gateway of a registration in a static field, from just before the class's first test (its
+     * {@code @BeforeAll} methods included) until after its last. It is what code without a
+     * {@code ChaosGateway} parameter uses, above all a Spring {@code @DynamicPropertySource} method, whose
+     * supplier Spring calls when it starts the application context, after this gateway started:
+     *
+     * <pre>{@code
+     * @DynamicPropertySource
+     * static void pointTheAppAtTheGateway(DynamicPropertyRegistry registry) {
+     *     registry.add("chat.api.base-url", () -> chaos.gateway().baseUrl());
+     * }
+     * }</pre>
+     *
+     * @throws IllegalStateException when the field is not static (each test then has its own gateway: take a
+     *         {@code ChaosGateway} parameter), or outside the class's run (before its first test or after its last)
+     */
+    public ChaosGateway gateway() {
+        GatewayResource resource = classGateway.get();
+        if (resource != null) {
+            return resource.gateway;
+        }
+        throw new IllegalStateException("ChaosExtension.gateway(): there is no class-wide gateway now. It exists only for an extension"
+                + " registered in a static field (`@RegisterExtension static ChaosExtension chaos = ...`), from before the class's"
+                + " first test until after its last; an instance field gives each test its own gateway (take a ChaosGateway parameter"
+                + " instead). Call gateway() from a test, a @BeforeAll method or a supplier Spring calls when it starts the context"
+                + " (`registry.add(\"...\", () -> chaos.gateway().baseUrl())` in a @DynamicPropertySource method), not from a"
+                + " static initialiser");
     }
 
     /** Checks the test's scenario configuration before the test (and its gateway) starts. */
@@ -184,7 +224,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         if (scenario == null) {
             throw missingScenario(executable, context);
         }
-        return store.getOrComputeIfAbsent(key, k -> new GatewayResource(start(scenario, settings), scenario.name(), Lifetime.TEST),
+        return store.getOrComputeIfAbsent(key, k -> new GatewayResource(start(scenario, settings), scenario.name(), Lifetime.TEST, () -> { }),
                 GatewayResource.class).gateway;
     }
 
@@ -202,12 +242,12 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     /** The scenario of the test of {@code context} (a method's context), or null when nothing names one. */
     private dev.chaosgate.scenario.Scenario testScenario(ExtensionContext context) {
         Method method = context.getRequiredTestMethod();
-        Optional<Scenario> onMethod = AnnotationSupport.findAnnotation(method, Scenario.class);
+        Optional<PlayScenario> onMethod = AnnotationSupport.findAnnotation(method, PlayScenario.class);
         Optional<ScenarioSource> source = AnnotationSupport.findAnnotation(method, ScenarioSource.class);
         if (onMethod.isPresent() && source.isPresent()) {
             throw Scenarios.configuration(Scenarios.show(onMethod.get()) + " and " + Scenarios.show(source.get()) + " on "
                     + Scenarios.where(method) + " both choose the scenario: keep @ScenarioSource to run the test once per scenario,"
-                    + " or @Scenario (with @Test) to run it once");
+                    + " or @PlayScenario (with @Test) to run it once");
         }
         if (source.isPresent()) {
             return sourcePlay(source.get(), method, context).scenario();
@@ -221,12 +261,12 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     /** The scenario of the class of {@code context} or of its enclosing classes, else the builder's; may be null. */
     private dev.chaosgate.scenario.Scenario classScenario(ExtensionContext context) {
         for (Class<?> type = context.getRequiredTestClass(); type != null; type = enclosingOfInner(type)) {
-            Optional<Scenario> annotation = AnnotationSupport.findAnnotation(type, Scenario.class);
+            Optional<PlayScenario> annotation = AnnotationSupport.findAnnotation(type, PlayScenario.class);
             if (annotation.isPresent()) {
                 if (programmatic != null && programmatic.scenario != null) {
                     throw Scenarios.configuration(Scenarios.show(annotation.get()) + " on " + Scenarios.where(type)
                             + " and ChaosExtension.builder().scenario(...) ('" + programmatic.scenario.name()
-                            + "') both set the class's scenario: keep one (a method's own @Scenario may still override it)");
+                            + "') both set the class's scenario: keep one (a method's own @PlayScenario may still override it)");
                 }
                 return Scenarios.of(annotation.get(), Scenarios.where(type));
             }
@@ -286,13 +326,13 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             if (!fields.isEmpty()) {
                 throw Scenarios.configuration(Scenarios.where(testClass) + " has @ChaosTest and also registers a ChaosExtension in field `"
                         + fields.get(0).getName() + "` of " + Scenarios.where(type) + ": both would provide the ChaosGateway. Remove"
-                        + " @ChaosTest (the field's builder configures the gateway, and @Scenario still works), or remove the field");
+                        + " @ChaosTest (the field's builder configures the gateway, and @PlayScenario still works), or remove the field");
             }
         }
     }
 
     private static void rejectMethodScenario(Method method, GatewayResource shared) {
-        Optional<Scenario> onMethod = AnnotationSupport.findAnnotation(method, Scenario.class);
+        Optional<PlayScenario> onMethod = AnnotationSupport.findAnnotation(method, PlayScenario.class);
         Optional<ScenarioSource> source = AnnotationSupport.findAnnotation(method, ScenarioSource.class);
         if (onMethod.isEmpty() && source.isEmpty()) {
             return;
@@ -322,9 +362,9 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
 
     private ParameterResolutionException missingScenario(Executable executable, ExtensionContext context) {
         return new ParameterResolutionException("The ChaosGateway parameter of " + Scenarios.where(executable)
-                + " has no scenario to play: add @Scenario(" + Scenarios.quote(Scenarios.EXAMPLE) + ") to "
+                + " has no scenario to play: add @PlayScenario(" + Scenarios.quote(Scenarios.EXAMPLE) + ") to "
                 + Scenarios.where(context.getRequiredTestMethod()) + " or to " + Scenarios.where(context.getRequiredTestClass())
-                + " (`chaosgate list` shows the built-in scenarios), or @Scenario(file = " + Scenarios.quote(Scenarios.EXAMPLE_FILE)
+                + " (`chaosgate list` shows the built-in scenarios), or @PlayScenario(file = " + Scenarios.quote(Scenarios.EXAMPLE_FILE)
                 + ") for a file of your own" + (programmatic == null ? "" : ", or give the extension one with ChaosExtension.builder().scenario(...)"));
     }
 
@@ -349,17 +389,21 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         final ChaosGateway gateway;
         final String scenarioName;
         final Lifetime lifetime;
+        /** Runs before the gateway closes: a static registration forgets it, so gateway() never hands out a closed one. */
+        private final Runnable onClose;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        GatewayResource(ChaosGateway gateway, String scenarioName, Lifetime lifetime) {
+        GatewayResource(ChaosGateway gateway, String scenarioName, Lifetime lifetime, Runnable onClose) {
             this.gateway = gateway;
             this.scenarioName = scenarioName;
             this.lifetime = lifetime;
+            this.onClose = onClose;
         }
 
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
+                onClose.run();
                 gateway.close();
             }
         }
@@ -399,7 +443,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
 
         /**
          * Plays the built-in scenario {@code name} (see {@code chaosgate list}), unless a test's own
-         * {@link Scenario @Scenario} says otherwise.
+         * {@link PlayScenario @PlayScenario} says otherwise.
          *
          * @throws IllegalArgumentException when the catalog has no such scenario (the message names the closest)
          */

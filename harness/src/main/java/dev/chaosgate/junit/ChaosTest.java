@@ -11,7 +11,7 @@ import java.lang.annotation.Target;
 
 /**
  * Gives every test of the class its own {@link dev.chaosgate.gateway.ChaosGateway} playing the
- * test's {@link Scenario}: declare a {@code ChaosGateway} parameter on the test method, a
+ * test's {@link PlayScenario}: declare a {@code ChaosGateway} parameter on the test method, a
  * {@code @BeforeEach}/{@code @AfterEach} method or the constructor, point the client under test at
  * {@link dev.chaosgate.gateway.ChaosGateway#baseUrl() gateway.baseUrl()}, and look at what happened
  * in {@link dev.chaosgate.gateway.ChaosGateway#exchanges() gateway.exchanges()}.
@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
  * @ChaosTest
  * class ChatRetryTests {
  *     @Test
- *     @Scenario("bad-gateway-single")
+ *     @PlayScenario("bad-gateway-single")
  *     void oneBadGatewayIsRetriedAway(ChaosGateway gateway) {
  *         OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test").build();
  *         ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
@@ -35,7 +35,7 @@ import java.lang.annotation.Target;
  * gateway on its own free ports; the constructor, {@code @BeforeEach}, the test and
  * {@code @AfterEach} of one test share it, and it is closed when the test ends. Tests never share
  * state, so the class may run under JUnit's parallel execution. {@code @Nested} classes inherit the
- * extension, {@code @ChaosTest} settings and a class-level {@code @Scenario}. To share one gateway
+ * extension, {@code @ChaosTest} settings and a class-level {@code @PlayScenario}. To share one gateway
  * across the tests of a class, register the extension instead:
  * {@code @RegisterExtension static ChaosExtension chaos = ChaosExtension.builder().scenario("...").build();}
  * (see {@link ChaosExtension}). There is no gateway for {@code @BeforeAll}/{@code @AfterAll} methods
@@ -43,13 +43,13 @@ import java.lang.annotation.Target;
  * there is an error that says so.
  *
  * <p><b>Composing.</b> {@code @ChaosTest} may sit on an annotation of your own (with
- * {@code @Scenario} too), e.g. {@code @ChaosTest(pacing = Pacing.IMMEDIATE) @Scenario("bad-gateway-single")
+ * {@code @PlayScenario} too), e.g. {@code @ChaosTest(pacing = Pacing.IMMEDIATE) @PlayScenario("bad-gateway-single")
  * @interface FlakyGateway {}}. It is {@link Inherited}, so subclasses of a {@code @ChaosTest} class
  * are chaos tests too.
  *
  * <p>See {@code docs/junit.md}.
  *
- * @see Scenario
+ * @see PlayScenario
  * @see ScenarioSource
  * @see ChaosExtension
  */

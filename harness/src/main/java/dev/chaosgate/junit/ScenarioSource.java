@@ -37,7 +37,7 @@ import java.lang.annotation.Target;
  *
  * <p>A scenario whose faults only exist inside a stream ({@code stream-cut-mid-answer}, ...) is played
  * {@link StreamMode#STREAMED} only, whatever {@link #stream()} says. It must be the method's only arguments source (the invocation number says which
- * scenario an invocation plays) and cannot be combined with {@link Scenario @Scenario} on the same
+ * scenario an invocation plays) and cannot be combined with {@link PlayScenario @PlayScenario} on the same
  * method. Needs {@link ChaosTest @ChaosTest} or a per-test {@link ChaosExtension} on the class.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})

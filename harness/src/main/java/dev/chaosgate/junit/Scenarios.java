@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Turns {@link Scenario @Scenario} and {@link ScenarioSource @ScenarioSource} into scenario models,
+ * Turns {@link PlayScenario @PlayScenario} and {@link ScenarioSource @ScenarioSource} into scenario models,
  * and every mistake in them into an {@link ExtensionConfigurationException} naming the annotation,
  * where it sits, the attribute and the fix. Stateless.
  */
@@ -31,18 +31,18 @@ final class Scenarios {
     }
 
     /** The scenario {@code annotation} names; {@code where} is e.g. {@code method `retries()`}. */
-    static dev.chaosgate.scenario.Scenario of(Scenario annotation, String where) {
+    static dev.chaosgate.scenario.Scenario of(PlayScenario annotation, String where) {
         String value = annotation.value();
         String file = annotation.file();
         String shown = show(annotation);
         if (!value.isEmpty() && !file.isEmpty()) {
             throw configuration(shown + " on " + where + " sets both `value` and `file`, but a scenario comes either from the catalog"
-                    + " or from a file. Keep @Scenario(" + quote(value) + ") for the built-in scenario, or @Scenario(file = "
+                    + " or from a file. Keep @PlayScenario(" + quote(value) + ") for the built-in scenario, or @PlayScenario(file = "
                     + quote(file) + ") for your file");
         }
         if (value.isEmpty() && file.isEmpty()) {
-            throw configuration(shown + " on " + where + " names no scenario: set `value` to a built-in scenario, e.g. @Scenario("
-                    + quote(EXAMPLE) + ") (`chaosgate list` shows them all), or `file` to a scenario file of your own, e.g. @Scenario(file = "
+            throw configuration(shown + " on " + where + " names no scenario: set `value` to a built-in scenario, e.g. @PlayScenario("
+                    + quote(EXAMPLE) + ") (`chaosgate list` shows them all), or `file` to a scenario file of your own, e.g. @PlayScenario(file = "
                     + quote(EXAMPLE_FILE) + ")");
         }
         return value.isEmpty() ? fromFile(file, shown + " on " + where, "file") : fromCatalog(value, shown + " on " + where);
@@ -136,20 +136,20 @@ final class Scenarios {
         return new ExtensionConfigurationException(message);
     }
 
-    /** {@code @Scenario("x")}, {@code @Scenario(file = "y")}, ... as the user would have written it. */
-    static String show(Scenario annotation) {
+    /** {@code @PlayScenario("x")}, {@code @PlayScenario(file = "y")}, ... as the user would have written it. */
+    static String show(PlayScenario annotation) {
         boolean value = !annotation.value().isEmpty();
         boolean file = !annotation.file().isEmpty();
         if (value && file) {
-            return "@Scenario(value = " + quote(annotation.value()) + ", file = " + quote(annotation.file()) + ")";
+            return "@PlayScenario(value = " + quote(annotation.value()) + ", file = " + quote(annotation.file()) + ")";
         }
         if (value) {
-            return "@Scenario(" + quote(annotation.value()) + ")";
+            return "@PlayScenario(" + quote(annotation.value()) + ")";
         }
         if (file) {
-            return "@Scenario(file = " + quote(annotation.file()) + ")";
+            return "@PlayScenario(file = " + quote(annotation.file()) + ")";
         }
-        return "@Scenario";
+        return "@PlayScenario";
     }
 
     static String show(ScenarioSource source) {

@@ -1,6 +1,6 @@
 /**
  * JUnit Jupiter support, intended for users: {@link dev.chaosgate.junit.ChaosTest @ChaosTest} and
- * {@link dev.chaosgate.junit.Scenario @Scenario} give each test a
+ * {@link dev.chaosgate.junit.PlayScenario @PlayScenario} give each test a
  * {@link dev.chaosgate.gateway.ChaosGateway} playing a scenario;
  * {@link dev.chaosgate.junit.ChaosExtension} registers the same programmatically (a static field
  * shares one gateway across a class); {@link dev.chaosgate.junit.ScenarioSource @ScenarioSource}

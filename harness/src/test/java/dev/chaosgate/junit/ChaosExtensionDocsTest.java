@@ -44,7 +44,7 @@ class ChaosExtensionDocsTest {
     @ChaosTest
     static class ChatRetryTestCases {
         @Test
-        @Scenario("bad-gateway-single")
+        @PlayScenario("bad-gateway-single")
         void oneBadGatewayIsRetriedAway(ChaosGateway gateway) {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test").build();
             ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
@@ -57,7 +57,7 @@ class ChaosExtensionDocsTest {
 
     // tag::choosing[]
     @ChaosTest
-    @Scenario("bad-gateway-burst")                  // the default for every test of the class
+    @PlayScenario("bad-gateway-burst")              // the default for every test of the class
     static class ChoosingTestCases {
         @Test
         void burst(ChaosGateway gateway) {
@@ -65,13 +65,13 @@ class ChaosExtensionDocsTest {
         }
 
         @Test
-        @Scenario("bad-gateway-single")                     // a method's own scenario wins
+        @PlayScenario("bad-gateway-single")                 // a method's own scenario wins
         void single(ChaosGateway gateway) {
             assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-single");
         }
 
         @Test
-        @Scenario(file = "src/test/resources/junit/two-503s-then-ok.yaml")   // a team's own file
+        @PlayScenario(file = "src/test/resources/junit/two-503s-then-ok.yaml")   // a team's own file
         void ownFile(ChaosGateway gateway) throws Exception {
             assertThat(gateway.phase()).isEqualTo("overloaded");
             assertThat(List.of(chat(gateway), chat(gateway), chat(gateway))).containsExactly(503, 503, 200);
@@ -79,7 +79,7 @@ class ChaosExtensionDocsTest {
         }
 
         @Nested
-        class WhenTheGatewayIsOverloaded {        // @Nested classes inherit @ChaosTest and the class's @Scenario
+        class WhenTheGatewayIsOverloaded {        // @Nested classes inherit @ChaosTest and the class's @PlayScenario
             @Test
             void inherits(ChaosGateway gateway) {
                 assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-burst");
@@ -128,7 +128,7 @@ class ChaosExtensionDocsTest {
 
     // tag::injection[]
     @ChaosTest
-    @Scenario("bad-gateway-single")
+    @PlayScenario("bad-gateway-single")
     static class InjectionTestCases {
         private final ChaosGateway gateway;
         private String baseUrl;
@@ -178,7 +178,7 @@ class ChaosExtensionDocsTest {
         }
 
         @Test
-        @Scenario("bad-gateway-single")                     // per-test gateways may play the method's own scenario
+        @PlayScenario("bad-gateway-single")                 // per-test gateways may play the method's own scenario
         void ownScenario(ChaosGateway gateway) {
             assertThat(gateway.scenario().name()).isEqualTo("bad-gateway-single");
         }
@@ -189,7 +189,7 @@ class ChaosExtensionDocsTest {
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     @ChaosTest(seed = 42, pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("bad-gateway-burst")
+    @PlayScenario("bad-gateway-burst")
     @interface BadGatewayChaos {
     }
 
@@ -223,8 +223,15 @@ class ChaosExtensionDocsTest {
     private static final Path SOURCE = Path.of("src/test/java/dev/chaosgate/junit/ChaosExtensionDocsTest.java");
     private static final Path DOCS = Path.of("../docs/junit.md");
     private static final Path CHAOS_TEST = Path.of("src/main/java/dev/chaosgate/junit/ChaosTest.java");
-    /** {@code <!-- snippet: quick-start -->} followed by a fenced Java block. */
-    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([a-z-]+) -->\\s*```java\\n(.*?)```", Pattern.DOTALL);
+    /**
+     * {@code <!-- snippet: quick-start -->} followed by a fenced Java block: the import lines the code needs, a blank
+     * line, then the code.
+     */
+    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([a-z-]+) -->\\s*```java\\n((?:import [^\\n]+\\n)+\\n)?(.*?)```",
+            Pattern.DOTALL);
+    private static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)\\.(\\w+);$");
+    /** The public types of this package, which the fixtures use without an import and a user's test imports. */
+    private static final List<String> PUBLIC_TYPES = List.of("ChaosTest", "PlayScenario", "ScenarioSource", "ChaosExtension");
 
     @Test
     void everySnippetInTheDocsIsTheTaggedCodeOfThisClass() throws IOException {
@@ -233,11 +240,37 @@ class ChaosExtensionDocsTest {
         Matcher snippet = SNIPPET.matcher(docs);
         List<String> shown = new ArrayList<>();
         while (snippet.find()) {
-            shown.add(snippet.group(1));
-            assertThat(snippet.group(2)).as("snippet %s of docs/junit.md", snippet.group(1)).isEqualTo(tagged(source, snippet.group(1)));
+            String name = snippet.group(1);
+            shown.add(name);
+            assertThat(snippet.group(3)).as("snippet %s of docs/junit.md", name).isEqualTo(tagged(source, name));
+            List<String> imports = snippet.group(2) == null ? List.of() : snippet.group(2).strip().lines().sorted().toList();
+            assertThat(imports).as("the import lines of snippet %s of docs/junit.md: those its code needs, as this class imports them",
+                    name).isEqualTo(importsNeeded(source, snippet.group(3)));
         }
         assertThat(shown).containsExactlyInAnyOrder("quick-start", "choosing", "scenario-source", "both-modes", "injection", "static-field",
                 "instance-field", "composed");
+    }
+
+    /**
+     * The import lines a user's copy of {@code code} needs, sorted: this class's imports of names the code uses, and
+     * this package's public types (which the class uses without importing them). Not the test kit's {@code chat(gateway)}
+     * helper, which the page describes as a helper of its own.
+     */
+    static List<String> importsNeeded(String source, String code) {
+        String uses = code.replaceAll("//[^\\n]*", "").replaceAll("\"[^\"\\n]*\"", "\"\"");
+        List<String> needed = new ArrayList<>();
+        Matcher line = IMPORT.matcher(source);
+        while (line.find()) {
+            if (!line.group(2).endsWith("ChaosTestKit") && Pattern.compile("\\b" + line.group(3) + "\\b").matcher(uses).find()) {
+                needed.add(line.group());
+            }
+        }
+        for (String type : PUBLIC_TYPES) {
+            if (Pattern.compile("\\b" + type + "\\b").matcher(uses).find()) {
+                needed.add("import dev.chaosgate.junit." + type + ";");
+            }
+        }
+        return needed.stream().sorted().toList();
     }
 
     @Test

@@ -26,12 +26,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ChaosExtensionErrorsTest {
     static final String BROKEN_FILE = "src/test/resources/junit/broken-scenario.yaml";
 
-    // ---- @Scenario ----
+    // ---- @PlayScenario ----
 
     @ChaosTest
     static class UnknownNameTestCases {
         @Test
-        @Scenario("bad-gateway-burts")
+        @PlayScenario("bad-gateway-burts")
         void retries(ChaosGateway gateway) {
         }
     }
@@ -40,12 +40,12 @@ class ChaosExtensionErrorsTest {
     void anUnknownScenarioNameNamesTheClosestOne() {
         assertThat(singleFailure(ChaosTestKit.run(UnknownNameTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario(\"bad-gateway-burts\") on method `retries(ChaosGateway)`: no scenario named 'bad-gateway-burts';"
+                .hasMessage("@PlayScenario(\"bad-gateway-burts\") on method `retries(ChaosGateway)`: no scenario named 'bad-gateway-burts';"
                         + " did you mean 'bad-gateway-burst'? (`chaosgate list` shows them all)");
     }
 
     @ChaosTest
-    @Scenario("bad-gateway-singel")
+    @PlayScenario("bad-gateway-singel")
     static class UnknownClassScenarioTestCases {
         @Test
         void any(ChaosGateway gateway) {
@@ -58,14 +58,14 @@ class ChaosExtensionErrorsTest {
         assertThat(results.testEvents().started().count()).isZero();
         assertThat(singleFailure(results))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario(\"bad-gateway-singel\") on class `ChaosExtensionErrorsTest.UnknownClassScenarioTestCases`: no scenario"
+                .hasMessage("@PlayScenario(\"bad-gateway-singel\") on class `ChaosExtensionErrorsTest.UnknownClassScenarioTestCases`: no scenario"
                         + " named 'bad-gateway-singel'; did you mean 'bad-gateway-single'? (`chaosgate list` shows them all)");
     }
 
     @ChaosTest
     static class BothValueAndFileTestCases {
         @Test
-        @Scenario(value = SINGLE, file = "src/test/resources/junit/two-503s-then-ok.yaml")
+        @PlayScenario(value = SINGLE, file = "src/test/resources/junit/two-503s-then-ok.yaml")
         void both(ChaosGateway gateway) {
         }
     }
@@ -74,16 +74,16 @@ class ChaosExtensionErrorsTest {
     void bothValueAndFile() {
         assertThat(singleFailure(ChaosTestKit.run(BothValueAndFileTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario(value = \"bad-gateway-single\", file = \"src/test/resources/junit/two-503s-then-ok.yaml\") on method"
+                .hasMessage("@PlayScenario(value = \"bad-gateway-single\", file = \"src/test/resources/junit/two-503s-then-ok.yaml\") on method"
                         + " `both(ChaosGateway)` sets both `value` and `file`, but a scenario comes either from the catalog or from a file."
-                        + " Keep @Scenario(\"bad-gateway-single\") for the built-in scenario, or"
-                        + " @Scenario(file = \"src/test/resources/junit/two-503s-then-ok.yaml\") for your file");
+                        + " Keep @PlayScenario(\"bad-gateway-single\") for the built-in scenario, or"
+                        + " @PlayScenario(file = \"src/test/resources/junit/two-503s-then-ok.yaml\") for your file");
     }
 
     @ChaosTest
     static class NeitherValueNorFileTestCases {
         @Test
-        @Scenario
+        @PlayScenario
         void neither(ChaosGateway gateway) {
         }
     }
@@ -92,15 +92,15 @@ class ChaosExtensionErrorsTest {
     void neitherValueNorFile() {
         assertThat(singleFailure(ChaosTestKit.run(NeitherValueNorFileTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario on method `neither(ChaosGateway)` names no scenario: set `value` to a built-in scenario, e.g."
-                        + " @Scenario(\"bad-gateway-single\") (`chaosgate list` shows them all), or `file` to a scenario file of your own, e.g."
-                        + " @Scenario(file = \"src/test/resources/my-scenario.yaml\")");
+                .hasMessage("@PlayScenario on method `neither(ChaosGateway)` names no scenario: set `value` to a built-in scenario, e.g."
+                        + " @PlayScenario(\"bad-gateway-single\") (`chaosgate list` shows them all), or `file` to a scenario file of your own, e.g."
+                        + " @PlayScenario(file = \"src/test/resources/my-scenario.yaml\")");
     }
 
     @ChaosTest
     static class BrokenFileTestCases {
         @Test
-        @Scenario(file = BROKEN_FILE)
+        @PlayScenario(file = BROKEN_FILE)
         void broken(ChaosGateway gateway) {
         }
     }
@@ -109,14 +109,14 @@ class ChaosExtensionErrorsTest {
     void aScenarioFileThatDoesNotValidateGivesTheLoadersFileLineColumnMessage() {
         assertThat(singleFailure(ChaosTestKit.run(BrokenFileTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessageStartingWith("@Scenario(file = \"" + BROKEN_FILE + "\") on method `broken(ChaosGateway)`: "
+                .hasMessageStartingWith("@PlayScenario(file = \"" + BROKEN_FILE + "\") on method `broken(ChaosGateway)`: "
                         + BROKEN_FILE + ":8:7: unknown key `retryAftr` in `upstream` of phase `overloaded`. Did you mean `retryAfter`?");
     }
 
     @ChaosTest
     static class MissingFileTestCases {
         @Test
-        @Scenario(file = "src/test/resources/junit/no-such-scenario.yaml")
+        @PlayScenario(file = "src/test/resources/junit/no-such-scenario.yaml")
         void missing(ChaosGateway gateway) {
         }
     }
@@ -125,7 +125,7 @@ class ChaosExtensionErrorsTest {
     void aMissingScenarioFileSaysWhereItWasLookedFor() {
         assertThat(singleFailure(ChaosTestKit.run(MissingFileTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario(file = \"src/test/resources/junit/no-such-scenario.yaml\") on method `missing(ChaosGateway)`:"
+                .hasMessage("@PlayScenario(file = \"src/test/resources/junit/no-such-scenario.yaml\") on method `missing(ChaosGateway)`:"
                         + " there is no scenario file " + Path.of("src/test/resources/junit/no-such-scenario.yaml").toAbsolutePath()
                         + ". A relative `file` is resolved against the directory the tests run in (" + Path.of("").toAbsolutePath()
                         + "), which Maven and Gradle make the module's directory: write e.g. \"src/test/resources/my-scenario.yaml\"");
@@ -149,13 +149,13 @@ class ChaosExtensionErrorsTest {
         assertThat(singleFailure(ChaosTestKit.run(NoScenarioTestCases.class)))
                 .isInstanceOf(ParameterResolutionException.class)
                 .hasMessage("The ChaosGateway parameter of method `forgotTheScenario(ChaosGateway)` has no scenario to play: add"
-                        + " @Scenario(\"bad-gateway-single\") to method `forgotTheScenario(ChaosGateway)` or to class"
+                        + " @PlayScenario(\"bad-gateway-single\") to method `forgotTheScenario(ChaosGateway)` or to class"
                         + " `ChaosExtensionErrorsTest.NoScenarioTestCases` (`chaosgate list` shows the built-in scenarios), or"
-                        + " @Scenario(file = \"src/test/resources/my-scenario.yaml\") for a file of your own");
+                        + " @PlayScenario(file = \"src/test/resources/my-scenario.yaml\") for a file of your own");
     }
 
     @ChaosTest
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     static class BeforeAllTestCases {
         @BeforeAll
         static void tooEarly(ChaosGateway gateway) {
@@ -177,7 +177,7 @@ class ChaosExtensionErrorsTest {
     }
 
     @ChaosTest
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     static class PerClassConstructorTestCases {
         PerClassConstructorTestCases(ChaosGateway gateway) {
@@ -198,7 +198,7 @@ class ChaosExtensionErrorsTest {
     }
 
     @ChaosTest(seed = {1, 2})
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     static class TwoSeedsTestCases {
         @Test
         void any(ChaosGateway gateway) {
@@ -220,7 +220,7 @@ class ChaosExtensionErrorsTest {
         static ChaosExtension chaos = ChaosExtension.builder().scenario(BURST).build();
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void wantsItsOwn(ChaosGateway gateway) {
         }
     }
@@ -229,7 +229,7 @@ class ChaosExtensionErrorsTest {
     void aClassWideGatewayRejectsAMethodScenario() {
         assertThat(singleFailure(ChaosTestKit.run(StaticFieldWithMethodScenarioTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario(\"bad-gateway-single\") on method `wantsItsOwn(ChaosGateway)` cannot apply: the ChaosExtension in a static"
+                .hasMessage("@PlayScenario(\"bad-gateway-single\") on method `wantsItsOwn(ChaosGateway)` cannot apply: the ChaosExtension in a static"
                         + " field gives all tests of the class one gateway, playing 'bad-gateway-burst'. Register the extension in an"
                         + " instance field (without `static`) for a gateway per test that plays the method's scenario, or move the test"
                         + " to a class of its own");
@@ -251,7 +251,7 @@ class ChaosExtensionErrorsTest {
                 .hasMessage("The ChaosExtension registered in a static field of class"
                         + " `ChaosExtensionErrorsTest.StaticFieldWithoutScenarioTestCases` has no scenario to play: give it one with"
                         + " ChaosExtension.builder().scenario(\"bad-gateway-single\") (`chaosgate list` shows them all), or put"
-                        + " @Scenario(\"bad-gateway-single\") on the class");
+                        + " @PlayScenario(\"bad-gateway-single\") on the class");
     }
 
     @ChaosTest
@@ -270,11 +270,11 @@ class ChaosExtensionErrorsTest {
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessage("class `ChaosExtensionErrorsTest.BothRegistrationsTestCases` has @ChaosTest and also registers a"
                         + " ChaosExtension in field `chaos` of class `ChaosExtensionErrorsTest.BothRegistrationsTestCases`: both would"
-                        + " provide the ChaosGateway. Remove @ChaosTest (the field's builder configures the gateway, and @Scenario still"
+                        + " provide the ChaosGateway. Remove @ChaosTest (the field's builder configures the gateway, and @PlayScenario still"
                         + " works), or remove the field");
     }
 
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     static class BuilderAndClassScenarioTestCases {
         @RegisterExtension
         ChaosExtension chaos = ChaosExtension.builder().scenario(BURST).build();
@@ -288,9 +288,9 @@ class ChaosExtensionErrorsTest {
     void aBuilderScenarioAndAClassScenarioConflict() {
         assertThat(singleFailure(ChaosTestKit.run(BuilderAndClassScenarioTestCases.class)))
                 .isInstanceOf(ExtensionConfigurationException.class)
-                .hasMessage("@Scenario(\"bad-gateway-single\") on class `ChaosExtensionErrorsTest.BuilderAndClassScenarioTestCases` and"
+                .hasMessage("@PlayScenario(\"bad-gateway-single\") on class `ChaosExtensionErrorsTest.BuilderAndClassScenarioTestCases` and"
                         + " ChaosExtension.builder().scenario(...) ('bad-gateway-burst') both set the class's scenario: keep one (a"
-                        + " method's own @Scenario may still override it)");
+                        + " method's own @PlayScenario may still override it)");
     }
 
     @Test
@@ -326,7 +326,7 @@ class ChaosExtensionErrorsTest {
     static class SourceAndScenarioTestCases {
         @ParameterizedTest
         @ScenarioSource({SINGLE, BURST})
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void both(String scenario, ChaosGateway gateway) {
         }
     }
@@ -336,9 +336,9 @@ class ChaosExtensionErrorsTest {
         EngineExecutionResults results = ChaosTestKit.run(SourceAndScenarioTestCases.class);
         assertThat(results.testEvents().failed().count()).isEqualTo(2);
         assertThat(ChaosTestKit.failures(results.testEvents())).allSatisfy(failure -> assertThat(failure).endsWith(
-                "@Scenario(\"bad-gateway-single\") and @ScenarioSource({\"bad-gateway-single\", \"bad-gateway-burst\"}) on method"
+                "@PlayScenario(\"bad-gateway-single\") and @ScenarioSource({\"bad-gateway-single\", \"bad-gateway-burst\"}) on method"
                         + " `both(String, ChaosGateway)` both choose the scenario: keep @ScenarioSource to run the test once per"
-                        + " scenario, or @Scenario (with @Test) to run it once"));
+                        + " scenario, or @PlayScenario (with @Test) to run it once"));
     }
 
     @ChaosTest

@@ -80,7 +80,7 @@ class ChaosExtensionLifecycleTest {
     static class PerTestTestCases {
         @Test
         @Order(1)
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void first(ChaosGateway gateway) throws Exception {
             see("gateway", gateway);
             see("url", gateway.baseUrl());
@@ -90,7 +90,7 @@ class ChaosExtensionLifecycleTest {
 
         @Test
         @Order(2)
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void second(ChaosGateway gateway) throws Exception {
             String firstUrl = (String) seen("url").get(0);
             assertThat(refuses(port(firstUrl))).as("the first test's gateway is closed when it ends").isTrue();
@@ -125,7 +125,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest
     static class PlaysTheScenarioTestCases {
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void oneBadGatewayThenAnswers(ChaosGateway gateway) throws Exception {
             assertThat(gateway.scenario().name()).isEqualTo(SINGLE);
             assertThat(chat(gateway)).isEqualTo(502);
@@ -134,7 +134,7 @@ class ChaosExtensionLifecycleTest {
         }
 
         @Test
-        @Scenario(file = OWN_FILE)
+        @PlayScenario(file = OWN_FILE)
         void aTeamsOwnFile(ChaosGateway gateway) throws Exception {
             assertThat(gateway.scenario().name()).isEqualTo("two-503s-then-ok");
             assertThat(gateway.phase()).isEqualTo("overloaded");
@@ -151,7 +151,7 @@ class ChaosExtensionLifecycleTest {
     // ---- class-level default, method override, subclasses ----
 
     @ChaosTest
-    @Scenario(BURST)
+    @PlayScenario(BURST)
     static class ClassDefaultTestCases {
         @Test
         void usesTheClassScenario(ChaosGateway gateway) {
@@ -159,7 +159,7 @@ class ChaosExtensionLifecycleTest {
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void overridesIt(ChaosGateway gateway) {
             see("override", gateway.scenario().name());
         }
@@ -187,7 +187,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest(seed = 7)
     static class SeededTestCases {
         @Test
-        @Scenario(BURST)
+        @PlayScenario(BURST)
         void theAnnotationsSeed(ChaosGateway gateway) {
             assertThat(gateway.seed()).isEqualTo(7);
             // The scenario keeps its own seed for its fault schedule (issue 14: seeds never make a scenario vacuous).
@@ -198,7 +198,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest
     static class ScenarioSeedTestCases {
         @Test
-        @Scenario(BURST)
+        @PlayScenario(BURST)
         void theScenariosOwnSeed(ChaosGateway gateway) {
             assertThat(gateway.seed()).isEqualTo(ScenarioCatalog.builtIn().get(BURST).seed());
         }
@@ -215,7 +215,7 @@ class ChaosExtensionLifecycleTest {
     @Target(ElementType.TYPE)
     @Retention(RetentionPolicy.RUNTIME)
     @ChaosTest(seed = 5, pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     @interface FlakyGateway {
     }
 
@@ -276,6 +276,69 @@ class ChaosExtensionLifecycleTest {
         assertThat(refuses(port(shared.baseUrl()))).isTrue();
     }
 
+    // ---- programmatic: a static field's gateway() for code without parameters (Spring's @DynamicPropertySource) ----
+
+    static class StaticAccessorTestCases {
+        @RegisterExtension
+        static ChaosExtension chaos = ChaosExtension.builder().scenario(BURST).build();
+
+        @BeforeAll
+        static void beforeAll(ChaosGateway gateway) {
+            see("accessor", chaos.gateway());
+            see("parameter", gateway);
+        }
+
+        @Test
+        void one(ChaosGateway gateway) {
+            see("accessor", chaos.gateway());
+            see("parameter", gateway);
+        }
+
+        @Nested
+        class Inner {
+            @Test
+            void two(ChaosGateway gateway) {
+                see("accessor", chaos.gateway());
+                see("parameter", gateway);
+            }
+        }
+    }
+
+    @Test
+    void staticField_gatewayIsTheClasssGateway_fromBeforeAllUntilTheClassEnds() {
+        Throwable beforeTheClass = org.assertj.core.api.Assertions.catchThrowable(() -> StaticAccessorTestCases.chaos.gateway());
+        assertThat(beforeTheClass).as("gateway() before the class's first test").isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("from before the class's first test until after its last");
+
+        assertAllSucceeded(ChaosTestKit.run(StaticAccessorTestCases.class), 2);
+
+        assertThat(seen("accessor")).as("gateway() in @BeforeAll, a test and a @Nested test").hasSize(3)
+                .containsExactlyElementsOf(seen("parameter"));
+        assertThat(seen("accessor").stream().distinct()).hasSize(1);
+        ChaosGateway shared = (ChaosGateway) seen("accessor").get(0);
+        assertThat(refuses(port(shared.baseUrl()))).as("the class's gateway is closed after its last test").isTrue();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> StaticAccessorTestCases.chaos.gateway()))
+                .as("gateway() after the class ended never hands out the closed gateway").isInstanceOf(IllegalStateException.class);
+    }
+
+    static class InstanceAccessorTestCases {
+        @RegisterExtension
+        ChaosExtension chaos = ChaosExtension.builder().scenario(BURST).build();
+
+        @Test
+        void noClassGateway(ChaosGateway gateway) {
+            see("failure", org.assertj.core.api.Assertions.catchThrowable(() -> chaos.gateway()));
+        }
+    }
+
+    @Test
+    void instanceField_gatewayFailsWithTheFix() {
+        assertAllSucceeded(ChaosTestKit.run(InstanceAccessorTestCases.class), 1);
+
+        assertThat(seen("failure")).singleElement().isInstanceOf(IllegalStateException.class).asString()
+                .contains("static field", "an instance field gives each test its own gateway (take a ChaosGateway parameter instead)");
+    }
+
     // ---- programmatic: instance field = a gateway per test ----
 
     static class InstanceFieldTestCases {
@@ -297,10 +360,10 @@ class ChaosExtensionLifecycleTest {
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void two(ChaosGateway gateway) {
             assertThat(gateway).isSameAs(fromBeforeEach);
-            assertThat(gateway.scenario().name()).as("the method's @Scenario overrides the builder's").isEqualTo(SINGLE);
+            assertThat(gateway.scenario().name()).as("the method's @PlayScenario overrides the builder's").isEqualTo(SINGLE);
             see("gateway", gateway);
         }
     }
@@ -318,7 +381,7 @@ class ChaosExtensionLifecycleTest {
     // ---- @Nested ----
 
     @ChaosTest(seed = 99)
-    @Scenario(BURST)
+    @PlayScenario(BURST)
     static class NestedTestCases {
         ChaosGateway outer;
 
@@ -338,14 +401,14 @@ class ChaosExtensionLifecycleTest {
             }
 
             @Test
-            @Scenario(SINGLE)
+            @PlayScenario(SINGLE)
             void overridesTheScenario(ChaosGateway gateway) {
                 assertThat(gateway.scenario().name()).isEqualTo(SINGLE);
                 see("gateway", gateway);
             }
 
             @Nested
-            @Scenario(file = OWN_FILE)
+            @PlayScenario(file = OWN_FILE)
             class Deeper {
                 @Test
                 void theNearestClassScenarioWins(ChaosGateway gateway) {
@@ -365,7 +428,7 @@ class ChaosExtensionLifecycleTest {
     // ---- constructor, @BeforeEach, @AfterEach share the test's gateway ----
 
     @ChaosTest
-    @Scenario(SINGLE)
+    @PlayScenario(SINGLE)
     static class InjectionTestCases {
         private final ChaosGateway fromConstructor;
         private ChaosGateway fromBeforeEach;
@@ -408,7 +471,7 @@ class ChaosExtensionLifecycleTest {
     @ChaosTest
     static class TemplateTestCases {
         @RepeatedTest(2)
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void eachRepetitionHasAFreshTimeline(ChaosGateway gateway) throws Exception {
             assertThat(chat(gateway)).isEqualTo(502);
             see("repeated", gateway);

@@ -49,49 +49,49 @@ class ChaosExtensionParallelTest {
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void a1(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(502, 200, 200);
         }
 
         @Test
-        @Scenario(file = OWN_FILE)
+        @PlayScenario(file = OWN_FILE)
         void b1(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(503, 503, 200);
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void a2(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(502, 200, 200);
         }
 
         @Test
-        @Scenario(file = OWN_FILE)
+        @PlayScenario(file = OWN_FILE)
         void b2(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(503, 503, 200);
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void a3(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(502, 200, 200);
         }
 
         @Test
-        @Scenario(file = OWN_FILE)
+        @PlayScenario(file = OWN_FILE)
         void b3(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(503, 503, 200);
         }
 
         @Test
-        @Scenario(SINGLE)
+        @PlayScenario(SINGLE)
         void a4(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(502, 200, 200);
         }
 
         @Test
-        @Scenario(file = OWN_FILE)
+        @PlayScenario(file = OWN_FILE)
         void b4(ChaosGateway gateway) throws Exception {
             assertThat(meetsTogether(gateway)).containsExactly(503, 503, 200);
         }

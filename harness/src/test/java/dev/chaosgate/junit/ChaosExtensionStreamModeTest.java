@@ -192,7 +192,7 @@ class ChaosExtensionStreamModeTest {
     @ChaosTest
     static class ModeWithoutSourceTestCases {
         @Test
-        @Scenario(BURST)
+        @PlayScenario(BURST)
         void oneScenario(StreamMode mode) {
             see("never", String.valueOf(mode));
         }

@@ -155,7 +155,7 @@ class ParallelIsolationTest {
     // ---- the six that overlap ----
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario(file = CALM)
+    @PlayScenario(file = CALM)
     static class CalmTestCases {
         @Test
         void seesOnlyNormalAnswersWhileOthersFail(ChaosGateway gateway) throws Exception {
@@ -165,7 +165,7 @@ class ParallelIsolationTest {
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("full-outage")
+    @PlayScenario("full-outage")
     static class FullOutageTestCases {
         @Test
         void failsEveryRequest(ChaosGateway gateway) throws Exception {
@@ -175,7 +175,7 @@ class ParallelIsolationTest {
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("bad-gateway-burst")
+    @PlayScenario("bad-gateway-burst")
     static class BurstTestCases {
         @Test
         void failsTheFirstTwo(ChaosGateway gateway) throws Exception {
@@ -185,7 +185,7 @@ class ParallelIsolationTest {
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("server-error-retry")
+    @PlayScenario("server-error-retry")
     static class ServerErrorTestCases {
         @Test
         void failsTheFirstWithA500(ChaosGateway gateway) throws Exception {
@@ -195,7 +195,7 @@ class ParallelIsolationTest {
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario(file = OWN_FILE)
+    @PlayScenario(file = OWN_FILE)
     static class OwnFileTestCases {
         @Test
         void playsTheTeamsOwnFile(ChaosGateway gateway) throws Exception {
@@ -205,7 +205,7 @@ class ParallelIsolationTest {
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario(file = CALM)
+    @PlayScenario(file = CALM)
     static class FailNextTestCases {
         @Test
         void injectedFaultsStayOnThisGateway(ChaosGateway gateway) throws Exception {
@@ -235,7 +235,7 @@ class ParallelIsolationTest {
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    @Scenario("bad-gateway-nginx")
+    @PlayScenario("bad-gateway-nginx")
     static class PerClassInstanceTestCases {
         /** One instance runs the three tests, each with its own gateway. */
         private final Set<ChaosGateway> gateways = ConcurrentHashMap.newKeySet();
@@ -305,7 +305,7 @@ class ParallelIsolationTest {
 
     /** The same seed gives the same draws on every gateway: no random source is shared between them. */
     @ChaosTest(seed = BROWNOUT_SEED, pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario(BROWNOUT)
+    @PlayScenario(BROWNOUT)
     static class SeededBrownoutTestCases {
         @Test
         void oneDrawsAsAloneGatewayWould(ChaosGateway gateway) throws Exception {
@@ -319,7 +319,7 @@ class ParallelIsolationTest {
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("quota-exhausted")
+    @PlayScenario("quota-exhausted")
     static class NestedTestCases {
         @Test
         void outer(ChaosGateway gateway) throws Exception {
@@ -335,7 +335,7 @@ class ParallelIsolationTest {
         }
 
         @Nested
-        @Scenario("bad-gateway-single")
+        @PlayScenario("bad-gateway-single")
         class Overriding {
             @Test
             void playsItsOwnScenario(ChaosGateway gateway) throws Exception {
@@ -346,7 +346,7 @@ class ParallelIsolationTest {
 
     /** Realistic pacing, the default: slower answers, same isolation. */
     @ChaosTest
-    @Scenario("bad-gateway-single")
+    @PlayScenario("bad-gateway-single")
     static class RealisticPacingTestCases {
         @Test
         void classScenario(ChaosGateway gateway) throws Exception {
@@ -354,14 +354,14 @@ class ParallelIsolationTest {
         }
 
         @Test
-        @Scenario("access-denied-1020")
+        @PlayScenario("access-denied-1020")
         void methodScenario(ChaosGateway gateway) throws Exception {
             assertThat(alone("realistic method scenario", gateway, 2)).containsExactly(403, 403);
         }
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("invalid-api-key")
+    @PlayScenario("invalid-api-key")
     static class LifecycleMethodsTestCases {
         private ChaosGateway fromBeforeEach;
 
@@ -386,14 +386,14 @@ class ParallelIsolationTest {
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
     static class RepeatedTestCases {
         @RepeatedTest(3)
-        @Scenario("bad-gateway-single")
+        @PlayScenario("bad-gateway-single")
         void eachRepetitionStartsFresh(ChaosGateway gateway) throws Exception {
             assertThat(alone("repeated " + System.identityHashCode(gateway), gateway, 2)).containsExactly(502, 200);
         }
     }
 
     @ChaosTest(pacing = ChaosTest.Pacing.IMMEDIATE)
-    @Scenario("service-unavailable-maintenance")
+    @PlayScenario("service-unavailable-maintenance")
     static class ConstructorTestCases {
         private final ChaosGateway fromConstructor;
 

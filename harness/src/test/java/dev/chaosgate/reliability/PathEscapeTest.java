@@ -7,7 +7,7 @@ import dev.chaosgate.console.ServeSession;
 import dev.chaosgate.fixtures.YamlFileException;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.junit.ChaosTest;
-import dev.chaosgate.junit.Scenario;
+import dev.chaosgate.junit.PlayScenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.scenario.ScenarioLoader;
 import dev.chaosgate.upstream.StreamPacing;
@@ -40,7 +40,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 /**
  * Issue 9, item 5: names cannot reach outside their roots. A scenario name is looked up in the
  * catalog and never becomes a class-path resource or a file, wherever it is given (the catalog, the
- * JUnit extension's {@code @Scenario}, the console's admin API, {@code serve --scenario},
+ * JUnit extension's {@code @PlayScenario}, the console's admin API, {@code serve --scenario},
  * {@code run NAME}); a class-path resource name must be plain; the console serves its three page
  * files and nothing else, however the path is spelt; and reports are not written through a symbolic
  * link planted in the report directory. (Fixture body files: {@code FixtureDescriptorsTest} in the
@@ -89,7 +89,7 @@ class PathEscapeTest {
     @ChaosTest
     static class EscapingNameTestCases {
         @Test
-        @Scenario("../../../etc/passwd")
+        @PlayScenario("../../../etc/passwd")
         void escapingName(ChaosGateway gateway) {
         }
     }
@@ -101,7 +101,7 @@ class PathEscapeTest {
 
         Throwable thrown = results.testEvents().failed().stream().findFirst().orElseThrow()
                 .getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
-        assertThat(thrown).hasMessageContaining("@Scenario(\"../../../etc/passwd\")")
+        assertThat(thrown).hasMessageContaining("@PlayScenario(\"../../../etc/passwd\")")
                 .hasMessageContaining("no scenario named '../../../etc/passwd'");
     }
 

@@ -2,7 +2,7 @@ package dev.chaosgate.example.chat;
 
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.junit.ChaosTest;
-import dev.chaosgate.junit.Scenario;
+import dev.chaosgate.junit.PlayScenario;
 import dev.chaosgate.junit.ScenarioSource;
 import dev.chaosgate.verdict.FindingCode;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class ChatBackendChaosTest {
      * are other calls to it.
      */
     @Test
-    @Scenario("rate-limit-window")
+    @PlayScenario("rate-limit-window")
     void aMessageOverTheRateLimitWaitsForTheWindowToReset(ChaosGateway gateway) {
         try (RunningChatApp app = RunningChatApp.start(gateway.baseUrl())) {
             ChatApiClient chat = new ChatApiClient(app.url());
@@ -77,7 +77,7 @@ class ChatBackendChaosTest {
 
     /** The planted bug {@code chat.bug=raw-error-body}: the banner shows the SDK's exception and the body as they came. */
     @Test
-    @Scenario("quota-exhausted")
+    @PlayScenario("quota-exhausted")
     void aRawErrorInTheBannerIsCaught(ChaosGateway gateway) {
         try (RunningChatApp app = RunningChatApp.start(gateway.baseUrl(), "chat.bug=raw-error-body")) {
             ChatApiClient.Screen screen = new ChatApiClient(app.url()).send(PROMPT);

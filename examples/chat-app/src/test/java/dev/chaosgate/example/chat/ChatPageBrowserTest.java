@@ -2,7 +2,7 @@ package dev.chaosgate.example.chat;
 
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.junit.ChaosTest;
-import dev.chaosgate.junit.Scenario;
+import dev.chaosgate.junit.PlayScenario;
 import dev.chaosgate.junit.ScenarioSource;
 import dev.chaosgate.verdict.FindingCode;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +62,7 @@ class ChatPageBrowserTest {
      * judges that question (the three before are other calls to it).
      */
     @Test
-    @Scenario("rate-limit-window")
+    @PlayScenario("rate-limit-window")
     void aQuestionOverTheRateLimitIsAnsweredOnceTheWindowResets(ChaosGateway gateway) {
         try (RunningChatApp app = RunningChatApp.start(gateway.baseUrl())) {
             ChatPage page = ChatPage.open(chromium.browser(), app.url());
@@ -85,7 +85,7 @@ class ChatPageBrowserTest {
 
     // tag::planted-bug[]
     @Test
-    @Scenario("access-denied-1020")
+    @PlayScenario("access-denied-1020")
     void aPageThatClearsThePromptOnErrorIsCaught(ChaosGateway gateway) {
         try (RunningChatApp app = RunningChatApp.start(gateway.baseUrl(), "chat.bug=clear-prompt-on-error")) {
             ChatPage page = ChatPage.open(chromium.browser(), app.url());
@@ -100,7 +100,7 @@ class ChatPageBrowserTest {
     // end::planted-bug[]
 
     @Test
-    @Scenario("access-denied-1020")
+    @PlayScenario("access-denied-1020")
     void aPageThatShowsTheRawErrorIsCaught(ChaosGateway gateway) {
         try (RunningChatApp app = RunningChatApp.start(gateway.baseUrl(), "chat.bug=raw-error-body")) {
             ChatPage page = ChatPage.open(chromium.browser(), app.url());

@@ -2,7 +2,7 @@ package dev.chaosgate.example.chat;
 
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.junit.ChaosTest;
-import dev.chaosgate.junit.Scenario;
+import dev.chaosgate.junit.PlayScenario;
 import org.junit.jupiter.api.Test;
 
 /** The tutorial's first step: one scenario, one message, one verdict. */
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 @ChaosTest
 class FirstChaosTest {
     @Test
-    @Scenario("bad-gateway-burst")
+    @PlayScenario("bad-gateway-burst")
     void aBurstOf502sIsRetriedAway(ChaosGateway gateway) {
         try (RunningChatApp app = RunningChatApp.start(gateway.baseUrl())) {       // the app, pointed at the gateway
             ChatApiClient.Screen screen = new ChatApiClient(app.url()).send("Where is my order 1234?");

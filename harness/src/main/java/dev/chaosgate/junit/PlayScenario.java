@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 
 /**
  * The scenario a test's {@link dev.chaosgate.gateway.ChaosGateway} plays from the test's start: a
- * name from the built-in catalog ({@code @Scenario("bad-gateway-burst")}, see {@code chaosgate list})
- * or a scenario file of your own ({@code @Scenario(file = "src/test/resources/my-scenario.yaml")},
+ * name from the built-in catalog ({@code @PlayScenario("bad-gateway-burst")}, see {@code chaosgate list})
+ * or a scenario file of your own ({@code @PlayScenario(file = "src/test/resources/my-scenario.yaml")},
  * relative to the directory the tests run in, which Maven and Gradle make the module's directory).
  *
  * <p>On a method it is that test's scenario; on a class it is the default for the class's tests,
@@ -27,7 +27,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-public @interface Scenario {
+public @interface PlayScenario {
 
     /** The name of a built-in scenario, e.g. {@code "bad-gateway-single"}. */
     String value() default "";
