@@ -46,8 +46,16 @@ final class PlainNames {
             "connection empty_response", "connection closed without an answer",
             "connection malformed_chunk", "broken chunked answer",
             "connection random_data", "garbage bytes, then closed");
-    /** A fixture id as labels and evidence write it: {@code vendor/name}. */
-    private static final Pattern FIXTURE_ID = Pattern.compile("\\b(?:cloudflare|nginx|openai)/[a-z0-9][a-z0-9-]*");
+    /** A label that is a status alone (a scenario's bare {@code status: 502}) reads with its reason phrase. */
+    private static final Map<String, String> STATUS = Map.ofEntries(
+            Map.entry("400", "bad request"), Map.entry("401", "unauthorized"), Map.entry("403", "forbidden"),
+            Map.entry("404", "not found"), Map.entry("408", "request timeout"), Map.entry("409", "conflict"),
+            Map.entry("413", "request too large"), Map.entry("429", "too many requests"),
+            Map.entry("500", "server error"), Map.entry("502", "bad gateway"), Map.entry("503", "service unavailable"),
+            Map.entry("504", "gateway timeout"), Map.entry("520", "unknown error"), Map.entry("521", "web server down"),
+            Map.entry("522", "connection timed out"), Map.entry("523", "origin unreachable"), Map.entry("524", "origin timeout"));
+    /** A fixture id as labels and evidence write it: {@code vendor/name}, not inside a URL or path. */
+    private static final Pattern FIXTURE_ID = Pattern.compile("(?<![\\w./-])(?:cloudflare|nginx|openai)/[a-z0-9][a-z0-9-]*");
     private static final String INJECTED = " (injected)";
 
     private PlainNames() {
@@ -62,6 +70,10 @@ final class PlainNames {
         String connection = CONNECTION.get(plain);
         if (connection != null) {
             return connection;
+        }
+        String reason = STATUS.get(plain);
+        if (reason != null) {
+            return plain + " " + reason;
         }
         if (plain.startsWith("stream ")) {
             return plain.replace('_', ' ').replace("text deltas", "pieces of text").replace("text delta", "piece of text");
