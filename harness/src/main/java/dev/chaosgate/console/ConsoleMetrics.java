@@ -1,7 +1,7 @@
 package dev.chaosgate.console;
 
 import dev.chaosgate.link.LinkEngine;
-import dev.chaosgate.link.internal.ProxyMetrics;
+import dev.chaosgate.link.ProxyMetrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 

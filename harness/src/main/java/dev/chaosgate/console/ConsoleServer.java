@@ -2,17 +2,19 @@ package dev.chaosgate.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.chaosgate.link.internal.ProxyMetrics;
-import dev.chaosgate.link.internal.Transport;
+import dev.chaosgate.link.ProxyMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,12 +57,11 @@ public final class ConsoleServer implements AutoCloseable {
             throw new ListenException(host, port, false, "unknown host", null);
         }
         // NIO, not epoll: bind failures are then the JDK's own BindException, with its messages.
-        Transport transport = Transport.NIO;
-        EventLoopGroup group = transport.newGroup(THREADS, "chaosgate-console");
+        EventLoopGroup group = new NioEventLoopGroup(THREADS, new DefaultThreadFactory("chaosgate-console", true));
         AtomicReference<Router> router = new AtomicReference<>();
         ChannelFuture bind = new ServerBootstrap()
                 .group(group)
-                .channel(transport.serverChannel())
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 50)
                 // No accepting until the router (which needs the bound port) is set; clients wait in the backlog.
                 .option(ChannelOption.AUTO_READ, false)

@@ -22,6 +22,7 @@ import dev.chaosgate.upstream.UpstreamFault;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.LinkRequest;
 import dev.chaosgate.verdict.Verdict;
+import dev.chaosgate.verdict.VerdictSource;
 import dev.chaosgate.verdict.VerdictEngine;
 
 import java.time.Instant;
@@ -52,7 +53,7 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  */
-public final class ChaosGateway implements AutoCloseable {
+public final class ChaosGateway implements AutoCloseable, VerdictSource {
     /** The name of the link proxy between the client and the upstream. */
     public static final String LINK = "upstream";
     /** How many requests the upstream's own list ({@link #exchanges()}) keeps at most. */

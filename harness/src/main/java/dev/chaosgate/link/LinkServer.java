@@ -1,6 +1,6 @@
 package dev.chaosgate.link;
 
-import dev.chaosgate.link.internal.ProxyMetrics;
+import dev.chaosgate.link.ProxyMetrics;
 import dev.chaosgate.link.internal.ToxiproxyApiServer;
 
 import java.net.InetSocketAddress;

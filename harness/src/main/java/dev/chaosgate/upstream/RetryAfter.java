@@ -5,6 +5,8 @@ import dev.chaosgate.fixtures.HttpDate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A {@code Retry-After} header value, including the malformed and misleading ones real gateways
@@ -88,6 +90,40 @@ public record RetryAfter(Kind kind, Duration delay) {
             case SECONDS, HTTP_DATE, FRACTION, HUGE -> delay;
             case PAST_DATE, NEGATIVE, GARBAGE -> Duration.ZERO;
         };
+    }
+
+    /** A plain decimal: digits with an optional fraction, no sign, exponent or suffix. */
+    private static final Pattern DECIMAL = Pattern.compile("\\d{1,18}(\\.\\d{1,9})?");
+
+    /**
+     * The wait an answer asks for, read the one way chaosgate reads it everywhere (the verdict, the
+     * bundled client, the load clients): {@code retry-after-ms} first, a decimal number of
+     * milliseconds (OpenAI's header); else {@code Retry-After} (RFC 9110 §10.2.3) as delay-seconds,
+     * with a decimal fraction allowed because gateways send them and SDKs read them, or as an HTTP
+     * date in any of its three formats, measured from {@code now}. Empty when neither header is
+     * there or usable: a negative, zero, past, signed, exponent or unreadable value asks for nothing
+     * (a client then uses its own backoff). How long a wait a client believes is its own policy, not
+     * part of reading the header.
+     */
+    public static Optional<Duration> requestedWait(String retryAfterMs, String retryAfter, Instant now) {
+        Objects.requireNonNull(now, "now cannot be null");
+        Optional<Duration> millis = decimal(retryAfterMs, 1_000_000L);
+        if (millis.isPresent() || retryAfter == null) {
+            return millis;
+        }
+        String value = retryAfter.strip();
+        if (DECIMAL.matcher(value).matches()) {
+            return decimal(value, 1_000_000_000L);
+        }
+        return HttpDate.parse(value, now).map(at -> Duration.between(now, at)).filter(wait -> !wait.isNegative() && !wait.isZero());
+    }
+
+    private static Optional<Duration> decimal(String text, long nanosPerUnit) {
+        if (text == null || !DECIMAL.matcher(text.strip()).matches()) {
+            return Optional.empty();
+        }
+        double nanos = Double.parseDouble(text.strip()) * nanosPerUnit;
+        return nanos >= 1 ? Optional.of(Duration.ofNanos((long) Math.min(nanos, Long.MAX_VALUE))) : Optional.empty();
     }
 
     private static String trimFraction(double seconds) {

@@ -1,7 +1,5 @@
 package dev.chaosgate.verdict;
 
-import dev.chaosgate.gateway.ChaosGateway;
-
 /**
  * Entry point of chaosgate's fluent assertions, in the style of AssertJ (without depending on it):
  *
@@ -19,8 +17,8 @@ public final class ChaosAssertions {
     }
 
     /** Assertions on the verdict of the scenario {@code gateway} plays, for the report given next. */
-    public static VerdictAssert assertThat(ChaosGateway gateway) {
-        return new VerdictAssert(gateway, null);
+    public static VerdictAssert assertThat(VerdictSource gateway) {
+        return new VerdictAssert(java.util.Objects.requireNonNull(gateway, "gateway cannot be null"), null);
     }
 
     /** Assertions on a verdict already computed. */

@@ -1,7 +1,5 @@
 package dev.chaosgate.verdict;
 
-import dev.chaosgate.gateway.ChaosGateway;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -16,14 +14,14 @@ import java.util.Set;
  * carrying {@link Verdict#explain()} on failure, and returns this assertion to chain more.
  */
 public final class VerdictAssert {
-    private final ChaosGateway gateway;
+    private final VerdictSource gateway;
     private String prompt;
     private final List<String> shown = new ArrayList<>();
     private String draft = "";
     private ClientReport report;
     private Verdict verdict;
 
-    VerdictAssert(ChaosGateway gateway, Verdict verdict) {
+    VerdictAssert(VerdictSource gateway, Verdict verdict) {
         this.gateway = gateway;
         this.verdict = verdict;
     }

@@ -1,5 +1,6 @@
 package dev.chaosgate.link.internal;
 
+import dev.chaosgate.link.ProxyMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chaosgate.link.ApiError;
 import dev.chaosgate.link.LinkEngine;

@@ -1,5 +1,6 @@
 package dev.chaosgate.link.internal;
 
+import dev.chaosgate.link.ProxyMetrics;
 import dev.chaosgate.link.LinkEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

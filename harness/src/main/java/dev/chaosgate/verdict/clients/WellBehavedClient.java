@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chaosgate.fixtures.FailureClass;
+import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.verdict.ClientReport;
 
 import java.io.ByteArrayOutputStream;
@@ -19,9 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +33,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * The reference client that does everything right; it must pass every catalog scenario. Built on
@@ -95,7 +92,6 @@ public class WellBehavedClient implements ReferenceClient {
     public static final Duration MAX_SERVER_WAIT = Duration.ofSeconds(MAX_SERVER_WAIT_S);
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
     private static final Object END = new Object();
 
     /**
@@ -329,23 +325,7 @@ public class WellBehavedClient implements ReferenceClient {
      * over {@link #MAX_SERVER_WAIT} (not believed: own backoff instead).
      */
     public static Optional<Duration> parseServerDelay(String retryAfterMs, String retryAfter, Instant now) {
-        Optional<Duration> delay = Optional.empty();
-        if (retryAfterMs != null && DECIMAL.matcher(retryAfterMs.strip()).matches()) {
-            delay = Optional.of(Duration.ofNanos((long) (Double.parseDouble(retryAfterMs.strip()) * 1e6)));
-        } else if (retryAfter != null) {
-            String value = retryAfter.strip();
-            if (DECIMAL.matcher(value).matches()) {
-                delay = Optional.of(Duration.ofNanos((long) Math.min(Double.parseDouble(value) * 1e9, Long.MAX_VALUE)));
-            } else {
-                try {
-                    ZonedDateTime date = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                    delay = Optional.of(Duration.between(now, date.toInstant()));
-                } catch (DateTimeParseException e) {
-                    delay = Optional.empty();
-                }
-            }
-        }
-        return delay.filter(d -> !d.isNegative() && !d.isZero() && d.compareTo(MAX_SERVER_WAIT) <= 0);
+        return RetryAfter.requestedWait(retryAfterMs, retryAfter, now).filter(d -> d.compareTo(MAX_SERVER_WAIT) <= 0);
     }
 
     /** The guidance class of an HTTP error, from its status and (JSON or HTML) body. */

@@ -1,9 +1,9 @@
 package dev.chaosgate.load.client;
 
+import dev.chaosgate.upstream.RetryAfter;
+
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
 
@@ -66,36 +66,11 @@ public record RetryPolicy(String name, int maxAttempts, Duration base, Duration 
     }
 
     /**
-     * What a failed answer asked for: {@code retry-after-ms} (OpenAI's, in milliseconds) when present,
-     * else {@code Retry-After} in seconds or as an HTTP date; null when neither is usable.
+     * What a failed answer asked for, read by chaosgate's one reading of the headers
+     * ({@link RetryAfter#requestedWait}: {@code retry-after-ms}, else {@code Retry-After} in seconds or
+     * as an HTTP date); null when neither asks for a wait.
      */
     public static Duration retryAfter(String retryAfterMs, String retryAfter) {
-        Duration millis = parse(retryAfterMs, 1);
-        if (millis != null) {
-            return millis;
-        }
-        Duration seconds = parse(retryAfter, 1000);
-        if (seconds != null || retryAfter == null) {
-            return seconds;
-        }
-        try {
-            Duration untilDate = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(retryAfter.trim(),
-                    DateTimeFormatter.RFC_1123_DATE_TIME));
-            return untilDate.isNegative() ? Duration.ZERO : untilDate;
-        } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    private static Duration parse(String value, int millisPerUnit) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            double amount = Double.parseDouble(value.trim());
-            return amount >= 0 && Double.isFinite(amount) ? Duration.ofMillis(Math.round(amount * millisPerUnit)) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return RetryAfter.requestedWait(retryAfterMs, retryAfter, Instant.now()).orElse(null);
     }
 }

@@ -1,7 +1,5 @@
-package dev.chaosgate.link.internal;
+package dev.chaosgate.link;
 
-import dev.chaosgate.link.LinkEngine;
-import dev.chaosgate.link.ProxyTraffic;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
