@@ -122,6 +122,7 @@ public final class ConsoleServer implements AutoCloseable {
     record Router(AdminApi api, PageFiles page, OriginPolicy policy, java.util.function.Supplier<byte[]> metrics) {
         /** Where Prometheus scrapes the console. */
         static final String METRICS = "/metrics";
+        static final String FAVICON = "/favicon.ico";
 
         /** The answer from the head alone; null when the API must read the body first (see {@link AdminApi#early}). */
         Responses.Answer early(ConsoleRequest request) {
@@ -137,6 +138,9 @@ public final class ConsoleServer implements AutoCloseable {
                             ? Responses.send(200, ProxyMetrics.CONTENT_TYPE, metrics.get())
                             : Responses.text(405, request.method() + " " + METRICS + ": only GET scrapes the metrics")
                                     .with("Allow", "GET, HEAD");
+                } else if (path.equals(FAVICON)) {
+                    // Browsers ask for it at the root whatever the page says; an SVG, which they all draw.
+                    return page.answer(request, "favicon.svg");
                 } else if (path.equals("/") || path.equals("/__chaosgate")) {
                     return Responses.redirect(PATH);
                 } else if (path.startsWith(AdminApi.PREFIX)) {

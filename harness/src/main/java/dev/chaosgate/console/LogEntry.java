@@ -15,8 +15,10 @@ package dev.chaosgate.console;
  * @param prompt       the start of the user prompt of a generation request, or null
  * @param durationMs   from arrival to the last byte written (or the break)
  * @param clientClosed whether the app closed the connection before the end of the answer (it went away mid-stream)
+ * @param faultName    the fault in plain words ({@code 429 rate limit (requests)}), or {@code answered};
+ *                     {@code fault} keeps the fixture id
  */
 public record LogEntry(long sequence, long request, String time, String method, String path, int status, String fault,
                        boolean faulted, String failureClass, String phase, String source, String prompt,
-                       long durationMs, boolean streamed, boolean clientClosed) {
+                       long durationMs, boolean streamed, boolean clientClosed, String faultName) {
 }

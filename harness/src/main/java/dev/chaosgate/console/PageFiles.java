@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The console page: three files from the class path ({@code dev/chaosgate/console/}), read once.
+ * The console page: its files from the class path ({@code dev/chaosgate/console/}), read once.
  * Plain HTML, CSS and JavaScript: no framework, nothing fetched from elsewhere, no inline script,
  * which the Content-Security-Policy holds the page to.
  */
@@ -22,6 +22,7 @@ final class PageFiles {
         add("index.html", "text/html; charset=utf-8");
         add("console.js", "text/javascript; charset=utf-8");
         add("console.css", "text/css; charset=utf-8");
+        add("favicon.svg", "image/svg+xml");
     }
 
     private void add(String name, String contentType) {

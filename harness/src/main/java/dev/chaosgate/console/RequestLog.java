@@ -76,7 +76,8 @@ final class RequestLog {
                 e.fault() == null ? "answered" : e.fault(), e.fault() != null,
                 e.delivered() ? null : e.failureClass(), e.phase(),
                 source.name().toLowerCase(Locale.ROOT), excerpt(e.prompt()),
-                e.duration() == null ? 0 : e.duration().toMillis(), e.streamed(), e.clientClosed());
+                e.duration() == null ? 0 : e.duration().toMillis(), e.streamed(), e.clientClosed(),
+                e.fault() == null ? "answered" : PlainNames.fault(e.fault()));
     }
 
     private static String excerpt(String prompt) {

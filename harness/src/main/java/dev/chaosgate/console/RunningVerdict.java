@@ -5,7 +5,8 @@ import dev.chaosgate.verdict.Finding;
 import java.util.List;
 
 /**
- * The verdict so far of the app in the session's scenario, since the last switch or reset.
+ * The verdict so far of the app in the session's scenario, since the last switch or reset: one per prompt
+ * (each user action), newest first in {@link #prompts()}; the other fields are the newest prompt's.
  *
  * @param verdict    {@code PASS}, {@code FAIL}, or {@code PENDING} while the app has made no attempt
  * @param attempts   the attempts of the user's action judged
@@ -13,9 +14,15 @@ import java.util.List;
  * @param uiReported whether QA said what the app showed; if not, only the network behaviour is judged
  * @param timeline   each attempt judged, by the one failure rule the judges and reports use
  *                   ({@link dev.chaosgate.verdict.FailureRule}): whether it failed and whether retrying could help
+ * @param prompt     the prompt judged: the user turn of the action's first request (null while pending)
+ * @param started    when the action's first request arrived (ISO-8601), null while pending
+ * @param note       what the page should say besides the findings (a prompt that met no fault), or null
+ * @param prompts    every prompt since the last switch or reset, each judged on its own, newest first
+ *                   (empty inside an element of this list)
  */
 public record RunningVerdict(String verdict, List<Finding> findings, int attempts, String explain, boolean uiReported,
-                             List<AttemptOutcome> timeline) {
+                             List<AttemptOutcome> timeline, String prompt, String started, String note,
+                             List<RunningVerdict> prompts) {
     public static final String PASS = "PASS";
     public static final String FAIL = "FAIL";
     public static final String PENDING = "PENDING";
@@ -24,22 +31,49 @@ public record RunningVerdict(String verdict, List<Finding> findings, int attempt
      * One attempt as the verdict saw it.
      *
      * @param failureClass the guidance class of its failure, or null when it was answered
+     * @param offsetMs     from the action's first attempt to this one's arrival
+     * @param waitMs       how long the app waited after the previous attempt ended before sending this one
+     *                     (null for the first)
+     * @param answer       what it got, in plain words ({@code 502 bad gateway (Cloudflare page)}, {@code 200 answered})
+     * @param fault        the fault's label with its fixture id, or null when it was answered
+     * @param askedWaitMs  the wait the answer asked for (Retry-After and the like), or null
      */
-    public record AttemptOutcome(int number, int status, String failureClass, boolean failed, boolean retryable) {
+    public record AttemptOutcome(int number, int status, String failureClass, boolean failed, boolean retryable,
+                                 long offsetMs, Long waitMs, String answer, String fault, Long askedWaitMs) {
     }
 
     public RunningVerdict {
         findings = List.copyOf(findings);
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
+        prompts = prompts == null ? List.of() : List.copyOf(prompts);
     }
 
-    public RunningVerdict(String verdict, List<Finding> findings, int attempts, String explain, boolean uiReported) {
-        this(verdict, findings, attempts, explain, uiReported, List.of());
+    /** The verdict before the app's first attempt. */
+    static RunningVerdict pending(boolean uiReported) {
+        return new RunningVerdict(PENDING, List.of(), 0, "", uiReported, List.of(), null, null, null, List.of());
+    }
+
+    /** This verdict (the newest prompt's) heading {@code all}. */
+    RunningVerdict withPrompts(List<RunningVerdict> all) {
+        return new RunningVerdict(verdict, findings, attempts, explain, uiReported, timeline, prompt, started, note, all);
     }
 
     /** The attempts of {@code judged}, each read with the one failure rule and the catalog it was judged against. */
     static List<AttemptOutcome> timeline(dev.chaosgate.verdict.Verdict judged) {
-        return judged.attempts().stream().map(a -> new AttemptOutcome(a.number(), a.status(),
-                dev.chaosgate.verdict.FailureRule.failureClass(a).orElse(null), judged.failed(a), judged.retryable(a))).toList();
+        return judged.attempts().stream().map(a -> {
+            String fault = a.exchange().fault();
+            String answer = (a.status() == 0 ? "no status" : String.valueOf(a.status())) + " "
+                    + (fault == null ? "answered" : stripStatus(PlainNames.fault(fault), a.status()));
+            return new AttemptOutcome(a.number(), a.status(),
+                    dev.chaosgate.verdict.FailureRule.failureClass(a).orElse(null), judged.failed(a), judged.retryable(a),
+                    a.offset().toMillis(), a.gap() == null ? null : a.gap().toMillis(), answer, fault,
+                    a.askedWait() == null ? null : a.askedWait().toMillis());
+        }).toList();
+    }
+
+    /** {@code 502 bad gateway} without its leading status, which the line already starts with. */
+    private static String stripStatus(String plain, int status) {
+        String prefix = status + " ";
+        return plain.startsWith(prefix) ? plain.substring(prefix.length()) : plain;
     }
 }

@@ -16,6 +16,7 @@ import dev.chaosgate.verdict.Verdict;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -65,6 +66,8 @@ public final class ServeSession implements AutoCloseable {
     private final RequestLog log = new RequestLog(LOG_CAPACITY);
     private final ConsoleMetrics metrics;
     private final Object steering = new Object();
+    /** What fail-next queued since the last switch or reset, oldest first (the gateway serves them in this order). */
+    private final List<Queued> queued = new ArrayList<>();
 
     private volatile boolean replaying;
     private volatile String lastReplayedPhase;
@@ -142,7 +145,40 @@ public final class ServeSession implements AutoCloseable {
                 replayingNow ? replayed.seed() : seedOverride != null ? seedOverride : scenario.seed(), verdictFromLog,
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
                 recordingFile == null ? null : recordingFile.problem(),
-                replayingNow || gateway.clockStart() == null ? null : gateway.clockStart().toString());
+                replayingNow || gateway.clockStart() == null ? null : gateway.clockStart().toString(),
+                queue(gateway.injectedRemaining()));
+    }
+
+    /** The fail-next faults still to fire, from what was queued and how many the gateway has still to serve. */
+    private List<QueuedFault> queue(int remaining) {
+        if (remaining == 0) {
+            queued.clear();
+            return List.of();
+        }
+        int served = queued.stream().mapToInt(Queued::count).sum() - remaining;
+        List<QueuedFault> queue = new ArrayList<>();
+        for (Queued q : queued) {
+            if (served >= q.count()) {
+                served -= q.count();
+                continue;
+            }
+            int left = q.count() - served;
+            served = 0;
+            boolean streamOnly = q.fault() == ConsoleFault.STREAM_CUT;
+            String waiting = null;
+            if (queue.isEmpty() && streamOnly) {
+                // A stream-cut passes over requests that do not stream: say so, or QA waits for nothing.
+                long notStreamed = gateway.exchanges().stream()
+                        .filter(e -> e.sequence() > q.afterRequest() && e.isGeneration() && !e.streamed()).count();
+                if (notStreamed > 0) {
+                    waiting = "this app's requests so far are not streamed (" + notStreamed + " since it was queued, answered"
+                            + " normally); it fires on the first streamed answer";
+                }
+            }
+            queue.add(new QueuedFault(q.fault().wireName(), q.fault().description(), left,
+                    streamOnly ? "the next streamed chat or responses request" : "the next chat or responses request", waiting));
+        }
+        return queue;
     }
 
     /** Log entries after log sequence {@code after} (0: every entry kept), oldest first. */
@@ -187,6 +223,8 @@ public final class ServeSession implements AutoCloseable {
         ConsoleFault fault = ConsoleFault.named(faultName);
         synchronized (steering) {
             refuseWhileReplaying("fail the next requests");
+            List<UpstreamExchange> seen = gateway.exchanges();
+            queued.add(new Queued(fault, count, seen.isEmpty() ? 0 : seen.get(seen.size() - 1).sequence()));
             gateway.failNext(count, fault.fault());
         }
     }
@@ -233,7 +271,10 @@ public final class ServeSession implements AutoCloseable {
         }
     }
 
-    /** The verdict since the last switch or reset, with what QA last said the app showed (if anything). */
+    /**
+     * The verdicts since the last switch or reset, one per prompt (newest first in {@link RunningVerdict#prompts()}),
+     * with what QA last said the app showed for the prompt it was said for (if anything).
+     */
     public RunningVerdict verdict() {
         return judge(uiReport);
     }
@@ -241,36 +282,32 @@ public final class ServeSession implements AutoCloseable {
     /**
      * Remembers what the app showed for the action and judges with it.
      *
-     * @param prompt what the user typed; blank: the prompt of the app's first request
+     * @param prompt what the user typed, which names the prompt reported on; blank: the newest prompt
      * @param shown  texts the app showed, in order
      * @param draft  what the composer held at the end ({@code ""} when cleared)
      */
     public RunningVerdict verdict(String prompt, List<String> shown, String draft) {
-        UiReport report = new UiReport(prompt == null ? "" : prompt, List.copyOf(shown), draft == null ? "" : draft);
+        UiReport report = new UiReport(prompt == null ? "" : prompt, List.copyOf(shown), draft == null ? "" : draft, -1);
         uiReport = report;
         return judge(report);
     }
 
     private RunningVerdict judge(UiReport ui) {
         long from = verdictFromRequest;
-        List<UpstreamExchange> attempts = gateway.exchanges().stream()
-                .filter(e -> e.sequence() > from && e.isGeneration()).toList();
-        if (attempts.isEmpty()) {
-            return new RunningVerdict(RunningVerdict.PENDING, List.of(), 0, "", ui != null);
+        List<UpstreamExchange> since = gateway.exchanges().stream().filter(e -> e.sequence() > from).toList();
+        if (since.stream().noneMatch(UpstreamExchange::isGeneration)) {
+            return RunningVerdict.pending(ui != null);
         }
-        String firstPrompt = attempts.get(0).prompt() == null ? "" : attempts.get(0).prompt();
-        ClientReport report = ui == null
-                ? ClientReport.of(firstPrompt, List.of(), "")
-                : ClientReport.of(ui.prompt().isBlank() ? firstPrompt : ui.prompt(), ui.shown(), ui.draft());
-        Verdict verdict = gateway.verdict(report);
-        String explain = verdict.explain();
-        if (ui == null) {
-            verdict = networkOnly(verdict);
-            explain = "UI not reported: only the network behaviour is judged (say what the app showed to judge"
-                    + " the guidance and the prompt too).\n" + verdict.explain();
+        PromptVerdicts prompts = new PromptVerdicts(gateway.scenario(), since, gateway.linkRequests(), gateway.linkConnections());
+        List<PromptVerdicts.Action> actions = prompts.actions();
+        PromptVerdicts.Action reported = ui == null ? null : ui.target(actions);
+        if (reported != null && ui.opening() < 0 && uiReport == ui) {
+            // Pinned to the prompt it was given for: a later prompt does not take it over.
+            uiReport = ui.pinnedTo(reported.opening().sequence());
         }
-        return new RunningVerdict(verdict.passed() ? RunningVerdict.PASS : RunningVerdict.FAIL, verdict.findings(),
-                verdict.attempts().size(), explain, ui != null, RunningVerdict.timeline(verdict));
+        List<RunningVerdict> judged = prompts.judgeAll(actions, action -> action != reported ? null
+                : ClientReport.of(ui.prompt().isBlank() ? action.prompt() : ui.prompt(), ui.shown(), ui.draft()));
+        return judged.get(0).withPrompts(judged);
     }
 
     /** {@code verdict} without the findings that rest on what the app showed. */
@@ -281,6 +318,8 @@ public final class ServeSession implements AutoCloseable {
 
     private void startVerdictAfresh() {
         uiReport = null;
+        // A switch or reset drops what fail-next queued.
+        queued.clear();
         verdictFromLog = log.last();
         List<UpstreamExchange> seen = gateway.exchanges();
         verdictFromRequest = seen.isEmpty() ? 0 : seen.get(seen.size() - 1).sequence();
@@ -370,8 +409,32 @@ public final class ServeSession implements AutoCloseable {
         }
     }
 
-    /** What QA said the app showed for the action. */
-    private record UiReport(String prompt, List<String> shown, String draft) {
+    /** One fail-next call: its fault, its count, and the newest request when it was queued. */
+    private record Queued(ConsoleFault fault, int count, long afterRequest) {
+    }
+
+    /** What QA said the app showed for one action: the one whose prompt it names, else the newest. */
+    private record UiReport(String prompt, List<String> shown, String draft, long opening) {
+        UiReport pinnedTo(long sequence) {
+            return new UiReport(prompt, shown, draft, sequence);
+        }
+
+        /** The action reported on: the one pinned to, else the newest whose prompt holds the typed one, else the newest. */
+        PromptVerdicts.Action target(List<PromptVerdicts.Action> actions) {
+            for (PromptVerdicts.Action action : actions) {
+                if (action.opening().sequence() == opening) {
+                    return action;
+                }
+            }
+            String typed = prompt.strip().replaceAll("\\s+", " ");
+            for (int i = actions.size() - 1; i >= 0 && !typed.isEmpty(); i--) {
+                String sent = actions.get(i).prompt().strip().replaceAll("\\s+", " ");
+                if (sent.equalsIgnoreCase(typed) || sent.contains(typed)) {
+                    return actions.get(i);
+                }
+            }
+            return actions.get(actions.size() - 1);
+        }
     }
 
     /** Builds and starts a {@link ServeSession}. Not thread-safe. */

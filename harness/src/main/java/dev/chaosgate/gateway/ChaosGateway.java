@@ -369,6 +369,19 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
                 linkCounters().connectionsAccepted() - linkConnectionsBefore, Objects.requireNonNull(report, "report cannot be null"));
     }
 
+    /**
+     * What the link saw the client send since the scenario started (see {@link #verdict(ClientReport)}), for a
+     * caller that judges several actions apart, as the QA console does, one verdict per prompt.
+     */
+    public List<LinkRequest> linkRequests() {
+        return linkRequestsSincePlayed();
+    }
+
+    /** Connections the link accepted since the scenario started. */
+    public long linkConnections() {
+        return linkCounters().connectionsAccepted() - linkConnectionsBefore;
+    }
+
     private record PhaseMark(Instant at, String name) {
     }
 

@@ -55,7 +55,7 @@ public final class HtmlReport {
                 .append(run.failed() ? "fail\">FAILED" : "pass\">PASSED").append("</span></h1>\n");
         html.append("<p class=\"client\">Client under test: <code>").append(Html.escape(run.client())).append("</code></p>\n");
         html.append("<p class=\"counts\"><span class=\"count pass\">").append(passed).append(" passed</span> ")
-                .append("<span class=\"count fail\">").append(failed).append(" failed</span> ")
+                .append("<span class=\"count ").append(failed > 0 ? "fail" : "zero").append("\">").append(failed).append(" failed</span> ")
                 .append("<span class=\"count skip\">").append(skipped).append(" skipped</span> ")
                 .append("<span class=\"meta\">").append(size(run)).append(" in ")
                 .append(human(run.elapsed())).append(" · started ")

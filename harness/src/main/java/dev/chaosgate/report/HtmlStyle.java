@@ -18,7 +18,7 @@ final class HtmlStyle {
             .client code { background: #f1f3f5; padding: 2px 6px; border-radius: 4px; word-break: break-all; }
             .counts { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
             .count { font-weight: 600; padding: 3px 10px; border-radius: 12px; color: #fff; }
-            .count.pass { background: var(--pass); } .count.fail { background: var(--fail); } .count.skip { background: var(--skip); }
+            .count.pass { background: var(--pass); } .count.fail { background: var(--fail); } .count.skip { background: var(--skip); } .count.zero { background: #eaecf0; color: #344054; }
             .meta, .muted { color: var(--muted); }
             .badge { display: inline-block; min-width: 64px; text-align: center; font-size: 12px; font-weight: 700;
                      letter-spacing: .05em; padding: 2px 8px; border-radius: 4px; color: #fff; vertical-align: middle; }

@@ -80,6 +80,7 @@
     setText($('injected-state'), state.injectedRemaining > 0
       ? state.injectedRemaining + ' injected fault' + (state.injectedRemaining === 1 ? '' : 's') + ' queued'
       : '');
+    renderQueue(state.queue || []);
     $('pause-button').disabled = state.paused || state.replaying;
     $('resume-button').disabled = !state.paused;
     $('fail-button').disabled = state.replaying;
@@ -94,13 +95,61 @@
     }
   }
 
-  function cell(row, value, className) {
+  /** Each queued fail-next fault, with the kind of request it waits for and why it has not fired yet. */
+  function renderQueue(queue) {
+    const list = $('queue');
+    list.replaceChildren();
+    for (const queued of queue) {
+      const item = document.createElement('li');
+      const name = document.createElement('span');
+      setText(name, queued.remaining + ' × ' + queued.fault);
+      name.title = queued.name;
+      item.appendChild(name);
+      item.appendChild(document.createTextNode(' waits for ' + queued.waitsFor));
+      if (queued.waiting) {
+        const waiting = document.createElement('div');
+        waiting.className = 'waiting';
+        setText(waiting, 'waiting: ' + queued.waiting);
+        item.appendChild(waiting);
+      }
+      list.appendChild(item);
+    }
+    list.hidden = queue.length === 0;
+  }
+
+  function cell(row, value, className, title) {
     const td = document.createElement('td');
     setText(td, value);
     if (className) {
       td.className = className;
     }
+    if (title) {
+      td.title = title;
+    }
     row.appendChild(td);
+    return td;
+  }
+
+  /** Wall-clock time to the millisecond: 10:00:01.204. */
+  function clock(iso) {
+    const time = new Date(iso);
+    const two = (n) => String(n).padStart(2, '0');
+    return two(time.getHours()) + ':' + two(time.getMinutes()) + ':' + two(time.getSeconds())
+      + '.' + String(time.getMilliseconds()).padStart(3, '0');
+  }
+
+  /** An offset from an action's first request: +1.250 s. */
+  function offset(ms) {
+    return '+' + (ms / 1000).toFixed(3) + ' s';
+  }
+
+  /** A wait between two attempts: 1.02 s. */
+  function seconds(ms) {
+    return (ms / 1000).toFixed(2) + ' s';
+  }
+
+  function plainClass(failureClass) {
+    return failureClass ? failureClass.replaceAll('_', ' ') : '';
   }
 
   function renderLog(page) {
@@ -113,14 +162,18 @@
         row.classList.add('before-baseline');
       }
       cell(row, entry.sequence);
-      cell(row, new Date(entry.time).toLocaleTimeString());
-      cell(row, entry.method + ' ' + entry.path);
+      cell(row, clock(entry.time), 'time', entry.time + (entry.durationMs ? ', answered in ' + entry.durationMs + ' ms' : ''));
+      // A zero-width space after each slash lets a long path wrap there rather than mid-word.
+      cell(row, entry.method + ' ' + entry.path.replaceAll('/', '/\u200b') + (entry.streamed ? ' (streamed)' : ''), 'request',
+        entry.method + ' ' + entry.path);
       cell(row, entry.status === 0 ? 'none' : entry.status, 'status');
-      cell(row, entry.fault + (entry.failureClass ? ' (' + entry.failureClass + ')' : '')
-        + (entry.clientClosed ? ' — the app closed the connection before the end' : ''), 'answer');
+      // Plain words on the page; the fixture id and the failure class on hover.
+      cell(row, (entry.faultName || entry.fault)
+        + (entry.clientClosed ? ' — the app closed the connection before the end' : ''), 'answer',
+        entry.faulted ? entry.fault + (entry.failureClass ? ' · failure class ' + entry.failureClass : '') : '');
       cell(row, entry.source, 'source');
       cell(row, entry.phase || '');
-      cell(row, entry.prompt || '', 'prompt');
+      cell(row, entry.prompt || '', 'prompt', entry.prompt || '');
       body.insertBefore(row, body.firstChild);
     }
     while (body.rows.length > MAX_ROWS) {
@@ -136,34 +189,128 @@
     }
   }
 
-  function renderVerdict(verdict) {
-    const badge = $('verdict-badge');
-    setText(badge, verdict.verdict);
-    badge.className = 'badge verdict-' + verdict.verdict.toLowerCase();
-    setText($('verdict-attempts'), verdict.verdict === 'PENDING'
-      ? 'No attempt yet: use the app.'
-      : verdict.attempts + ' attempt' + (verdict.attempts === 1 ? '' : 's') + ' judged.');
-    setText($('verdict-ui'), verdict.uiReported ? 'UI reported.' : 'UI not reported: network behaviour only.');
-    const list = $('verdict-findings');
-    list.replaceChildren();
-    for (const finding of verdict.findings) {
-      const item = document.createElement('li');
-      const code = document.createElement('strong');
-      setText(code, finding.code);
-      item.appendChild(code);
-      item.appendChild(document.createTextNode(': ' + finding.message));
-      if (finding.evidence.length) {
-        const evidence = document.createElement('ul');
-        for (const fact of finding.evidence) {
-          const line = document.createElement('li');
-          setText(line, fact);
-          evidence.appendChild(line);
-        }
-        item.appendChild(evidence);
-      }
-      list.appendChild(item);
+  function badge(verdict) {
+    const element = document.createElement('span');
+    element.className = 'badge verdict-' + verdict.toLowerCase();
+    setText(element, verdict);
+    return element;
+  }
+
+  /** One prompt's verdict: the prompt it judges, its attempts with offsets and waits, its findings. */
+  function promptVerdict(judged) {
+    const item = document.createElement('li');
+    item.className = 'prompt-verdict';
+    const head = document.createElement('div');
+    head.className = 'prompt-head';
+    head.appendChild(badge(judged.verdict));
+    const prompt = document.createElement('q');
+    prompt.className = 'prompt';
+    setText(prompt, judged.prompt || '(no prompt text)');
+    prompt.title = judged.prompt || '';
+    head.appendChild(prompt);
+    const meta = document.createElement('span');
+    meta.className = 'meta muted';
+    setText(meta, judged.attempts + ' attempt' + (judged.attempts === 1 ? '' : 's')
+      + (judged.started ? ' · from ' + clock(judged.started) : '')
+      + (judged.uiReported ? ' · UI reported' : ''));
+    head.appendChild(meta);
+    item.appendChild(head);
+    if (judged.note) {
+      const note = document.createElement('p');
+      note.className = 'note';
+      setText(note, judged.note);
+      item.appendChild(note);
     }
-    setText($('verdict-explain'), verdict.explain);
+    const attempts = document.createElement('ol');
+    attempts.className = 'attempts';
+    for (const attempt of judged.timeline) {
+      const line = document.createElement('li');
+      const at = document.createElement('span');
+      at.className = 'offset';
+      setText(at, '#' + attempt.number + ' ' + offset(attempt.offsetMs));
+      line.appendChild(at);
+      line.appendChild(document.createTextNode(' '));
+      if (attempt.waitMs !== null && attempt.waitMs !== undefined) {
+        const wait = document.createElement('span');
+        wait.className = 'wait';
+        setText(wait, 'waited ' + seconds(attempt.waitMs));
+        wait.title = 'from the end of attempt #' + (attempt.number - 1) + ' to this request';
+        line.appendChild(wait);
+        line.appendChild(document.createTextNode(' · '));
+      }
+      const answer = document.createElement('span');
+      answer.className = attempt.failed ? 'failed' : 'answered';
+      setText(answer, attempt.answer);
+      if (attempt.fault) {
+        answer.title = attempt.fault + (attempt.failureClass ? ' · failure class ' + attempt.failureClass : '');
+      }
+      line.appendChild(answer);
+      if (attempt.askedWaitMs !== null && attempt.askedWaitMs !== undefined) {
+        line.appendChild(document.createTextNode(' (asked to wait ' + seconds(attempt.askedWaitMs) + ')'));
+      }
+      attempts.appendChild(line);
+    }
+    item.appendChild(attempts);
+    if (judged.findings.length) {
+      const findings = document.createElement('ul');
+      findings.className = 'findings';
+      for (const finding of judged.findings) {
+        const entry = document.createElement('li');
+        const code = document.createElement('strong');
+        setText(code, finding.code);
+        entry.appendChild(code);
+        entry.appendChild(document.createTextNode(': ' + finding.message));
+        if (finding.evidence.length) {
+          const evidence = document.createElement('ul');
+          evidence.className = 'evidence';
+          for (const fact of finding.evidence) {
+            const line = document.createElement('li');
+            setText(line, fact);
+            evidence.appendChild(line);
+          }
+          entry.appendChild(evidence);
+        }
+        findings.appendChild(entry);
+      }
+      item.appendChild(findings);
+    }
+    const report = document.createElement('details');
+    const summary = document.createElement('summary');
+    setText(summary, 'Bug report');
+    report.appendChild(summary);
+    const explain = document.createElement('pre');
+    explain.className = 'explain';
+    setText(explain, judged.explain);
+    report.appendChild(explain);
+    item.appendChild(report);
+    return item;
+  }
+
+  function renderVerdict(verdict) {
+    const prompts = verdict.prompts || [];
+    // The heading sums up: FAIL if any prompt failed.
+    const overall = prompts.length === 0 ? 'PENDING' : prompts.some((p) => p.verdict === 'FAIL') ? 'FAIL' : 'PASS';
+    const heading = $('verdict-badge');
+    setText(heading, overall);
+    heading.className = 'badge verdict-' + overall.toLowerCase();
+    setText($('verdict-summary'), prompts.length === 0 ? ''
+      : prompts.length === 1 ? 'one prompt since the last reset'
+        : prompts.length + ' prompts since the last reset, newest first');
+    $('verdict-pending').hidden = prompts.length > 0;
+    setText($('verdict-ui'), prompts.some((p) => p.uiReported) ? 'UI reported where it says so; the rest: network behaviour only.'
+      : 'UI not reported: network behaviour only.');
+    // Details left open stay open across refreshes.
+    const open = new Set([...$('verdicts').querySelectorAll('details[open]')]
+      .map((d) => d.closest('.prompt-verdict').dataset.started));
+    const items = prompts.map((judged) => {
+      const item = promptVerdict(judged);
+      item.dataset.started = judged.started;
+      if (open.has(judged.started)) {
+        item.querySelector('details').open = true;
+      }
+      return item;
+    });
+    $('verdicts').replaceChildren(...items);
   }
 
   function setConnected(connected, error) {
@@ -194,17 +341,28 @@
     renderVerdict(await call('GET', 'verdict'));
   }
 
+  /** Shows what a button did, so a click never goes unanswered. */
+  function confirm(text) {
+    const status = $('status');
+    setText(status, text);
+    status.classList.remove('fresh');
+    void status.offsetWidth; // restarts the flash
+    status.classList.add('fresh');
+  }
+
   /** Runs one button's action: the button is disabled meanwhile, errors are shown, the view refreshed after. */
-  function action(buttonId, run) {
+  function action(buttonId, run, confirmation) {
     const button = $(buttonId);
     button.addEventListener('click', async () => {
       button.disabled = true;
       setText($('message'), '');
+      setText($('status'), '');
       try {
         const answer = await run();
         if (answer && answer.scenario !== undefined && answer.phases !== undefined) {
           renderState(answer);
         }
+        confirm(confirmation(answer));
         await refreshVerdict();
       } catch (error) {
         setText($('message'), error.message);
@@ -216,22 +374,55 @@
     });
   }
 
+  function phaseWords(state) {
+    return state.phase ? 'phase ' + state.phase : 'no phase';
+  }
+
+  function recordingWords(state) {
+    if (!state.recording) {
+      return 'not recording';
+    }
+    return state.segment ? 'recording segment ' + state.segment + ' started' : 'a fresh recording started';
+  }
+
   action('fail-button', () => call('POST', 'fail-next', {
     count: Number($('fail-count').value),
     fault: $('fail-fault').value,
-  }));
-  action('pause-button', () => call('POST', 'pause'));
-  action('resume-button', () => call('POST', 'resume'));
-  action('reset-button', () => call('POST', 'reset'));
-  action('scenario-button', () => call('POST', 'scenario', {name: $('scenario-select').value}));
+  }), () => {
+    const count = Number($('fail-count').value);
+    const fault = $('fail-fault').value;
+    const streamed = fault === 'stream-cut';
+    return 'Queued: ' + fault + ' on the next ' + (count === 1 ? '' : count + ' ')
+      + (streamed ? 'streamed answer' : 'chat or responses request') + (count === 1 ? '' : 's');
+  });
+  action('pause-button', () => call('POST', 'pause'),
+    () => 'Faults paused — every request is answered normally until Resume faults');
+  action('resume-button', () => call('POST', 'resume'),
+    (state) => 'Faults resumed — ' + phaseWords(state) + ' in force');
+  action('reset-button', () => call('POST', 'reset'),
+    (state) => 'Reset — ' + recordingWords(state) + '; ' + state.scenario + ' starts over from ' + phaseWords(state)
+      + ', with a fresh verdict');
+  action('scenario-button', () => call('POST', 'scenario', {name: $('scenario-select').value}),
+    (state) => 'Switched to ' + state.scenario + ' — ' + recordingWords(state) + '; ' + phaseWords(state)
+      + ', with a fresh verdict');
   action('report-button', async () => {
     const shown = $('report-shown').value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
-    renderVerdict(await call('POST', 'verdict', {
+    const verdict = await call('POST', 'verdict', {
       prompt: $('report-prompt').value,
       shown,
       draft: $('report-draft').value,
-    }));
+    });
+    renderVerdict(verdict);
+    return verdict;
+  }, (verdict) => {
+    const judged = (verdict.prompts || []).find((p) => p.uiReported);
+    return judged ? 'Judged with what the app showed: ' + judged.verdict + ' for "' + shortText(judged.prompt) + '"'
+      : 'Saved what the app showed: it is judged with the app\'s next prompt';
   });
+
+  function shortText(text) {
+    return text && text.length > 40 ? text.substring(0, 39) + '…' : (text || '');
+  }
 
   poll();
 })();

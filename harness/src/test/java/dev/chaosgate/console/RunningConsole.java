@@ -121,6 +121,7 @@ final class RunningConsole implements AutoCloseable {
     @Override
     public void close() {
         try {
+            app.close();
             console.close();
         } finally {
             session.close();
