@@ -1,6 +1,7 @@
 package dev.chaosgate.cli;
 
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.report.Reports;
 import dev.chaosgate.report.RunResult;
 import dev.chaosgate.report.ScenarioOutcome;
@@ -371,7 +372,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private Played play(ClientUnderTest judged, Scenario scenario, StreamMode mode) {
         long start = System.nanoTime();
-        ChaosGateway.Builder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
         if (seed != null) {
             // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
             builder.seed(seed);

@@ -1,6 +1,7 @@
 package dev.chaosgate.junit;
 
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.scenario.StreamMode;
 import dev.chaosgate.upstream.StreamPacing;
 import org.junit.jupiter.api.TestInstance;
@@ -311,7 +312,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
 
     /** A gateway playing {@code scenario} from now on, seeded with the settings' seed or else the scenario's own. */
     private static ChaosGateway start(dev.chaosgate.scenario.Scenario scenario, Settings settings) {
-        ChaosGateway.Builder builder = ChaosGateway.builder().pacing(settings.pacing).scenario(scenario);
+        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).scenario(scenario);
         settings.seed.ifPresent(builder::seed);
         return builder.start();
     }

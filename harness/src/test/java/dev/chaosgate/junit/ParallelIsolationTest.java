@@ -1,6 +1,7 @@
 package dev.chaosgate.junit;
 
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.reliability.ProcessResources;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.upstream.Faults;
@@ -515,7 +516,7 @@ class ParallelIsolationTest {
 
     /** Ten requests through a gateway playing the brownout with {@link #BROWNOUT_SEED}, alone. */
     private static List<Integer> loneBrownout() {
-        ChaosGateway.Builder builder = ChaosGateway.builder().seed(BROWNOUT_SEED).pacing(StreamPacing.immediate())
+        ChaosGatewayBuilder builder = ChaosGateway.builder().seed(BROWNOUT_SEED).pacing(StreamPacing.immediate())
                 .scenario(ScenarioCatalog.builtIn().get(BROWNOUT));
         try (ChaosGateway gateway = builder.start()) {
             List<Integer> statuses = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.chaosgate.load.bench;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.StreamPacing;
 
@@ -102,7 +103,7 @@ public final class GatewayCapacityBench {
     }
 
     /** The gateway as the load simulations build it. */
-    private static ChaosGateway.Builder forLoad() {
+    private static ChaosGatewayBuilder forLoad() {
         return ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).journalCapacity(LOAD_JOURNAL);
     }
 

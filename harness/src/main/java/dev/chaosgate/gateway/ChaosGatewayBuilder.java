@@ -1,0 +1,131 @@
+package dev.chaosgate.gateway;
+
+import dev.chaosgate.journal.Journal;
+import dev.chaosgate.link.ApiError;
+import dev.chaosgate.link.LinkEngine;
+import dev.chaosgate.link.LinkException;
+import dev.chaosgate.link.LinkServer;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.upstream.FakeUpstream;
+import dev.chaosgate.upstream.StreamPacing;
+
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Builds a {@link ChaosGateway} ({@link ChaosGateway#builder()}). Not thread-safe. */
+public final class ChaosGatewayBuilder {
+    private long seed = ThreadLocalRandom.current().nextLong();
+    private StreamPacing pacing = StreamPacing.realistic();
+    private boolean seedSet;
+    private int upstreamThreads = 64;
+    private int journalCapacity = Journal.DEFAULT_CAPACITY;
+    private Scenario scenario;
+    private String listenHost = "127.0.0.1";
+    private int listenPort = 0;
+
+    ChaosGatewayBuilder() {
+    }
+
+    /**
+     * The seed of the link's toxics (jitter, toxicity) and of the upstream's fixture values (ids),
+     * and of the fault draws of faults {@linkplain ChaosGateway#serve served} outside a scenario; by
+     * default the scenario's own seed, or a random one. A scenario's fault schedule (which requests
+     * meet a probabilistic or flapping fault) always comes from the scenario's own seed, so no seed
+     * given here can leave the scenario's fault unmet.
+     */
+    public ChaosGatewayBuilder seed(long seed) {
+        this.seed = seed;
+        this.seedSet = true;
+        return this;
+    }
+
+    /** Plays {@code played} from the moment the gateway starts. */
+    public ChaosGatewayBuilder scenario(Scenario played) {
+        this.scenario = Objects.requireNonNull(played, "scenario cannot be null");
+        return this;
+    }
+
+    public ChaosGatewayBuilder pacing(StreamPacing pacing) {
+        this.pacing = Objects.requireNonNull(pacing, "pacing cannot be null");
+        return this;
+    }
+
+    public ChaosGatewayBuilder upstreamThreads(int threads) {
+        this.upstreamThreads = threads;
+        return this;
+    }
+
+    /**
+     * How many entries the {@link ChaosGateway#journal()} keeps, and how many requests the upstream's
+     * {@link ChaosGateway#exchanges()} keep (by default {@value Journal#DEFAULT_CAPACITY} and 10,000); the
+     * oldest go first. Under load a few thousand are plenty: every request is kept until pushed
+     * out, and a short journal lets its entries die young instead of churning the old generation.
+     * Listeners ({@link Journal#onEntry}) hear every entry whatever the bound.
+     */
+    public ChaosGatewayBuilder journalCapacity(int entries) {
+        if (entries < 1) {
+            throw new IllegalArgumentException("journalCapacity must be >= 1, got " + entries);
+        }
+        this.journalCapacity = entries;
+        return this;
+    }
+
+    /**
+     * Where the link listens for the client (default {@code 127.0.0.1} on a free port), e.g. a
+     * fixed port an app is configured with. A port in use fails {@link #start()} with a
+     * {@link LinkException} naming the address and the fix; nothing is left running.
+     */
+    public ChaosGatewayBuilder listen(String host, int port) {
+        this.listenHost = Objects.requireNonNull(host, "host cannot be null");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        this.listenPort = port;
+        return this;
+    }
+
+    /** Creates the link proxy on the listen address; a bind failure says which address and what to do. */
+    private int listen(LinkEngine engine, int upstreamPort) {
+        try {
+            return engine.createProxy(ChaosGateway.LINK, ChaosGateway.hostPort(listenHost, listenPort), "127.0.0.1:" + upstreamPort, true).listenPort();
+        } catch (LinkException e) {
+            if (e.error() != ApiError.LISTEN_FAILED) {
+                throw e;
+            }
+            String fix = String.valueOf(e.getMessage()).contains("in use")
+                    ? "; stop what holds port " + listenPort + " or choose another in ChaosGateway.builder().listen(host, port) (0: any free port)"
+                    : "; check the host given to ChaosGateway.builder().listen(host, port)";
+            LinkException explained = new LinkException(e.error(), e.getMessage() + fix);
+            explained.initCause(e);
+            throw explained;
+        }
+    }
+
+    public ChaosGateway start() {
+        if (scenario != null && !seedSet) {
+            seed = scenario.seed();
+        }
+        FakeUpstream upstream = FakeUpstream.builder().seed(seed).pacing(pacing).threads(upstreamThreads)
+                .journalLimit(Math.min(journalCapacity, ChaosGateway.UPSTREAM_JOURNAL_LIMIT)).start();
+        LinkServer link;
+        try {
+            link = LinkServer.builder().seed(seed).ioThreads(2).start();
+        } catch (RuntimeException e) {
+            upstream.close();
+            throw e;
+        }
+        try {
+            int port = listen(link.engine(), upstream.port());
+            ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity);
+            if (scenario != null) {
+                // The scenario's own seed decides its fault schedule, whatever the gateway's seed.
+                gateway.play(scenario);
+            }
+            return gateway;
+        } catch (RuntimeException e) {
+            link.close();
+            upstream.close();
+            throw e;
+        }
+    }
+}
