@@ -63,6 +63,14 @@ final class CliProcess implements AutoCloseable {
         }
     }
 
+    /** Sends SIGTERM, as a service manager or {@code kill} does. */
+    void terminate() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-TERM", String.valueOf(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new AssertionError("kill -TERM " + process.pid() + " failed");
+        }
+    }
+
     /** Waits until stdout holds a line matching {@code line}; fails naming what was printed when it does not come. */
     String awaitOut(Predicate<String> line, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
