@@ -73,7 +73,9 @@ import java.util.stream.Collectors;
                         + " streamed only. Rows are played --parallel at a time and printed as each ends, with its position;"
                         + " the final table and the reports keep catalog order.",
                 "",
-                "Reports: report.json, junit.xml and report.html in the report directory."})
+                "Reports: report.json, junit.xml and report.html in the report directory, rewritten after every row. A run"
+                        + " that stops early (a crashed client, Ctrl-C) marks them incomplete, the rows not played as errors;"
+                        + " a usage error leaves an earlier run's reports as they were."})
 public final class RunCommand implements Callable<Integer> {
     /** Exit code when at least one verdict failed. */
     public static final int EXIT_FAILED = 1;

@@ -182,7 +182,7 @@ public final class ServeSession implements AutoCloseable {
 
     /**
      * Plays scenario {@code name} from its first phase: queued fail-next faults are dropped, a replay
-     * ends, the recording and the verdict start afresh. Paused faults stay paused.
+     * ends, a new segment of the recording and a fresh verdict start. Paused faults stay paused.
      *
      * @throws UnknownScenarioException naming the closest scenarios
      */
@@ -236,7 +236,7 @@ public final class ServeSession implements AutoCloseable {
 
     /**
      * Starts over: the scenario (or the replayed recording) from its beginning, faults resumed, no
-     * fail-next queued, a fresh recording and verdict. The log keeps its entries.
+     * fail-next queued, a new segment of the recording and a fresh verdict. The log keeps its entries.
      */
     public void reset() {
         synchronized (steering) {

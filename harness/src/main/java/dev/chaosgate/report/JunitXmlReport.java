@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * Azure DevOps). One {@code <testsuite name="chaosgate">}; one {@code <testcase>} per scenario and mode, named like
  * the row ({@code bad-gateway-burst}, {@code bad-gateway-burst [stream]}), class name
  * {@code chaosgate.<client slug>}; a failed verdict is a {@code <failure>} whose type is its finding codes and whose
- * text is {@link Verdict#explain()}; a scenario not played is {@code <skipped>}.
+ * text is {@link Verdict#explain()}; a scenario not played on purpose is {@code <skipped>}, a row not judged (the
+ * client crashed in it, or the run stopped before it) an {@code <error>}.
  */
 public final class JunitXmlReport {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
