@@ -377,7 +377,7 @@ public final class RunCommand implements Callable<Integer> {
                         // A command that cannot run is a usage error; before any row finished, the reports of an
                         // earlier run are left as they were.
                         usageProblem = played.usage() && !anyWritten;
-                        stop(played.crashed() == null ? played.problem() : "the client crashed in " + row.label(), played.problem());
+                        stop(played.usage() ? played.problem() : "the client crashed in " + row.label(), played.problem());
                     }
                     if (played.crashed() != null && !usageProblem) {
                         finished[index] = played.crashed();
