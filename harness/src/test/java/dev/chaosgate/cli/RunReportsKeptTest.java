@@ -79,7 +79,11 @@ class RunReportsKeptTest {
             Map<String, byte[]> after = CliProcess.snapshot(dir);
             assertThat(after.keySet()).as("files after %s", args).isEqualTo(before.keySet());
             for (String file : before.keySet()) {
-                assertThat(after.get(file)).as("%s after `%s`", file, String.join(" ", args)).isEqualTo(before.get(file));
+                // As text: the reports are text, and a diff of text reads better than one of bytes.
+                assertThat(new String(after.get(file), java.nio.charset.StandardCharsets.UTF_8))
+                        .as("%s after `%s`", file, String.join(" ", args))
+                        .isEqualTo(new String(before.get(file), java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(after.get(file)).as("%s after `%s`, byte for byte", file, String.join(" ", args)).isEqualTo(before.get(file));
             }
         }
     }
