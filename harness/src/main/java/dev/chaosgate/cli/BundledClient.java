@@ -20,6 +20,6 @@ final class BundledClient implements ClientUnderTest {
     public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
         long start = System.nanoTime();
         ClientReport report = client.ask(baseUrl, prompt, streamed);
-        return new ClientRun(report, List.of(), "", null, Duration.ofNanos(System.nanoTime() - start));
+        return new ClientRun(report, List.of(), "", Duration.ofNanos(System.nanoTime() - start), List.of());
     }
 }

@@ -27,10 +27,27 @@ interface ClientUnderTest {
      * @param note     anything worth reporting about the run (exit code, timeout, stderr tail), or ""
      * @param problem  set when the client could not be run or crashed without reporting: the run stops
      *                 with this one-line error (exit code 2)
+     * @param stderr   the last lines of its stderr ({@link ClientStderr#tail}), empty for the bundled client
+     * @param usage    whether the problem is the command itself (not found, not executable): a usage error, which
+     *                 leaves the reports of an earlier run alone when no row has finished
      */
-    record ClientRun(ClientReport report, List<String> stdout, String note, String problem, Duration took) {
+    record ClientRun(ClientReport report, List<String> stdout, String note, String problem, Duration took,
+                     List<String> stderr, boolean usage) {
+        public ClientRun {
+            stdout = List.copyOf(stdout);
+            stderr = List.copyOf(stderr);
+        }
+
+        ClientRun(ClientReport report, List<String> stdout, String note, Duration took, List<String> stderr) {
+            this(report, stdout, note, null, took, stderr, false);
+        }
+
         static ClientRun failedToRun(String problem, Duration took) {
-            return new ClientRun(null, List.of(), "", problem, took);
+            return new ClientRun(null, List.of(), "", problem, took, List.of(), true);
+        }
+
+        static ClientRun crashed(String problem, Duration took, List<String> stdout, List<String> stderr) {
+            return new ClientRun(null, stdout, "", problem, took, stderr, false);
         }
     }
 }

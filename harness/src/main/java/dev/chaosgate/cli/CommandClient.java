@@ -23,7 +23,8 @@ final class CommandClient implements ClientUnderTest {
     static final String API_KEY = "sk-chaosgate-test-key";
     /** The client protocol's version, in {@code CHAOSGATE_PROTOCOL}: 2 added PARTIAL lines, CHAOSGATE_ORIGIN and timed lines. */
     static final int PROTOCOL_VERSION = 2;
-    private static final int STDERR_LINES_KEPT = 20;
+    /** Stderr lines read and held while the client runs; {@link ClientStderr#tail} cuts them to what reports keep. */
+    private static final int STDERR_LINES_READ = 200;
 
     private final String command;
     private final Duration timeout;
@@ -74,7 +75,7 @@ final class CommandClient implements ClientUnderTest {
                     + "); check --client", took(start));
         }
         TimedLines out = TimedLines.read(process.getInputStream(), Integer.MAX_VALUE, "client-stdout");
-        TimedLines err = TimedLines.read(process.getErrorStream(), STDERR_LINES_KEPT, "client-stderr");
+        TimedLines err = TimedLines.read(process.getErrorStream(), STDERR_LINES_READ, "client-stderr");
         boolean finished;
         try {
             finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -89,33 +90,38 @@ final class CommandClient implements ClientUnderTest {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            return ClientRun.failedToRun("interrupted while the client ran", took(start));
+            return ClientRun.crashed("interrupted while the client ran", took(start), List.of(), List.of());
         }
         List<TimedLines.Line> timed = out.lines();
         List<String> lines = kept(timed);
-        List<TimedLines.Line> stderr = err.lines();
-        String stderrTail = stderr.isEmpty() ? "" : stderr.get(stderr.size() - 1).text().strip();
+        List<String> stderrRead = err.lines().stream().map(TimedLines.Line::text).toList();
+        List<String> stderr = ClientStderr.tail(stderrRead);
+        // The line that says why, not the last one: a crashed Node.js client's last line is its version. Looked for in
+        // all lines read, as a long stack trace can push the cause out of the tail.
+        String stderrTail = ClientStderr.cause(stderrRead);
         boolean reported = lines.stream().anyMatch(ClientReport::isReportLine);
         if (!finished) {
             String note = "the client was stopped after " + timeout.toSeconds() + " s (--client-timeout)";
             // Still running at the timeout: it neither answered nor gave up, which the verdict judges as hung,
             // on the texts it had shown by then.
             ClientReport report = report(prompt, started, timed).withStoppedAfter(timeout);
-            return new ClientRun(report, lines, note, null, took(start));
+            return new ClientRun(report, lines, note, took(start), stderr);
         }
         int exit = process.exitValue();
         if (exit == 127 || exit == 126) {
-            return ClientRun.failedToRun("the client command was not found or cannot be executed (exit code " + exit
-                    + (stderrTail.isEmpty() ? "" : ": " + stderrTail) + "); check the command given to --client", took(start));
+            return new ClientRun(null, lines, "", "the client command was not found or cannot be executed (exit code " + exit
+                    + (stderrTail.isEmpty() ? "" : ": " + stderrTail) + "); check the command given to --client", took(start),
+                    stderr, true);
         }
         if (exit != 0 && !reported) {
-            return ClientRun.failedToRun("the client crashed in scenario " + scenario.name() + " (exit code " + exit
-                    + (stderrTail.isEmpty() ? "" : ": " + stderrTail) + ") without a SHOWN: or DRAFT: line; run it by hand"
-                    + " with CHAOSGATE_BASE_URL set to see why", took(start));
+            return ClientRun.crashed("the client crashed in scenario " + scenario.name() + " (exit code " + exit
+                    + (stderrTail.isEmpty() ? "" : ": " + stderrTail) + ") without a SHOWN: or DRAFT: line; "
+                    + (stderr.isEmpty() ? "run it by hand with CHAOSGATE_BASE_URL set to see why"
+                    : "the reports keep the last lines of its stderr"), took(start), lines, stderr);
         }
         String note = exit == 0 ? "" : "the client exited with code " + exit
                 + (stderrTail.isEmpty() ? "" : " (" + stderrTail + ")");
-        return new ClientRun(report(prompt, started, timed), lines, note, null, took(start));
+        return new ClientRun(report(prompt, started, timed), lines, note, took(start), stderr);
     }
 
     /** The report of the lines as they arrived: each text with the time it was shown. */

@@ -74,7 +74,9 @@ import java.util.stream.Collectors;
                         + " streamed only. Rows are played --parallel at a time and printed as each ends, with its position;"
                         + " the final table and the reports keep catalog order.",
                 "",
-                "Reports: report.json, junit.xml and report.html in the report directory."})
+                "Reports: report.json, junit.xml and report.html in the report directory, rewritten after every row. A run"
+                        + " that stops early (a crashed client, Ctrl-C) marks them incomplete, the rows not played as errors;"
+                        + " a usage error leaves an earlier run's reports as they were."})
 public final class RunCommand implements Callable<Integer> {
     /** Exit code when at least one verdict failed. */
     public static final int EXIT_FAILED = 1;
@@ -215,8 +217,11 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * One run of the rows: played by {@code threads} workers, each row on a gateway of its own. Every finished
-     * row is printed at once with its position, and the reports are rewritten with every finished row, in
-     * catalog order.
+     * row is printed at once with its position, and the reports are rewritten with every row after each one
+     * finishes: the rows not played yet are ERROR rows and the reports say the run is incomplete, so a run
+     * killed outright leaves reports that say so. A run that stops early (a client crash, Ctrl-C or SIGTERM,
+     * an internal error) keeps them that way and says why; a usage error before any row finished (a client
+     * command that does not exist) writes nothing, so the reports of an earlier run stay as they were.
      */
     private final class Run {
         private final ClientUnderTest judged;
@@ -228,7 +233,15 @@ public final class RunCommand implements Callable<Integer> {
         private final Instant started = Instant.now();
         private final long start = System.nanoTime();
         private final int width;
+        /** The one-line error that stops the run (printed at the end), or null. */
         private String problem;
+        /** Why the run stopped early, as the reports say it, or null. */
+        private String stoppedBecause;
+        /** The problem is a usage error before any row finished: the report directory is left alone. */
+        private boolean usageProblem;
+        /** Set once the reports were written for the last time (the end, or a signal): nothing is written after. */
+        private boolean reportsFinal;
+        private boolean anyWritten;
 
         Run(ClientUnderTest judged, List<Row> rows, int threads, PrintWriter out, PrintWriter err) {
             this.judged = judged;
@@ -241,41 +254,37 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         int play() {
-            if (threads == 1) {
-                for (int i = 0; i < rows.size() && problem == null; i++) {
-                    playRow(i);
+            ShutdownHook signals = new ShutdownHook();
+            // Ctrl-C or SIGTERM: the reports are written one last time, marked incomplete, before the JVM exits.
+            signals.arm(this::stoppedBySignal, "chaosgate-run-shutdown");
+            try {
+                playRows();
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    stop("an internal error stopped the run (" + e + ")", null);
+                    finalReports();
                 }
-            } else {
-                ExecutorService pool = Executors.newFixedThreadPool(threads, new RowThreads());
-                try {
-                    List<Future<?>> futures = new ArrayList<>();
-                    for (int i = 0; i < rows.size(); i++) {
-                        int index = i;
-                        futures.add(pool.submit(() -> playRow(index)));
-                    }
-                    for (Future<?> future : futures) {
-                        future.get();
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    problem = problem == null ? "interrupted" : problem;
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("a row failed to play", e.getCause());
-                } finally {
-                    pool.shutdownNow();
-                    awaitQuietly(pool);
-                }
+                signals.disarm();
+                throw e;
             }
+            signals.disarm();
             synchronized (this) {
                 if (problem != null) {
-                    writeReports(err, result());
+                    if (!usageProblem) {
+                        List<Path> written = finalReports();
+                        if (!written.isEmpty()) {
+                            out.println("reports (incomplete: " + stoppedBecause + "): "
+                                    + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
+                            out.flush();
+                        }
+                    }
                     err.println("chaosgate run: " + problem);
                     err.flush();
                     return ChaosgateCli.EXIT_USAGE;
                 }
                 RunResult result = result();
                 printTable(out, result);
-                List<Path> written = writeReports(err, result);
+                List<Path> written = finalReports();
                 if (!written.isEmpty()) {
                     out.println("reports: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
                 }
@@ -294,6 +303,50 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
 
+        private void playRows() {
+            if (threads == 1) {
+                for (int i = 0; i < rows.size() && !stopped(); i++) {
+                    playRow(i);
+                }
+                return;
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(threads, new RowThreads());
+            try {
+                List<Future<?>> futures = new ArrayList<>();
+                for (int i = 0; i < rows.size(); i++) {
+                    int index = i;
+                    futures.add(pool.submit(() -> playRow(index)));
+                }
+                for (Future<?> future : futures) {
+                    future.get();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                synchronized (this) {
+                    stop("the run was interrupted", "interrupted");
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a row failed to play", e.getCause());
+            } finally {
+                pool.shutdownNow();
+                awaitQuietly(pool);
+            }
+        }
+
+        private synchronized boolean stopped() {
+            return stoppedBecause != null;
+        }
+
+        /** Stops the run early: the first reason stands. */
+        private void stop(String reason, String oneLineError) {
+            if (stoppedBecause == null) {
+                stoppedBecause = reason;
+                if (problem == null) {
+                    problem = oneLineError;
+                }
+            }
+        }
+
         private void playRow(int index) {
             Row row = rows.get(index);
             String position = String.format("[%" + String.valueOf(rows.size()).length() + "d/%d]", index + 1, rows.size());
@@ -302,7 +355,7 @@ public final class RunCommand implements Callable<Integer> {
                 return;
             }
             synchronized (this) {
-                if (problem != null) {
+                if (stoppedBecause != null) {
                     return;
                 }
                 if (threads == 1) {
@@ -314,11 +367,22 @@ public final class RunCommand implements Callable<Integer> {
             Played played = RunCommand.this.play(judged, row.scenario(), row.mode());
             if (played.problem() != null) {
                 synchronized (this) {
-                    if (problem == null) {
-                        problem = played.problem();
+                    if (reportsFinal) {
+                        return;
+                    }
+                    if (stoppedBecause == null) {
                         if (threads == 1) {
-                            out.println();
+                            out.println(played.usage() ? "" : "ERROR  the client crashed");
+                            out.flush();
                         }
+                        // A command that cannot run is a usage error; before any row finished, the reports of an
+                        // earlier run are left as they were.
+                        usageProblem = played.usage() && !anyWritten;
+                        stop(played.usage() ? played.problem() : "the client crashed in " + row.label(), played.problem());
+                    }
+                    if (played.crashed() != null && !usageProblem) {
+                        finished[index] = played.crashed();
+                        write(result());
                     }
                 }
                 return;
@@ -327,24 +391,78 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         private synchronized void finish(int index, String position, ScenarioOutcome outcome, boolean headPrinted) {
-            if (problem != null) {
+            if (reportsFinal) {
                 return;
             }
             finished[index] = outcome;
             printProgress(out, position, outcome, headPrinted, width);
-            writeReports(err, result());
+            if (!usageProblem) {
+                write(result());
+            }
         }
 
-        /** The finished rows, in catalog order. */
+        private List<Path> write(RunResult result) {
+            List<Path> written = writeReports(err, result);
+            anyWritten |= !written.isEmpty();
+            return written;
+        }
+
+        /** Writes the reports for the last time (marked incomplete when the run stopped early). */
+        private List<Path> finalReports() {
+            if (reportsFinal) {
+                return List.of();
+            }
+            List<Path> written = write(result());
+            reportsFinal = true;
+            return written;
+        }
+
+        /** The shutdown hook's work: Ctrl-C or SIGTERM while rows were still to play. */
+        private void stoppedBySignal() {
+            // The clients started for rows in flight would outlive the run.
+            ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+            synchronized (this) {
+                if (reportsFinal) {
+                    return;
+                }
+                stop("stopped by a signal (Ctrl-C or SIGTERM)", null);
+                if (usageProblem) {
+                    return;
+                }
+                RunResult result = result();
+                List<Path> written = finalReports();
+                err.println();
+                err.println("chaosgate run: stopped (Ctrl-C or SIGTERM) after " + result.judged() + " of " + rows.size()
+                        + " rows; " + (written.isEmpty() ? "the reports could not be written"
+                        : "the reports in " + reportDir + " are marked incomplete"));
+                err.flush();
+            }
+        }
+
+        /**
+         * Every row in catalog order: the finished ones, and the others as ERROR rows saying why they were not
+         * played (the run stopped, or it is still going); the run is incomplete until every row finished.
+         */
         private RunResult result() {
             List<ScenarioOutcome> outcomes = new ArrayList<>();
-            for (ScenarioOutcome outcome : finished) {
-                if (outcome != null) {
-                    outcomes.add(outcome);
+            int missing = 0;
+            for (int i = 0; i < finished.length; i++) {
+                if (finished[i] != null) {
+                    outcomes.add(finished[i]);
+                } else {
+                    missing++;
+                    Row row = rows.get(i);
+                    outcomes.add(ScenarioOutcome.error(row.scenario(), row.mode(), stoppedBecause == null
+                            ? "not played yet: the run was still going when these reports were written"
+                            : "not played: the run stopped before it (" + stoppedBecause + ")", Duration.ZERO, List.of(), List.of()));
                 }
             }
-            return new RunResult(judged.description(), seed, started, since(start), outcomes);
+            String incomplete = stoppedBecause != null ? stoppedBecause
+                    : missing > 0 ? "the run was still going (" + (rows.size() - missing) + " of " + rows.size()
+                    + " rows finished) when these reports were written" : null;
+            return new RunResult(judged.description(), seed, started, since(start), outcomes, incomplete);
         }
+
     }
 
     private static void awaitQuietly(ExecutorService pool) {
@@ -367,7 +485,14 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private record Played(ScenarioOutcome outcome, String problem) {
+    /**
+     * A row played: its outcome, or the problem that stops the run; {@code crashed} is the row's ERROR outcome when
+     * the client crashed in it, {@code usage} tells a command that cannot run at all.
+     */
+    private record Played(ScenarioOutcome outcome, String problem, ScenarioOutcome crashed, boolean usage) {
+        Played(ScenarioOutcome outcome) {
+            this(outcome, null, null, false);
+        }
     }
 
     private Played play(ClientUnderTest judged, Scenario scenario, StreamMode mode) {
@@ -381,12 +506,14 @@ public final class RunCommand implements Callable<Integer> {
             ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, mode.streamed());
             if (run.problem() != null) {
                 // A client that only breaks when streaming: say which row it was.
-                return new Played(null, run.problem() + (mode.streamed() ? " (in the stream row: CHAOSGATE_STREAM=true)" : ""));
+                String problem = run.problem() + (mode.streamed() ? " (in the stream row: CHAOSGATE_STREAM=true)" : "");
+                return new Played(null, problem, ScenarioOutcome.error(scenario, mode, problem, since(start), run.stdout(),
+                        run.stderr()), run.usage());
             }
             Verdict verdict = gateway.verdict(run.report());
             String note = String.join("; ", java.util.stream.Stream.of(run.note(), modeNote(verdict, mode))
                     .filter(n -> !n.isEmpty()).toList());
-            return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), note, run.stdout()), null);
+            return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), note, run.stdout(), run.stderr()));
         }
     }
 

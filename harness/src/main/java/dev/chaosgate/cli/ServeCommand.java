@@ -51,7 +51,10 @@ import java.util.concurrent.TimeUnit;
 public final class ServeCommand implements Callable<Integer> {
     private static final String NAME = "chaosgate serve";
     static final int DEFAULT_PORT = 8787;
-    static final String DEFAULT_RECORDING = "chaosgate-recording.json";
+    /** The default recording's name: a new file per session, {@code chaosgate-recording-20261207-101500.json}. */
+    static final String DEFAULT_RECORDING_PREFIX = "chaosgate-recording-";
+    private static final java.time.format.DateTimeFormatter RECORDING_STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", java.util.Locale.ROOT);
 
     @Spec
     CommandSpec spec;
@@ -78,14 +81,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Seed of the scenario's draws (default: the scenario's own, or the recording's with --replay).")
     String seed;
 
-    @Option(names = "--record", paramLabel = "FILE", defaultValue = DEFAULT_RECORDING,
-            description = "Where the run is recorded, rewritten as it goes (default: ${DEFAULT-VALUE}). "
-                    + "With --replay nothing is recorded unless this is given.")
+    @Option(names = "--record", paramLabel = "FILE",
+            description = "Where the session is recorded, rewritten as it goes; it must not exist yet (a recording is never"
+                    + " written over). Default: a new file per session, chaosgate-recording-YYYYMMDD-HHMMSS.json in the"
+                    + " current directory. With --replay nothing is recorded unless this is given.")
     Path record;
 
     @Option(names = "--replay", paramLabel = "FILE",
-            description = "Serve the fault decisions of this recording again, in order; its scenario is played.")
+            description = "Serve the fault decisions of this recording again, in order; its scenario is played. A recording"
+                    + " holds a segment per start, Reset and Switch: all are replayed in order unless --segment is given.")
     Path replay;
+
+    @Option(names = "--segment", paramLabel = "N",
+            description = "With --replay: replay only segment N (1 is the session's start; each Reset or Switch began the"
+                    + " next). Default: every segment, in order.")
+    String segment;
 
     @Unmatched
     List<String> unmatched = new ArrayList<>();
@@ -96,10 +106,12 @@ public final class ServeCommand implements Callable<Integer> {
     private ConsoleServer console;
     private boolean stopRequested;
     private final ShutdownHook shutdownHook = new ShutdownHook();
+    private PrintWriter out;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        this.out = out;
         PrintWriter err = spec.commandLine().getErr();
         Settings settings;
         try {
@@ -168,24 +180,58 @@ public final class ServeCommand implements Callable<Integer> {
             throw new UsageException("--scenario and --replay cannot be combined: the recording names its scenario;"
                     + " drop --scenario");
         }
-        boolean recordGiven = spec.commandLine().getParseResult().hasMatchedOption("--record");
-        Path recordTo = replay != null && !recordGiven ? null : record.toAbsolutePath().normalize();
+        if (segment != null && replay == null) {
+            throw new UsageException("--segment chooses a segment of the --replay recording; give --replay FILE with it");
+        }
+        Path recordTo = record != null ? record.toAbsolutePath().normalize() : replay != null ? null : defaultRecording();
         if (recordTo != null && replay != null && recordTo.equals(replay.toAbsolutePath().normalize())) {
             throw new UsageException("--record must not be the --replay file (" + recordTo
                     + "), or the replay would overwrite it; record to another file");
         }
+        if (record != null && java.nio.file.Files.exists(recordTo, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new UsageException("the recording " + recordTo + " already exists, and a recording is never written"
+                    + " over; give a new file with --record, or leave --record out for a new timestamped file");
+        }
         ScenarioCatalog catalog = ScenarioCatalog.builtIn();
-        Recording recording = null;
+        List<Recording> segments = null;
         if (replay != null) {
             try {
-                recording = Recording.read(replay, catalog);
+                segments = Recording.readSegments(replay, catalog);
             } catch (RecordingException e) {
                 throw new UsageException("cannot replay " + e.getMessage());
+            }
+            if (segment != null) {
+                int chosen;
+                try {
+                    chosen = Integer.parseInt(segment.trim());
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--segment must be a whole number, like --segment 2, got '" + segment + "'");
+                }
+                if (chosen < 1 || chosen > segments.size()) {
+                    throw new UsageException("--segment " + chosen + ": " + replay + " holds " + segments.size()
+                            + (segments.size() == 1 ? " segment (1)" : " segments (1.." + segments.size() + ")")
+                            + "; leave --segment out to replay them all");
+                }
+                segments = List.of(segments.get(chosen - 1));
             }
         } else if (catalog.find(scenario).isEmpty()) {
             throw new UsageException(new UnknownScenarioException(scenario, catalog.names()).getMessage());
         }
-        return new Settings(catalog, appPort, fixedConsolePort, seedValue, recordTo, recording);
+        return new Settings(catalog, appPort, fixedConsolePort, seedValue, recordTo, segments);
+    }
+
+    /**
+     * A new file per session in the current directory, named after the time it started; a second session in the
+     * same second gets {@code -2}, and so on: a restart never writes over the last session's recording.
+     */
+    static Path defaultRecording() {
+        Path directory = Path.of("").toAbsolutePath();
+        String stamp = RECORDING_STAMP.format(java.time.LocalDateTime.now());
+        Path file = directory.resolve(DEFAULT_RECORDING_PREFIX + stamp + ".json");
+        for (int n = 2; java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS); n++) {
+            file = directory.resolve(DEFAULT_RECORDING_PREFIX + stamp + "-" + n + ".json");
+        }
+        return file;
     }
 
     private ServeSession startSession(Settings settings, PrintWriter err) throws UsageException {
@@ -219,9 +265,12 @@ public final class ServeCommand implements Callable<Integer> {
     private void printBanner(PrintWriter out, ServeSession running, ConsoleServer consoleServer, Settings settings) {
         var state = running.state();
         if (settings.recording() != null) {
-            out.printf("%s: replaying %s: scenario %s, %d recorded decisions (recorded with seed %d)%n", NAME,
-                    replay.toAbsolutePath().normalize(), state.scenario(), settings.recording().decisions().size(),
-                    state.seed());
+            List<Recording> segments = settings.recording();
+            int decisions = segments.stream().mapToInt(s -> s.decisions().size()).sum();
+            String which = segment != null ? "segment " + segment.trim() + ", "
+                    : segments.size() > 1 ? segments.size() + " segments in order, " : "";
+            out.printf("%s: replaying %s: %sscenario %s, %d recorded decisions (recorded with seed %d)%n", NAME,
+                    replay.toAbsolutePath().normalize(), which, state.scenario(), decisions, state.seed());
         } else {
             out.printf("%s: scenario %s (seed %d)%n", NAME, state.scenario(), state.seed());
         }
@@ -268,9 +317,28 @@ public final class ServeCommand implements Callable<Integer> {
         } finally {
             if (closingSession != null) {
                 closingSession.close();
+                sayWhereTheRecordingIs(closingSession);
             }
             stopped.countDown();
         }
+    }
+
+    /** The last line of a session (Ctrl-C included): where its recording is and what it holds. */
+    private void sayWhereTheRecordingIs(ServeSession closed) {
+        PrintWriter printer = out;
+        if (printer == null) {
+            return;
+        }
+        if (closed.recordingPath() == null) {
+            printer.printf("%s: stopped; nothing was recorded (replaying without --record)%n", NAME);
+        } else {
+            int segments = closed.recordedSegments().size();
+            int decisions = closed.recordedDecisions();
+            printer.printf("%s: stopped; the recording is %s (%d decision%s in %d segment%s); replay it with"
+                            + " `chaosgate serve --replay %s`%n", NAME, closed.recordingPath(), decisions, decisions == 1 ? "" : "s",
+                    segments, segments == 1 ? "" : "s", closed.recordingPath());
+        }
+        printer.flush();
     }
 
     /** Waits until the gateway and console serve; false on timeout. */
@@ -324,7 +392,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The checked options. */
     private record Settings(ScenarioCatalog catalog, int port, Integer fixedConsolePort, Long seed, Path recordTo,
-                            Recording recording) {
+                            List<Recording> recording) {
         /** {@code --console-port}, or the port after the gateway's (a free one when the gateway took any port). */
         int consolePort() {
             if (fixedConsolePort != null) {

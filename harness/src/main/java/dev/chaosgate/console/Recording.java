@@ -30,38 +30,69 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One recorded run of a scenario: every decision the upstream took, with the exact answer it
- * served, and the journal. {@code chaosgate serve --replay FILE} serves the decisions again in
- * order, so what a QA person met can be met again, whatever the random draws, windows or timing
- * that chose the faults the first time.
+ * One recorded stretch of a run of a scenario (a segment of a serve session's recording): every decision
+ * the upstream took, with the exact answer it served. {@code chaosgate serve --replay FILE} serves the
+ * decisions again in order, so what a QA person met can be met again, whatever the random draws, windows
+ * or timing that chose the faults the first time.
  *
- * <p>File format ({@value #FORMAT}), one JSON object:
+ * <p>A serve session's file holds every segment of the session: the first from the start, then one more
+ * after each Reset or Switch. File format ({@value #FORMAT}), one JSON object:
  * <pre>{@code
- * {"format": "chaosgate-recording/1", "scenario": "brownout-30-percent", "seed": 7, "recorded": "2026-11-22T10:00:00Z",
- *  "decisions": [{"sequence": 1, "generation": true, "phase": "brownout", "label": "502 cloudflare/502-branded (30%)",
- *                 "source": "SCENARIO", "values": {}, "fault": {"type": "error", "status": 502, ...}}, ...],
- *  "journal": [ ...the journal's entries, as in its JSON lines export... ]}
+ * {"format": "chaosgate-recording/2", "recorded": "2026-11-22T10:04:00Z",
+ *  "segments": [{"segment": 1, "started": "2026-11-22T10:00:00Z", "cause": "start",
+ *                "scenario": "brownout-30-percent", "seed": 7,
+ *                "decisions": [{"sequence": 1, "generation": true, "phase": "brownout", "label": "502 cloudflare/502-branded (30%)",
+ *                               "source": "SCENARIO", "values": {}, "fault": {"type": "error", "status": 502, ...}}, ...],
+ *                "journal": [ ...the journal's entries, as in its JSON lines export... ]},
+ *               {"segment": 2, "cause": "reset", ...}]}
  * }</pre>
+ * A file of the first format ({@value #FORMAT_1}: one object with {@code scenario}, {@code seed},
+ * {@code decisions} and {@code journal}) is read as one segment.
  */
 public final class Recording {
-    public static final String FORMAT = "chaosgate-recording/1";
+    public static final String FORMAT = "chaosgate-recording/2";
+    /** The format before segments: one recording per file. */
+    public static final String FORMAT_1 = "chaosgate-recording/1";
+    /** Why a segment started: the session started, or QA pressed Reset or switched scenario. */
+    public static final String START = "start";
+    public static final String RESET = "reset";
+    public static final String SWITCH = "switch";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Scenario scenario;
     private final long seed;
+    private final String cause;
+    private final Instant started;
     private final List<FaultDecision> decisions = new ArrayList<>();
     /** Bumped on every change, so a writer can tell whether there is anything new to save. */
     private long version;
 
-    private Recording(Scenario scenario, long seed, List<FaultDecision> decisions) {
+    private Recording(Scenario scenario, long seed, String cause, Instant started, List<FaultDecision> decisions) {
         this.scenario = Objects.requireNonNull(scenario, "scenario cannot be null");
         this.seed = seed;
+        this.cause = Objects.requireNonNull(cause, "cause cannot be null");
+        this.started = started;
         this.decisions.addAll(decisions);
     }
 
-    /** An empty recording of a run of {@code scenario} with {@code seed}. */
+    /** An empty recording of a run of {@code scenario} with {@code seed}, from the start of a session. */
     public static Recording start(Scenario scenario, long seed) {
-        return new Recording(scenario, seed, List.of());
+        return start(scenario, seed, START);
+    }
+
+    /** An empty recording of {@code scenario} with {@code seed}, started for {@code cause} ({@link #START}, {@link #RESET}, {@link #SWITCH}). */
+    public static Recording start(Scenario scenario, long seed, String cause) {
+        return new Recording(scenario, seed, cause, Instant.now(), List.of());
+    }
+
+    /** Why this segment started: {@link #START}, {@link #RESET} or {@link #SWITCH}. */
+    public String cause() {
+        return cause;
+    }
+
+    /** When this segment started, or null when the file did not say (the first format). */
+    public Instant started() {
+        return started;
     }
 
     public synchronized void add(FaultDecision decision) {
@@ -87,39 +118,32 @@ public final class Recording {
     }
 
     /**
-     * Writes the recording and {@code journal} (null: none) to {@code file}, replacing it whole: the
-     * text goes to a temporary file beside it first, so a crash or a full disk mid-write leaves the last
-     * complete recording in place; a temporary file that could not be written whole is deleted.
+     * Writes this recording and {@code journal} (null: none) to {@code file} as a file of one segment,
+     * replacing it whole (see {@link #write(Path, List, List)}).
      *
      * @throws IOException naming the file when it cannot be written
      */
     public void write(Path file, Journal journal) throws IOException {
+        write(file, List.of(this), java.util.Collections.singletonList(journal));
+    }
+
+    /**
+     * Writes {@code segments}, each with the journal of the same index (null: none), to {@code file},
+     * replacing it whole: the text goes to a temporary file beside it first, so a crash or a full disk
+     * mid-write leaves the last complete recording in place; a temporary file that could not be written
+     * whole is deleted.
+     *
+     * @throws IOException naming the file when it cannot be written
+     */
+    public static void write(Path file, List<Recording> segments, List<Journal> journals) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
-        root.put("scenario", scenario.name());
-        root.put("seed", seed);
         root.put("recorded", Instant.now().toString());
-        ArrayNode list = root.putArray("decisions");
-        for (FaultDecision decision : decisions()) {
-            ObjectNode node = list.addObject();
-            node.put("sequence", decision.sequence());
-            node.put("generation", decision.generation());
-            node.put("phase", decision.phase());
-            node.put("label", decision.label());
-            node.put("source", decision.source().name());
-            ObjectNode values = node.putObject("values");
-            decision.values().forEach(values::put);
-            if (decision.fault() == null) {
-                node.putNull("fault");
-            } else {
-                node.set("fault", FaultJson.write(decision.fault()));
-            }
-        }
-        ArrayNode entries = root.putArray("journal");
-        if (journal != null) {
-            for (Journal.Entry entry : journal.entries()) {
-                entries.add(Journal.toJson(entry));
-            }
+        ArrayNode list = root.putArray("segments");
+        for (int i = 0; i < segments.size(); i++) {
+            ObjectNode segment = list.addObject();
+            segment.put("segment", i + 1);
+            segments.get(i).fill(segment, i < journals.size() ? journals.get(i) : null);
         }
         Path absolute = file.toAbsolutePath();
         Path parent = absolute.getParent();
@@ -147,12 +171,59 @@ public final class Recording {
         }
     }
 
+    private void fill(ObjectNode node, Journal journal) {
+        if (started != null) {
+            node.put("started", started.toString());
+        }
+        node.put("cause", cause);
+        node.put("scenario", scenario.name());
+        node.put("seed", seed);
+        ArrayNode list = node.putArray("decisions");
+        for (FaultDecision decision : decisions()) {
+            ObjectNode entry = list.addObject();
+            entry.put("sequence", decision.sequence());
+            entry.put("generation", decision.generation());
+            entry.put("phase", decision.phase());
+            entry.put("label", decision.label());
+            entry.put("source", decision.source().name());
+            ObjectNode values = entry.putObject("values");
+            decision.values().forEach(values::put);
+            if (decision.fault() == null) {
+                entry.putNull("fault");
+            } else {
+                entry.set("fault", FaultJson.write(decision.fault()));
+            }
+        }
+        ArrayNode entries = node.putArray("journal");
+        if (journal != null) {
+            for (Journal.Entry entry : journal.entries()) {
+                entries.add(Journal.toJson(entry));
+            }
+        }
+    }
+
     /**
-     * Reads a recording written by {@link #write}; its scenario is looked up in {@code catalog}.
+     * Reads the only segment of a recording written by {@link #write}; its scenario is looked up in
+     * {@code catalog}.
+     *
+     * @throws RecordingException naming the file, the field and the fix, also when the file holds several
+     *                            segments ({@link #readSegments} reads them all)
+     */
+    public static Recording read(Path file, ScenarioCatalog catalog) {
+        List<Recording> segments = readSegments(file, catalog);
+        if (segments.size() != 1) {
+            throw new RecordingException(file + ": holds " + segments.size() + " segments; choose one with --segment N");
+        }
+        return segments.get(0);
+    }
+
+    /**
+     * Reads every segment of a recording written by {@link #write} (a file of the first format is one
+     * segment); their scenarios are looked up in {@code catalog}.
      *
      * @throws RecordingException naming the file, the field and the fix
      */
-    public static Recording read(Path file, ScenarioCatalog catalog) {
+    public static List<Recording> readSegments(Path file, ScenarioCatalog catalog) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -168,25 +239,53 @@ public final class Recording {
             throw new RecordingException(file + ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr()
                     + ": not valid JSON (" + e.getOriginalMessage() + "); give the file `chaosgate serve --record` wrote");
         }
-        if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-            throw new RecordingException(file + ": not a chaosgate recording (format must be \"" + FORMAT
-                    + "\"); give the file `chaosgate serve --record` wrote");
+        String format = root == null || !root.isObject() ? "" : root.path("format").asText();
+        if (FORMAT_1.equals(format)) {
+            return List.of(segment(root, file + ": ", catalog));
         }
-        String name = root.path("scenario").asText("");
-        Scenario scenario = catalog.find(name).orElseThrow(() -> new RecordingException(file + ": scenario '" + name
+        if (!FORMAT.equals(format)) {
+            throw new RecordingException(file + ": not a chaosgate recording (format must be \"" + FORMAT + "\" or \""
+                    + FORMAT_1 + "\"); give the file `chaosgate serve --record` wrote");
+        }
+        JsonNode list = root.path("segments");
+        if (!list.isArray() || list.isEmpty()) {
+            throw new RecordingException(file + ": segments: missing, empty or not a list");
+        }
+        List<Recording> segments = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!list.get(i).isObject()) {
+                throw new RecordingException(file + ": segments[" + i + "]: not an object");
+            }
+            segments.add(segment(list.get(i), file + ": segments[" + i + "].", catalog));
+        }
+        return List.copyOf(segments);
+    }
+
+    /** One segment; {@code where} prefixes every field named in an error ({@code run.json: segments[1].}). */
+    private static Recording segment(JsonNode node, String where, ScenarioCatalog catalog) {
+        String name = node.path("scenario").asText("");
+        Scenario scenario = catalog.find(name).orElseThrow(() -> new RecordingException(where + "scenario '" + name
                 + "' is not in the catalog; run `chaosgate list` for the scenarios this chaosgate knows"));
-        if (!root.path("seed").canConvertToLong()) {
-            throw new RecordingException(file + ": seed: missing or not a whole number");
+        if (!node.path("seed").canConvertToLong()) {
+            throw new RecordingException(where + "seed: missing or not a whole number");
         }
         List<FaultDecision> decisions = new ArrayList<>();
-        JsonNode list = root.path("decisions");
+        JsonNode list = node.path("decisions");
         if (!list.isArray()) {
-            throw new RecordingException(file + ": decisions: missing or not a list");
+            throw new RecordingException(where + "decisions: missing or not a list");
         }
         for (int i = 0; i < list.size(); i++) {
-            decisions.add(decision(list.get(i), file + ": decisions[" + i + "]"));
+            decisions.add(decision(list.get(i), where + "decisions[" + i + "]"));
         }
-        return new Recording(scenario, root.get("seed").asLong(), decisions);
+        Instant started = null;
+        if (node.hasNonNull("started")) {
+            try {
+                started = Instant.parse(node.get("started").asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new RecordingException(where + "started: not an ISO-8601 instant, got '" + node.get("started").asText() + "'");
+            }
+        }
+        return new Recording(scenario, node.get("seed").asLong(), node.path("cause").asText(START), started, decisions);
     }
 
     private static FaultDecision decision(JsonNode node, String where) {

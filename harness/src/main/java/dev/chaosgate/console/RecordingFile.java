@@ -5,18 +5,25 @@ import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.FaultDecision;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The recording of a serve session, kept in its file: the current {@link Recording} and a journal of
- * the same stretch of the run, both started afresh when the scenario is switched or reset. The file
- * is rewritten at most every {@value #WRITE_EVERY_MS} ms when something changed, and on close, so
- * stopping the session loses nothing. Thread-safe.
+ * The recording of a serve session, kept in its file: one segment per stretch of the run (a
+ * {@link Recording} and a journal of the same stretch), a new segment started when the scenario is
+ * switched or reset, the earlier ones kept. The file is never one that existed before: it is created
+ * by the first write, and an existing file is refused. It is rewritten at most every
+ * {@value #WRITE_EVERY_MS} ms when something changed, and on close, so stopping the session loses
+ * nothing. Thread-safe.
  *
  * <p>A write that fails (a full disk) changes nothing in memory: the next one writes everything
  * recorded so far. The problem is said once when it starts and once when a write works again, and
@@ -28,12 +35,13 @@ final class RecordingFile implements AutoCloseable {
     private final Path file;
     private final Consumer<String> warnings;
     private final ScheduledExecutorService writer;
-    private Recording recording;
-    private Journal journal;
-    /** Journal entries recorded since the last write (the recording counts its decisions itself). */
-    private long journalChanges;
-    private long writtenVersion = -1;
-    private long writtenJournalChanges = -1;
+    /** The segments so far, the one being recorded last; each with its journal at the same index. */
+    private final List<Recording> segments = new ArrayList<>();
+    private final List<Journal> journals = new ArrayList<>();
+    /** Bumped on every change (a decision, a journal entry, a new segment), so a write can tell whether there is anything new. */
+    private long changes;
+    private long writtenChanges = -1;
+    private boolean createdFile;
     /** Why the last write failed, or null when it worked. */
     private volatile String problem;
     private volatile Instant lastWritten;
@@ -43,13 +51,17 @@ final class RecordingFile implements AutoCloseable {
      * Starts recording {@code scenario} and writes the (empty) recording at once, so a file that
      * cannot be written is known before anything is served.
      *
+     * @throws FileAlreadyExistsException when {@code file} exists: a recording is never written over
      * @throws IOException naming the file
      */
     RecordingFile(Path file, Scenario scenario, long seed, Consumer<String> warnings) throws IOException {
         this.file = file.toAbsolutePath();
         this.warnings = warnings;
-        this.recording = Recording.start(scenario, seed);
-        this.journal = new Journal();
+        if (Files.exists(this.file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(this.file.toString(), null, "it exists, and a recording is never written over");
+        }
+        segments.add(Recording.start(scenario, seed));
+        journals.add(new Journal());
         write();
         writer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "chaosgate-recording");
@@ -63,29 +75,49 @@ final class RecordingFile implements AutoCloseable {
         return file;
     }
 
-    /** Starts a new recording (after a switch or reset); the file holds the new one from the next write. */
-    synchronized void restart(Scenario scenario, long seed) {
-        recording = Recording.start(scenario, seed);
-        journal = new Journal();
-        journalChanges++;
+    /**
+     * Starts a new segment (after a switch or reset, {@code cause} says which); the earlier ones are kept. A
+     * segment in which nothing happened yet is replaced rather than kept empty.
+     */
+    synchronized void restart(Scenario scenario, long seed, String cause) {
+        int last = segments.size() - 1;
+        if (segments.get(last).decisions().isEmpty() && journals.get(last).size() == 0) {
+            segments.remove(last);
+            journals.remove(last);
+        }
+        segments.add(Recording.start(scenario, seed, segments.isEmpty() ? Recording.START : cause));
+        journals.add(new Journal());
+        changes++;
     }
 
-    void add(FaultDecision decision) {
+    synchronized void add(FaultDecision decision) {
         current().add(decision);
+        changes++;
     }
 
     synchronized void record(Journal.Entry entry) {
+        Journal journal = journals.get(journals.size() - 1);
         if (entry instanceof Journal.Request request) {
             journal.record(request.exchange());
         } else if (entry instanceof Journal.Link link) {
             journal.record(link.event());
         }
-        journalChanges++;
+        changes++;
     }
 
-    /** The recording being made. */
+    /** The segment being recorded. */
     synchronized Recording current() {
-        return recording;
+        return segments.get(segments.size() - 1);
+    }
+
+    /** Every segment so far, the one being recorded last. */
+    synchronized List<Recording> segments() {
+        return List.copyOf(segments);
+    }
+
+    /** Decisions recorded in every segment so far. */
+    synchronized int decisionCount() {
+        return segments.stream().mapToInt(segment -> segment.decisions().size()).sum();
     }
 
     /** Why the last write of the file failed (e.g. {@code disk full, no space left on device}), or null. */
@@ -99,9 +131,8 @@ final class RecordingFile implements AutoCloseable {
             write();
             if (problem != null) {
                 problem = null;
-                Recording written = current();
                 warnings.accept("the recording is written to " + file + " again, with everything so far ("
-                        + written.decisions().size() + " decisions, " + journalSize() + " journal entries)");
+                        + decisionCount() + " decisions, " + journalSize() + " journal entries)");
             }
         } catch (IOException | RuntimeException e) {
             // Said once per run of failures, not every 250 ms.
@@ -114,7 +145,7 @@ final class RecordingFile implements AutoCloseable {
     }
 
     private synchronized int journalSize() {
-        return journal.size();
+        return journals.stream().mapToInt(Journal::size).sum();
     }
 
     /** The cause of a failed write in words, naming the disk when it is full. */
@@ -133,24 +164,26 @@ final class RecordingFile implements AutoCloseable {
      */
     private void write() throws IOException {
         synchronized (writeLock) {
-            Recording snapshot;
-            Journal journalSnapshot;
+            List<Recording> snapshot;
+            List<Journal> journalSnapshot;
             long version;
-            long changes;
             synchronized (this) {
-                snapshot = recording;
-                journalSnapshot = journal;
-                version = snapshot.version();
-                changes = journalChanges;
-                if (version == writtenVersion && changes == writtenJournalChanges) {
+                version = changes;
+                if (version == writtenChanges) {
                     return;
                 }
+                snapshot = List.copyOf(segments);
+                journalSnapshot = List.copyOf(journals);
             }
-            snapshot.write(file, journalSnapshot);
+            if (!createdFile && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                // Created since the check at start (another session given the same file): never written over.
+                throw new FileAlreadyExistsException(file.toString(), null, "it exists, and a recording is never written over");
+            }
+            Recording.write(file, snapshot, journalSnapshot);
+            createdFile = true;
             lastWritten = Instant.now();
             synchronized (this) {
-                writtenVersion = version;
-                writtenJournalChanges = changes;
+                writtenChanges = version;
             }
         }
     }

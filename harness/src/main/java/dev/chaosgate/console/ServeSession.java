@@ -60,8 +60,12 @@ public final class ServeSession implements AutoCloseable {
      * played; each scenario's own seed keeps deciding its fault schedule.
      */
     private final Long seedOverride;
-    /** The recording replayed, or null. */
-    private final Recording replayed;
+    /** The segments replayed, in order, or null when the session does not replay. */
+    private final List<Recording> replaySegments;
+    /** The segment being replayed, or null. */
+    private volatile Recording replayed;
+    /** Its index in {@link #replaySegments}. */
+    private volatile int replayIndex;
     private final RecordingFile recordingFile;
     private final RequestLog log = new RequestLog(LOG_CAPACITY);
     private final ConsoleMetrics metrics;
@@ -78,12 +82,13 @@ public final class ServeSession implements AutoCloseable {
     private volatile String consoleUrl;
     private volatile boolean closed;
 
-    private ServeSession(ChaosGateway gateway, ScenarioCatalog catalog, Long seedOverride, Recording replayed,
+    private ServeSession(ChaosGateway gateway, ScenarioCatalog catalog, Long seedOverride, List<Recording> replaySegments,
                          RecordingFile recordingFile) {
         this.gateway = gateway;
         this.catalog = catalog;
         this.seedOverride = seedOverride;
-        this.replayed = replayed;
+        this.replaySegments = replaySegments;
+        this.replayed = replaySegments == null ? null : replaySegments.get(0);
         this.recordingFile = recordingFile;
         this.metrics = new ConsoleMetrics(gateway.link());
     }
@@ -115,9 +120,19 @@ public final class ServeSession implements AutoCloseable {
         return recordingFile == null ? null : recordingFile.problem();
     }
 
-    /** The recording being made (since the last switch or reset), or null when the session does not record. */
+    /** The segment of the recording being made (since the last switch or reset), or null when the session does not record. */
     public Recording recording() {
         return recordingFile == null ? null : recordingFile.current();
+    }
+
+    /** Every segment recorded so far (one per start, reset and switch), the one being made last; empty when not recording. */
+    public List<Recording> recordedSegments() {
+        return recordingFile == null ? List.of() : recordingFile.segments();
+    }
+
+    /** Decisions recorded in every segment so far; 0 when not recording. */
+    public int recordedDecisions() {
+        return recordingFile == null ? 0 : recordingFile.decisionCount();
     }
 
     public ScenarioCatalog catalog() {
@@ -140,7 +155,8 @@ public final class ServeSession implements AutoCloseable {
         boolean replayingNow = replaying;
         return new SessionState(scenario.name(), scenario.description(), replayingNow ? replayPhase() : gateway.phase(),
                 scenario.phases().stream().map(Phase::name).toList(), gateway.faultsPaused(), gateway.injectedRemaining(),
-                replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) : 0, gateway.baseUrl(), consoleUrl,
+                replayingNow, replayingNow ? Math.max(0, gateway.replayRemaining()) + laterSegmentsRemaining() : 0,
+                gateway.baseUrl(), consoleUrl,
                 recordingFile == null ? null : recordingFile.path().toString(),
                 replayingNow ? replayed.seed() : seedOverride != null ? seedOverride : scenario.seed(), verdictFromLog,
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
@@ -181,6 +197,15 @@ public final class ServeSession implements AutoCloseable {
         return queue;
     }
 
+    /** Generation decisions of the segments still to replay after the current one. */
+    private int laterSegmentsRemaining() {
+        int remaining = 0;
+        for (int i = replayIndex + 1; replaySegments != null && i < replaySegments.size(); i++) {
+            remaining += (int) replaySegments.get(i).decisions().stream().filter(FaultDecision::generation).count();
+        }
+        return remaining;
+    }
+
     /** Log entries after log sequence {@code after} (0: every entry kept), oldest first. */
     public List<LogEntry> log(long after) {
         return log.after(after);
@@ -193,7 +218,7 @@ public final class ServeSession implements AutoCloseable {
 
     /**
      * Plays scenario {@code name} from its first phase: queued fail-next faults are dropped, a replay
-     * ends, the recording and the verdict start afresh. Paused faults stay paused.
+     * ends, a new segment of the recording and a fresh verdict start. Paused faults stay paused.
      *
      * @throws UnknownScenarioException naming the closest scenarios
      */
@@ -203,7 +228,7 @@ public final class ServeSession implements AutoCloseable {
             startVerdictAfresh();
             replaying = false;
             if (recordingFile != null) {
-                recordingFile.restart(next, gatewaySeed(next));
+                recordingFile.restart(next, gatewaySeed(next), Recording.SWITCH);
             }
             gateway.play(next);
         }
@@ -249,22 +274,24 @@ public final class ServeSession implements AutoCloseable {
 
     /**
      * Starts over: the scenario (or the replayed recording) from its beginning, faults resumed, no
-     * fail-next queued, a fresh recording and verdict. The log keeps its entries.
+     * fail-next queued, a new segment of the recording and a fresh verdict. The log keeps its entries.
      */
     public void reset() {
         synchronized (steering) {
             startVerdictAfresh();
             if (replaying) {
                 lastReplayedPhase = null;
+                replayIndex = 0;
+                replayed = replaySegments.get(0);
                 if (recordingFile != null) {
-                    recordingFile.restart(replayed.scenario(), replayed.seed());
+                    recordingFile.restart(replayed.scenario(), replayed.seed(), Recording.RESET);
                 }
                 gateway.replay(replayed.scenario(), replayed.decisions());
             } else {
                 gateway.resumeFaults();
                 Scenario playing = gateway.scenario();
                 if (recordingFile != null) {
-                    recordingFile.restart(playing, gatewaySeed(playing));
+                    recordingFile.restart(playing, gatewaySeed(playing), Recording.RESET);
                 }
                 gateway.restart();
             }
@@ -375,6 +402,34 @@ public final class ServeSession implements AutoCloseable {
         }
         if (decision.source() == FaultDecision.Source.REPLAY && decision.generation()) {
             lastReplayedPhase = decision.phase();
+            nextSegmentAfter(decision);
+        }
+    }
+
+    /**
+     * Replaying several segments: once the last generation decision of a segment is served, the next segment
+     * plays, as the recorded session went on after its Reset or Switch. Its verdict starts after this request.
+     * Called outside the upstream's lock (decision listeners are), so taking the steering lock cannot deadlock.
+     */
+    private void nextSegmentAfter(FaultDecision decision) {
+        if (replaySegments == null || replayIndex + 1 >= replaySegments.size() || gateway.replayRemaining() != 0) {
+            return;
+        }
+        synchronized (steering) {
+            if (!replaying || closed || replayIndex + 1 >= replaySegments.size() || gateway.replayRemaining() != 0) {
+                return;
+            }
+            replayIndex++;
+            Recording next = replaySegments.get(replayIndex);
+            replayed = next;
+            uiReport = null;
+            verdictFromLog = log.last();
+            verdictFromRequest = Math.max(verdictFromRequest, decision.sequence());
+            lastReplayedPhase = null;
+            if (recordingFile != null) {
+                recordingFile.restart(next.scenario(), next.seed(), next.cause());
+            }
+            gateway.replay(next.scenario(), next.decisions());
         }
     }
 
@@ -441,7 +496,7 @@ public final class ServeSession implements AutoCloseable {
     public static final class Builder {
         private ScenarioCatalog catalog;
         private String scenario;
-        private Recording replay;
+        private List<Recording> replay;
         private Long seed;
         private String host = "127.0.0.1";
         private int port;
@@ -466,7 +521,18 @@ public final class ServeSession implements AutoCloseable {
 
         /** Serves {@code recording}'s decisions again, in order, instead of playing a scenario. */
         public Builder replay(Recording recording) {
-            this.replay = Objects.requireNonNull(recording, "recording cannot be null");
+            return replay(List.of(Objects.requireNonNull(recording, "recording cannot be null")));
+        }
+
+        /**
+         * Serves the decisions of {@code segments} again, in order, instead of playing a scenario: the first
+         * segment's, then, once its generation decisions are served, the next one's (with its scenario), and so on.
+         */
+        public Builder replay(List<Recording> segments) {
+            if (segments.isEmpty()) {
+                throw new IllegalArgumentException("give at least one segment to replay");
+            }
+            this.replay = List.copyOf(segments);
             return this;
         }
 
@@ -515,14 +581,15 @@ public final class ServeSession implements AutoCloseable {
                 throw new IllegalStateException("give either a scenario or a recording to replay");
             }
             ScenarioCatalog scenarios = catalog == null ? ScenarioCatalog.builtIn() : catalog;
-            Scenario played = replay != null ? replay.scenario()
+            Recording first = replay == null ? null : replay.get(0);
+            Scenario played = first != null ? first.scenario()
                     : scenarios.find(scenario).orElseThrow(() -> new UnknownScenarioException(scenario, scenarios.names()));
-            long gatewaySeed = seed != null ? seed : replay != null ? replay.seed() : played.seed();
+            long gatewaySeed = seed != null ? seed : first != null ? first.seed() : played.seed();
             ChaosGateway gateway = startGateway(gatewaySeed);
             RecordingFile recordingFile = null;
             try {
                 if (recordTo != null) {
-                    recordingFile = new RecordingFile(recordTo, played, replay != null ? replay.seed() : gatewaySeed, warnings);
+                    recordingFile = new RecordingFile(recordTo, played, first != null ? first.seed() : gatewaySeed, warnings);
                 }
             } catch (IOException e) {
                 gateway.close();
@@ -535,7 +602,7 @@ public final class ServeSession implements AutoCloseable {
             gateway.journal().onEntry(session::journalled);
             if (replay != null) {
                 session.replaying = true;
-                gateway.replay(replay.scenario(), replay.decisions());
+                gateway.replay(first.scenario(), first.decisions());
             } else {
                 gateway.play(played);
             }

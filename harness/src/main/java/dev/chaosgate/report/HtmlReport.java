@@ -44,19 +44,37 @@ public final class HtmlReport {
 
     private static String title(RunResult run) {
         long failed = run.count(ScenarioOutcome.Status.FAIL);
-        return "chaosgate: " + (failed > 0 ? failed + " failed" : "all passed") + " – " + run.client();
+        String state = !run.complete() ? "incomplete" : failed > 0 ? failed + " failed"
+                : run.count(ScenarioOutcome.Status.ERROR) > 0 ? "errors" : run.judged() == 0 ? "no scenarios ran" : "all passed";
+        return "chaosgate: " + state + " – " + run.client();
     }
 
     private static void header(StringBuilder html, RunResult run) {
         long passed = run.count(ScenarioOutcome.Status.PASS);
         long failed = run.count(ScenarioOutcome.Status.FAIL);
         long skipped = run.count(ScenarioOutcome.Status.SKIPPED);
-        html.append("<header id=\"top\">\n<h1>chaosgate report <span class=\"badge big ")
-                .append(run.failed() ? "fail\">FAILED" : "pass\">PASSED").append("</span></h1>\n");
+        long errors = run.count(ScenarioOutcome.Status.ERROR);
+        // Green only over verdicts that passed: a run that judged nothing, or stopped early, is not a pass.
+        String headline = run.headline();
+        String css = switch (headline) {
+            case "PASSED" -> "pass";
+            case "NO SCENARIOS RAN" -> "skip";
+            default -> "fail";
+        };
+        html.append("<header id=\"top\">\n<h1>chaosgate report <span class=\"badge big ").append(css).append("\">")
+                .append(headline).append("</span></h1>\n");
+        if (!run.complete()) {
+            html.append("<p class=\"banner\"><strong>This run is incomplete:</strong> ").append(Html.escape(run.stoppedBecause()))
+                    .append(". ").append(errors).append(errors == 1 ? " row was" : " rows were")
+                    .append(" not judged (ERROR below); the verdicts shown are those reached before it stopped.</p>\n");
+        } else if (run.judged() == 0) {
+            html.append("<p class=\"banner\"><strong>No scenarios ran:</strong> every row was skipped, so nothing was judged.</p>\n");
+        }
         html.append("<p class=\"client\">Client under test: <code>").append(Html.escape(run.client())).append("</code></p>\n");
         html.append("<p class=\"counts\"><span class=\"count pass\">").append(passed).append(" passed</span> ")
                 .append("<span class=\"count ").append(failed > 0 ? "fail" : "zero").append("\">").append(failed).append(" failed</span> ")
                 .append("<span class=\"count skip\">").append(skipped).append(" skipped</span> ")
+                .append(errors == 0 ? "" : "<span class=\"count fail\">" + errors + " not judged</span> ")
                 .append("<span class=\"meta\">").append(size(run)).append(" in ")
                 .append(human(run.elapsed())).append(" · started ")
                 .append(STARTED.format(run.started().truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)))
@@ -142,8 +160,13 @@ public final class HtmlReport {
         }
         html.append("</dd>\n");
         if (verdict == null) {
-            html.append("<dt>Verdict</dt><dd>not played: ")
+            html.append("<dt>Verdict</dt><dd>").append(outcome.status() == ScenarioOutcome.Status.ERROR ? "not judged: " : "not played: ")
                     .append(Html.escape(outcome.note().isEmpty() ? "no reason given" : outcome.note())).append("</dd>\n</dl>\n");
+            stderr(html, outcome, true);
+            if (!outcome.clientOutput().isEmpty()) {
+                html.append("<details><summary>Client output</summary><pre>")
+                        .append(Html.escape(String.join("\n", outcome.clientOutput()))).append("</pre></details>\n");
+            }
             html.append(backLink());
             return;
         }
@@ -159,6 +182,7 @@ public final class HtmlReport {
         if (!outcome.note().isEmpty()) {
             html.append("<p class=\"note\"><strong>Client run:</strong> ").append(Html.escape(outcome.note())).append("</p>\n");
         }
+        stderr(html, outcome, false);
         if (!outcome.clientOutput().isEmpty()) {
             html.append("<details class=\"output\"><summary>Client output (").append(outcome.clientOutput().size())
                     .append(outcome.clientOutput().size() == 1 ? " line" : " lines").append(")</summary>\n<pre>")
@@ -254,10 +278,20 @@ public final class HtmlReport {
         }
     }
 
+    /** The tail of the client's stderr: open when it is why the row was not judged. */
+    private static void stderr(StringBuilder html, ScenarioOutcome outcome, boolean open) {
+        if (outcome.clientStderr().isEmpty()) {
+            return;
+        }
+        html.append("<details class=\"stderr\"").append(open ? " open" : "").append("><summary>The client's stderr (last ")
+                .append(outcome.clientStderr().size()).append(" lines)</summary><pre>")
+                .append(Html.escape(String.join("\n", outcome.clientStderr()))).append("</pre></details>\n");
+    }
+
     private static String badge(ScenarioOutcome outcome) {
         String css = switch (outcome.status()) {
             case PASS -> "pass";
-            case FAIL -> "fail";
+            case FAIL, ERROR -> "fail";
             case SKIPPED -> "skip";
         };
         return "<span class=\"badge " + css + "\">" + outcome.status().name() + "</span>";

@@ -20,6 +20,7 @@ final class HtmlStyle {
             .count { font-weight: 600; padding: 3px 10px; border-radius: 12px; color: #fff; }
             .count.pass { background: var(--pass); } .count.fail { background: var(--fail); } .count.skip { background: var(--skip); } .count.zero { background: #eaecf0; color: #344054; }
             .meta, .muted { color: var(--muted); }
+            .banner { border-left: 4px solid var(--fail); background: #fff5f5; padding: 8px 12px; }
             .badge { display: inline-block; min-width: 64px; text-align: center; font-size: 12px; font-weight: 700;
                      letter-spacing: .05em; padding: 2px 8px; border-radius: 4px; color: #fff; vertical-align: middle; }
             .badge.big { font-size: 14px; min-width: 90px; }

@@ -55,11 +55,15 @@ public final class JsonReport {
         }
         root.put("started", run.started().toString());
         root.put("durationMs", run.elapsed().toMillis());
+        // false while a run is going, and for good when it stopped early: the rows not played are ERROR rows.
+        root.put("complete", run.complete());
+        root.put("stoppedBecause", run.stoppedBecause());
         ObjectNode summary = root.putObject("summary");
         summary.put("total", run.outcomes().size());
         summary.put("passed", run.count(ScenarioOutcome.Status.PASS));
         summary.put("failed", run.count(ScenarioOutcome.Status.FAIL));
         summary.put("skipped", run.count(ScenarioOutcome.Status.SKIPPED));
+        summary.put("errors", run.count(ScenarioOutcome.Status.ERROR));
         ArrayNode scenarios = root.putArray("scenarios");
         run.outcomes().forEach(outcome -> scenarios.add(scenario(outcome)));
         return root;
@@ -132,6 +136,8 @@ public final class JsonReport {
         outcome.clientOutput().forEach(output::add);
         // Added last, so readers of the first format see their fields where they were.
         node.put("stream", outcome.mode().streamed());
+        ArrayNode stderr = node.putArray("clientStderr");
+        outcome.clientStderr().forEach(stderr::add);
         return node;
     }
 

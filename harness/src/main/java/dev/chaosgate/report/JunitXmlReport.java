@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * Azure DevOps). One {@code <testsuite name="chaosgate">}; one {@code <testcase>} per scenario and mode, named like
  * the row ({@code bad-gateway-burst}, {@code bad-gateway-burst [stream]}), class name
  * {@code chaosgate.<client slug>}; a failed verdict is a {@code <failure>} whose type is its finding codes and whose
- * text is {@link Verdict#explain()}; a scenario not played is {@code <skipped>}.
+ * text is {@link Verdict#explain()}; a scenario not played on purpose is {@code <skipped>}, a row not judged (the
+ * client crashed in it, or the run stopped before it) an {@code <error>}.
  */
 public final class JunitXmlReport {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
@@ -44,7 +45,7 @@ public final class JunitXmlReport {
             xml.writeAttribute("tests", String.valueOf(run.outcomes().size()));
             xml.writeAttribute("failures", String.valueOf(run.count(ScenarioOutcome.Status.FAIL)));
             xml.writeAttribute("skipped", String.valueOf(run.count(ScenarioOutcome.Status.SKIPPED)));
-            xml.writeAttribute("errors", "0");
+            xml.writeAttribute("errors", String.valueOf(run.count(ScenarioOutcome.Status.ERROR)));
             xml.writeAttribute("time", seconds(run.elapsed()));
             xml.writeAttribute("timestamp", timestamp(run.started()));
             properties(xml, run);
@@ -66,6 +67,10 @@ public final class JunitXmlReport {
         xml.writeStartElement("properties");
         property(xml, "client", run.client());
         property(xml, "seed", run.seed() == null ? "per scenario" : String.valueOf(run.seed()));
+        property(xml, "complete", String.valueOf(run.complete()));
+        if (!run.complete()) {
+            property(xml, "stoppedBecause", run.stoppedBecause());
+        }
         newline(xml, 1);
         xml.writeEndElement();
     }
@@ -88,6 +93,20 @@ public final class JunitXmlReport {
             newline(xml, 2);
             xml.writeEmptyElement("skipped");
             xml.writeAttribute("message", XmlText.oneLine(outcome.note().isEmpty() ? "not played" : outcome.note()));
+        } else if (outcome.status() == ScenarioOutcome.Status.ERROR) {
+            // Not judged: an error, not a failure, so a CI server shows the run as broken rather than as a verdict.
+            newline(xml, 2);
+            xml.writeStartElement("error");
+            xml.writeAttribute("type", outcome.clientStderr().isEmpty() ? "not-run" : "client-crashed");
+            xml.writeAttribute("message", XmlText.oneLine(outcome.note().isEmpty() ? "not judged" : outcome.note()));
+            List<String> text = new ArrayList<>();
+            text.add(outcome.note());
+            if (!outcome.clientStderr().isEmpty()) {
+                text.add("The client's stderr ended with:");
+                text.addAll(outcome.clientStderr());
+            }
+            xml.writeCharacters(XmlText.clean(String.join("\n", text)));
+            xml.writeEndElement();
         } else if (outcome.status() == ScenarioOutcome.Status.FAIL) {
             newline(xml, 2);
             xml.writeStartElement("failure");
@@ -110,6 +129,11 @@ public final class JunitXmlReport {
         }
         if (verdict != null) {
             verdict.notes().forEach(note -> notes.add("note: " + note));
+            // Why a client that exited non-zero did so, in its own words.
+            if (!outcome.clientStderr().isEmpty()) {
+                notes.add("the client's stderr ended with:");
+                notes.addAll(outcome.clientStderr());
+            }
         }
         if (!notes.isEmpty()) {
             newline(xml, 2);

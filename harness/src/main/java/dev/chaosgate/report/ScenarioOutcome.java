@@ -13,28 +13,37 @@ import java.util.Objects;
  * A run that plays a scenario in both modes has two outcomes for it, each a row of its own.
  *
  * @param scenario     the scenario played (its seed is the one used)
- * @param status       PASS or FAIL from the verdict; SKIPPED when not played
- * @param verdict      the verdict, null when skipped
+ * @param status       PASS or FAIL from the verdict; SKIPPED when not played on purpose; ERROR when it could not be
+ *                     judged: the client crashed in it, or the run stopped before it
+ * @param verdict      the verdict, null when skipped or in error
  * @param elapsed      how long the scenario took, client included
  * @param note         why it was skipped, or what the client run reported (exit code, stderr tail); "" if nothing
  * @param clientOutput the client's stdout lines as read (its "screen"), empty for an in-process client
  * @param mode         whether the client was asked to stream ({@code CHAOSGATE_STREAM})
+ * @param clientStderr the last lines of the client's stderr (at most 20 lines, 4 KB), empty when it wrote none or
+ *                     ran in-process: what says why a client crashed
  */
 public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict, Duration elapsed, String note,
-                              List<String> clientOutput, StreamMode mode) {
+                              List<String> clientOutput, StreamMode mode, List<String> clientStderr) {
 
-    public enum Status { PASS, FAIL, SKIPPED }
+    public enum Status { PASS, FAIL, SKIPPED, ERROR }
 
     public ScenarioOutcome {
         Objects.requireNonNull(scenario, "scenario");
         Objects.requireNonNull(status, "status");
-        if (status != Status.SKIPPED) {
+        if (status == Status.PASS || status == Status.FAIL) {
             Objects.requireNonNull(verdict, "a judged outcome needs its verdict");
         }
         Objects.requireNonNull(elapsed, "elapsed");
         note = note == null ? "" : note;
         clientOutput = List.copyOf(clientOutput);
         Objects.requireNonNull(mode, "mode");
+        clientStderr = clientStderr == null ? List.of() : List.copyOf(clientStderr);
+    }
+
+    public ScenarioOutcome(Scenario scenario, Status status, Verdict verdict, Duration elapsed, String note,
+                           List<String> clientOutput, StreamMode mode) {
+        this(scenario, status, verdict, elapsed, note, clientOutput, mode, List.of());
     }
 
     /** An outcome in the scenario's only mode before modes existed: streamed exactly when its faults are stream-specific. */
@@ -52,6 +61,22 @@ public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict,
         return judged(scenario, StreamMode.of(StreamMode.streamOnly(scenario)), verdict, elapsed, note, clientOutput);
     }
 
+    /** Judged, with the tail of the client's stderr kept for the reports. */
+    public static ScenarioOutcome judged(Scenario scenario, StreamMode mode, Verdict verdict, Duration elapsed, String note,
+                                         List<String> clientOutput, List<String> clientStderr) {
+        return new ScenarioOutcome(scenario, verdict.passed() ? Status.PASS : Status.FAIL, verdict, elapsed, note, clientOutput,
+                mode, clientStderr);
+    }
+
+    /**
+     * Not judged: the client crashed in this row without saying what it showed, or the run stopped before the
+     * row (then {@code reason} says why, and the outputs are empty).
+     */
+    public static ScenarioOutcome error(Scenario scenario, StreamMode mode, String reason, Duration elapsed,
+                                        List<String> clientOutput, List<String> clientStderr) {
+        return new ScenarioOutcome(scenario, Status.ERROR, null, elapsed, reason, clientOutput, mode, clientStderr);
+    }
+
     public static ScenarioOutcome skipped(Scenario scenario, StreamMode mode, String reason) {
         return new ScenarioOutcome(scenario, Status.SKIPPED, null, Duration.ZERO, reason, List.of(), mode);
     }
@@ -65,7 +90,8 @@ public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict,
         return mode.label(scenario);
     }
 
+    /** A failed verdict, or a row that could not be judged: either makes a run not green. */
     public boolean failed() {
-        return status == Status.FAIL;
+        return status == Status.FAIL || status == Status.ERROR;
     }
 }

@@ -174,7 +174,7 @@ class RunCommandTest {
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ChaosgateCli.EXIT_USAGE);
         assertThat(run.errLines()).containsExactly("chaosgate run: the client crashed in scenario bad-gateway-single (exit code 3:"
-                + " stream: boom) without a SHOWN: or DRAFT: line; run it by hand with CHAOSGATE_BASE_URL set to see why"
+                + " stream: boom) without a SHOWN: or DRAFT: line; the reports keep the last lines of its stderr"
                 + " (in the stream row: CHAOSGATE_STREAM=true)");
     }
 
@@ -298,7 +298,7 @@ class RunCommandTest {
         assertThat(run.exit()).as(run.toString()).isEqualTo(ChaosgateCli.EXIT_USAGE);
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines().get(0)).isEqualTo("chaosgate run: the client crashed in scenario bad-gateway-single"
-                + " (exit code 3: TypeError: boom) without a SHOWN: or DRAFT: line; run it by hand with CHAOSGATE_BASE_URL set to see why");
+                + " (exit code 3: TypeError: boom) without a SHOWN: or DRAFT: line; the reports keep the last lines of its stderr");
         assertThat(run.out()).doesNotContain("access-denied-1020");
     }
 

@@ -217,7 +217,7 @@ class ServeCommandTest {
 
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("--scenario", "--port", "--console-port", "--host", "--seed", "--record",
-                "--replay", "8787", "127.0.0.1", "chaosgate-recording.json", "docs/console.md");
+                "--replay", "--segment", "8787", "127.0.0.1", "chaosgate-recording-YYYYMMDD-HHMMSS.json", "docs/console.md");
     }
 
     @Test

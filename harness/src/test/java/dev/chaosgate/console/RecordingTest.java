@@ -74,7 +74,7 @@ class RecordingTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "not JSON            | {\"format\": | not valid JSON",
-            "another JSON file   | {\"a\": 1}   | not a chaosgate recording (format must be \"chaosgate-recording/1\")",
+            "another JSON file   | {\"a\": 1}   | not a chaosgate recording (format must be \"chaosgate-recording/2\" or \"chaosgate-recording/1\")",
             "unknown scenario    | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"nope\",\"seed\":1,\"decisions\":[]} | scenario 'nope' is not in the catalog; run `chaosgate list`",
             "seed missing        | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"decisions\":[]} | seed: missing or not a whole number",
             "decisions not list  | {\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":3} | decisions: missing or not a list",
@@ -92,6 +92,62 @@ class RecordingTest {
                 .isInstanceOf(RecordingException.class)
                 .hasMessageStartingWith(file.toString())
                 .hasMessageContaining(expected);
+    }
+
+    @Test
+    void segmentsSurviveWriteAndReadInOrderWithTheirCause() throws IOException {
+        Recording first = Recording.start(BROWNOUT, 7);
+        first.add(new FaultDecision(1, true, "brownout", "502 cloudflare/502-branded", Faults.badGateway(), Map.of(),
+                FaultDecision.Source.SCENARIO));
+        Recording afterReset = Recording.start(BROWNOUT, 7, Recording.RESET);
+        Recording afterSwitch = Recording.start(CATALOG.get("full-outage"), 3, Recording.SWITCH);
+        afterSwitch.add(new FaultDecision(2, true, null, null, null, Map.of(), FaultDecision.Source.SCENARIO));
+        Path file = dir.resolve("session.json");
+
+        Recording.write(file, List.of(first, afterReset, afterSwitch), java.util.Arrays.asList(new Journal(), null, new Journal()));
+        List<Recording> read = Recording.readSegments(file, CATALOG);
+
+        assertThat(read).extracting(Recording::cause).containsExactly("start", "reset", "switch");
+        assertThat(read).extracting(r -> r.scenario().name()).containsExactly("brownout-30-percent", "brownout-30-percent", "full-outage");
+        assertThat(read).extracting(Recording::seed).containsExactly(7L, 7L, 3L);
+        assertThat(read.get(0).decisions()).isEqualTo(first.decisions());
+        assertThat(read.get(2).decisions()).isEqualTo(afterSwitch.decisions());
+        assertThat(read.get(0).started()).isEqualTo(first.started());
+        assertThatThrownBy(() -> Recording.read(file, CATALOG)).isInstanceOf(RecordingException.class)
+                .hasMessage(file + ": holds 3 segments; choose one with --segment N");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no segments         | {\"format\":\"chaosgate-recording/2\"} | segments: missing, empty or not a list",
+            "empty segments      | {\"format\":\"chaosgate-recording/2\",\"segments\":[]} | segments: missing, empty or not a list",
+            "segment not object  | {\"format\":\"chaosgate-recording/2\",\"segments\":[3]} | segments[0]: not an object",
+            "unknown scenario    | {\"format\":\"chaosgate-recording/2\",\"segments\":[{\"scenario\":\"nope\",\"seed\":1,\"decisions\":[]}]} | segments[0].scenario 'nope' is not in the catalog",
+            "bad decision        | {\"format\":\"chaosgate-recording/2\",\"segments\":[{\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[]},{\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[{\"source\":\"X\"}]}]} | segments[1].decisions[0].source: unknown source 'X'",
+            "bad start time      | {\"format\":\"chaosgate-recording/2\",\"segments\":[{\"scenario\":\"full-outage\",\"seed\":1,\"decisions\":[],\"started\":\"yesterday\"}]} | segments[0].started: not an ISO-8601 instant, got 'yesterday'",
+    })
+    void aBadSegmentIsRefusedNamingItsIndexAndField(String description, String content, String expected) throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.json"), content);
+
+        assertThatThrownBy(() -> Recording.readSegments(file, CATALOG))
+                .isInstanceOf(RecordingException.class)
+                .hasMessageStartingWith(file.toString())
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void aFileOfTheFirstFormatIsOneSegment() throws IOException {
+        Path file = Files.writeString(dir.resolve("old.json"), "{\"format\":\"chaosgate-recording/1\",\"scenario\":\"full-outage\","
+                + "\"seed\":4,\"decisions\":[{\"sequence\":1,\"generation\":true,\"fault\":null}],\"journal\":[]}");
+
+        List<Recording> read = Recording.readSegments(file, CATALOG);
+
+        assertThat(read).singleElement().satisfies(r -> {
+            assertThat(r.scenario().name()).isEqualTo("full-outage");
+            assertThat(r.cause()).isEqualTo(Recording.START);
+            assertThat(r.started()).isNull();
+            assertThat(r.decisions()).hasSize(1);
+        });
     }
 
     @Test

@@ -101,7 +101,7 @@ class ServeSessionTest {
     }
 
     @Test
-    void switchingOrResettingStartsANewRecording() {
+    void switchingOrResettingStartsANewSegmentAndKeepsTheEarlierOnes() {
         Path file = dir.resolve("run.json");
         RunningConsole c = start("bad-gateway-single", file);
         c.chat("a");
@@ -110,16 +110,24 @@ class ServeSessionTest {
 
         c.session.switchScenario("access-denied-1020");
         assertThat(c.session.recording().scenario().name()).isEqualTo("access-denied-1020");
-        assertThat(c.session.recording().decisions()).isEmpty();
+        assertThat(c.session.recording().decisions()).as("the new segment").isEmpty();
         c.chat("c");
-        Recording switched = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> read(file), r -> r.scenario().name().equals("access-denied-1020") && r.decisions().size() == 1);
-        assertThat(switched.decisions().get(0).fault()).isNotNull();
+        List<Recording> switched = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Recording.readSegments(file, ScenarioCatalog.builtIn()),
+                        r -> r.size() == 2 && r.get(1).decisions().size() == 1);
+        assertThat(switched.get(0).decisions()).as("the first segment, kept").hasSize(2);
+        assertThat(switched.get(1).cause()).isEqualTo(Recording.SWITCH);
+        assertThat(switched.get(1).decisions().get(0).fault()).isNotNull();
 
         c.session.reset();
         assertThat(c.session.recording().decisions()).isEmpty();
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> read(file).decisions().isEmpty());
+        assertThat(c.session.recordedDecisions()).as("every segment's decisions").isEqualTo(3);
+        c.session.reset();
+        assertThat(c.session.recordedSegments()).as("a reset in a segment where nothing happened replaces it")
+                .extracting(Recording::cause).containsExactly(Recording.START, Recording.SWITCH, Recording.RESET);
+        List<Recording> written = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Recording.readSegments(file, ScenarioCatalog.builtIn()), r -> r.size() == 3);
+        assertThat(written).extracting(r -> r.decisions().size()).containsExactly(2, 1, 0);
     }
 
     @Test

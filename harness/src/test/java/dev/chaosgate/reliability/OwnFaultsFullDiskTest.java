@@ -136,8 +136,10 @@ class OwnFaultsFullDiskTest {
             // Then the next periodic write holds every decision and journal entry recorded meanwhile
             await().atMost(Duration.ofSeconds(5)).until(() -> requestSequences(recording).equals(List.of(1, 2, 3, 4)));
             JsonNode written = JSON.readTree(recording.toFile());
-            assertThat(written.path("decisions")).hasSize(4);
-            assertThat(written.path("journal").findValuesAsText("complete")).containsOnly("true");
+            // One segment: the session was neither reset nor switched.
+            assertThat(written.path("segments")).hasSize(1);
+            assertThat(written.path("segments").get(0).path("decisions")).hasSize(4);
+            assertThat(written.path("segments").get(0).path("journal").findValuesAsText("complete")).containsOnly("true");
             await().atMost(Duration.ofSeconds(5)).until(() -> serve.err.toString().contains(
                     "chaosgate serve: warning: the recording is written to " + recording + " again, with everything so far (4 decisions,"));
             assertThat(get(serve.consoleUrl() + "api/state").path("recordingProblem").isNull()).isTrue();
@@ -207,7 +209,7 @@ class OwnFaultsFullDiskTest {
 
     /** The sequences of the request entries in the recording file's journal. */
     private static List<Integer> requestSequences(Path recording) throws IOException {
-        JsonNode journal = JSON.readTree(recording.toFile()).path("journal");
+        JsonNode journal = JSON.readTree(recording.toFile()).path("segments").path(0).path("journal");
         return journal.findParents("type").stream().filter(entry -> entry.path("type").asText().equals("request"))
                 .map(entry -> entry.path("sequence").asInt()).toList();
     }

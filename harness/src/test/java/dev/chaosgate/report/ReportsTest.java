@@ -134,14 +134,17 @@ class ReportsTest {
 
         @Test
         void topLevelFieldsComeInTheirDocumentedOrder() {
-            assertThat(names(root)).containsExactly("tool", "version", "client", "seed", "started", "durationMs", "summary", "scenarios");
+            assertThat(names(root)).containsExactly("tool", "version", "client", "seed", "started", "durationMs", "complete", "stoppedBecause",
+                    "summary", "scenarios");
             assertThat(root.get("tool").asText()).isEqualTo("chaosgate");
             assertThat(root.get("version").asText()).isEqualTo("0.1.0");
             assertThat(root.get("client").asText()).isEqualTo(CLIENT);
             assertThat(root.get("seed").isNull()).isTrue();
             assertThat(Instant.parse(root.get("started").asText())).isEqualTo(run.started());
             assertThat(root.get("durationMs").asLong()).isEqualTo(run.elapsed().toMillis());
-            assertThat(root.get("summary").toString()).isEqualTo("{\"total\":5,\"passed\":1,\"failed\":3,\"skipped\":1}");
+            assertThat(root.get("summary").toString()).isEqualTo("{\"total\":5,\"passed\":1,\"failed\":3,\"skipped\":1,\"errors\":0}");
+            assertThat(root.get("complete").asBoolean()).as("a run that played every row").isTrue();
+            assertThat(root.get("stoppedBecause").isNull()).isTrue();
         }
 
         @Test
@@ -193,7 +196,7 @@ class ReportsTest {
             for (JsonNode scenario : root.get("scenarios")) {
                 assertThat(names(scenario)).containsExactly("name", "description", "verdict", "seed", "durationMs", "attempts",
                         "findings", "notes", "thread", "expected", "alternatives", "timeline", "otherCalls", "shown", "screen", "draft", "clientStoppedAfterMs",
-                        "note", "clientOutput", "stream");
+                        "note", "clientOutput", "stream", "clientStderr");
             }
         }
 
