@@ -22,10 +22,12 @@ import java.util.Map;
  * @param clockStart        when the scenario's time started (ISO-8601): by default the app's first generation
  *                          request since the last switch or reset; null while it waits for one, and while replaying
  * @param queue             the faults queued with fail-next that requests have still to meet, first to fire first
+ * @param segment           the number (from 1) of the recording's segment being made, one per start, reset and
+ *                          switch; 0 when the session does not record
  */
 public record SessionState(String scenario, String description, String phase, List<String> phases, boolean paused,
                            int injectedRemaining, boolean replaying, int replayRemaining, String baseUrl,
                            String consoleUrl, String recording, long seed, long verdictFrom, List<String> faults,
                            Map<String, String> faultDescriptions, List<String> scenarios, String recordingProblem,
-                           String clockStart, List<QueuedFault> queue) {
+                           String clockStart, List<QueuedFault> queue, int segment) {
 }

@@ -107,8 +107,10 @@ class ServeSessionTest {
         c.chat("a");
         c.chat("b");
         await().atMost(Duration.ofSeconds(5)).until(() -> c.session.recording().decisions().size() == 2);
+        assertThat(c.api("state").path("segment").asInt()).as("the state's segment at the start").isEqualTo(1);
 
         c.session.switchScenario("access-denied-1020");
+        assertThat(c.api("state").path("segment").asInt()).as("the state's segment after a switch").isEqualTo(2);
         assertThat(c.session.recording().scenario().name()).isEqualTo("access-denied-1020");
         assertThat(c.session.recording().decisions()).as("the new segment").isEmpty();
         c.chat("c");
@@ -125,6 +127,7 @@ class ServeSessionTest {
         c.session.reset();
         assertThat(c.session.recordedSegments()).as("a reset in a segment where nothing happened replaces it")
                 .extracting(Recording::cause).containsExactly(Recording.START, Recording.SWITCH, Recording.RESET);
+        assertThat(c.api("state").path("segment").asInt()).as("the state's segment after two resets").isEqualTo(3);
         List<Recording> written = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                 .until(() -> Recording.readSegments(file, ScenarioCatalog.builtIn()), r -> r.size() == 3);
         assertThat(written).extracting(r -> r.decisions().size()).containsExactly(2, 1, 0);
