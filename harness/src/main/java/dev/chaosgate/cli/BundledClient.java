@@ -2,7 +2,7 @@ package dev.chaosgate.cli;
 
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.ClientReport;
-import dev.chaosgate.verdict.clients.WellBehavedClient;
+import dev.chaosgate.cli.bundled.WellBehavedClient;
 
 import java.time.Duration;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.FindingCode;
 import dev.chaosgate.verdict.Verdict;
-import dev.chaosgate.verdict.clients.WellBehavedClient;
+import dev.chaosgate.cli.bundled.WellBehavedClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

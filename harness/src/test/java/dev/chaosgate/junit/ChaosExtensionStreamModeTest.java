@@ -6,7 +6,7 @@ import dev.chaosgate.scenario.StreamSelection;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.verdict.ChaosAssertions;
 import dev.chaosgate.verdict.ClientReport;
-import dev.chaosgate.verdict.clients.WellBehavedClient;
+import dev.chaosgate.cli.bundled.WellBehavedClient;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

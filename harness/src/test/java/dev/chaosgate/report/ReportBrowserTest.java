@@ -8,7 +8,8 @@ import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Verdict;
 import dev.chaosgate.verdict.clients.NoRetryClient;
 import dev.chaosgate.verdict.clients.ReferenceClient;
-import dev.chaosgate.verdict.clients.WellBehavedClient;
+import dev.chaosgate.verdict.clients.WellBehavedReference;
+import dev.chaosgate.cli.bundled.WellBehavedClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class ReportBrowserTest {
         Scenario burst = catalog.get("bad-gateway-burst");
 
         List<ScenarioOutcome> passing = new ArrayList<>();
-        play(new WellBehavedClient(), burst, passing);
+        play(new WellBehavedReference(), burst, passing);
         open(write(tmp.resolve("passing"), passing));
         WebElement zero = count("failed");
         assertThat(zero.getText()).isEqualTo("0 failed");
@@ -112,7 +113,7 @@ class ReportBrowserTest {
     void aRunOfAPassAFailAndASkipIsScreenshotForTheDocs(@TempDir Path tmp) throws IOException {
         ScenarioCatalog catalog = ScenarioCatalog.builtIn();
         List<ScenarioOutcome> outcomes = new ArrayList<>();
-        play(new WellBehavedClient(), catalog.get("bad-gateway-burst"), outcomes);
+        play(new WellBehavedReference(), catalog.get("bad-gateway-burst"), outcomes);
         play(new NoRetryClient(), catalog.get("bad-gateway-burst"), outcomes);
         outcomes.add(ScenarioOutcome.skipped(catalog.get("black-hole-timeout"), "skipped: takes 24 s; run it with --all"));
         open(write(tmp, outcomes));

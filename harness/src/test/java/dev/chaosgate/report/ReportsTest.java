@@ -16,7 +16,8 @@ import dev.chaosgate.verdict.clients.IgnoresRetryAfterClient;
 import dev.chaosgate.verdict.clients.NoRetryClient;
 import dev.chaosgate.verdict.clients.RawErrorClient;
 import dev.chaosgate.verdict.clients.ReferenceClient;
-import dev.chaosgate.verdict.clients.WellBehavedClient;
+import dev.chaosgate.verdict.clients.WellBehavedReference;
+import dev.chaosgate.cli.bundled.WellBehavedClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class ReportsTest {
         Scenario denied = catalog.get("access-denied-1020");
         Scenario limited = catalog.get("rate-limited-tokens");
         List<ScenarioOutcome> outcomes = new ArrayList<>();
-        passing = play(new WellBehavedClient(), burst, outcomes, List.of("SHOWN: Tea has less caffeine", "DRAFT:"));
+        passing = play(new WellBehavedReference(), burst, outcomes, List.of("SHOWN: Tea has less caffeine", "DRAFT:"));
         noRetry = play(new NoRetryClient(), burst, outcomes, List.of());
         rawError = play(new RawErrorClient(), denied, outcomes,
                 List.of("\u001b[31mSHOWN: Access denied\u001b[0m", HOSTILE_OUTPUT, "DRAFT: " + PROMPT));

@@ -1,5 +1,7 @@
 package dev.chaosgate.verdict.clients;
 
+import dev.chaosgate.cli.bundled.WellBehavedClient;
+
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,7 +10,7 @@ import java.util.Optional;
  * 1 s, …) whatever the server asked. Shows on {@code service-unavailable-maintenance} (Retry-After 3):
  * {@code RETRY_AFTER_IGNORED}.
  */
-public class IgnoresRetryAfterClient extends WellBehavedClient {
+public class IgnoresRetryAfterClient extends WellBehavedClient implements ReferenceClient {
     public IgnoresRetryAfterClient() {
         super();
     }

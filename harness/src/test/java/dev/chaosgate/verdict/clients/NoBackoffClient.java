@@ -1,5 +1,7 @@
 package dev.chaosgate.verdict.clients;
 
+import dev.chaosgate.cli.bundled.WellBehavedClient;
+
 import java.time.Duration;
 
 /**
@@ -7,7 +9,7 @@ import java.time.Duration;
  * call). It still honours an explicit {@code Retry-After} and keeps the budget of 3 attempts. Shows on
  * {@code bad-gateway-burst}: {@code NO_BACKOFF}.
  */
-public class NoBackoffClient extends WellBehavedClient {
+public class NoBackoffClient extends WellBehavedClient implements ReferenceClient {
     public NoBackoffClient() {
         super();
     }

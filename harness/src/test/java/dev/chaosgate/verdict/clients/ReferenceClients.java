@@ -1,6 +1,7 @@
 package dev.chaosgate.verdict.clients;
 
-import dev.chaosgate.verdict.clients.WellBehavedClient.Timeouts;
+import dev.chaosgate.cli.bundled.WellBehavedClient;
+import dev.chaosgate.cli.bundled.WellBehavedClient.Timeouts;
 
 import java.util.List;
 
@@ -44,7 +45,7 @@ public final class ReferenceClients {
 
     public static List<ReferenceClient> all(Timeouts timeouts) {
         return List.of(
-                new WellBehavedClient(timeouts),
+                new WellBehavedReference(timeouts),
                 new NoRetryClient(timeouts),
                 new RetriesEverythingClient(timeouts),
                 new IgnoresRetryAfterClient(timeouts),
@@ -63,6 +64,6 @@ public final class ReferenceClients {
     }
 
     public static ReferenceClient wellBehaved() {
-        return new WellBehavedClient();
+        return new WellBehavedReference();
     }
 }

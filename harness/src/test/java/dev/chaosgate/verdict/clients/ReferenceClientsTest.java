@@ -1,5 +1,6 @@
 package dev.chaosgate.verdict.clients;
 
+import dev.chaosgate.cli.bundled.WellBehavedClient;
 import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.fixtures.GuidanceCatalog;
 import dev.chaosgate.gateway.ChaosGateway;
@@ -10,7 +11,7 @@ import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.verdict.ClientReport;
-import dev.chaosgate.verdict.clients.WellBehavedClient.Timeouts;
+import dev.chaosgate.cli.bundled.WellBehavedClient.Timeouts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,7 +84,7 @@ class ReferenceClientsTest {
 
     @Test
     void wellBehavedRetriesABurstOfBadGatewaysWithGrowingBackoffAndSucceeds() {
-        Run run = run(new WellBehavedClient(), "bad-gateway-burst", false);
+        Run run = run(new WellBehavedReference(), "bad-gateway-burst", false);
         assertThat(run.exchanges()).hasSize(3);
         assertThat(run.exchanges().get(2).fault()).isNull();
         assertThat(run.gaps().get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
@@ -96,31 +97,31 @@ class ReferenceClientsTest {
 
     @Test
     void wellBehavedStopsAtOnceOnNonRetryableFailures() {
-        Run blocked = run(new WellBehavedClient(), "access-denied-1020", false);
+        Run blocked = run(new WellBehavedReference(), "access-denied-1020", false);
         assertThat(blocked.exchanges()).hasSize(1);
         assertGaveUp(blocked, FailureClass.ACCESS_DENIED);
         assertThat(blocked.lastShown()).contains("1020", "Ray ID");
 
-        Run quota = run(new WellBehavedClient(), "quota-exhausted", false);
+        Run quota = run(new WellBehavedReference(), "quota-exhausted", false);
         assertThat(quota.exchanges()).hasSize(1);
         assertGaveUp(quota, FailureClass.QUOTA_EXHAUSTED);
 
-        Run tooLarge = run(new WellBehavedClient(), "request-too-large", false);
+        Run tooLarge = run(new WellBehavedReference(), "request-too-large", false);
         assertThat(tooLarge.exchanges()).hasSize(1);
         assertGaveUp(tooLarge, FailureClass.REQUEST_TOO_LARGE);
 
-        Run shouldNot = run(new WellBehavedClient(), "should-retry-false", false);
+        Run shouldNot = run(new WellBehavedReference(), "should-retry-false", false);
         assertThat(shouldNot.exchanges()).hasSize(1);
         assertGaveUp(shouldNot, FailureClass.UNAVAILABLE);
 
-        Run key = run(new WellBehavedClient(), "invalid-api-key", false);
+        Run key = run(new WellBehavedReference(), "invalid-api-key", false);
         assertThat(key.exchanges()).hasSize(1);
         assertGaveUp(key, FailureClass.AUTHENTICATION_FAILED);
     }
 
     @Test
     void wellBehavedWaitsAtLeastRetryAfter() {
-        Run run = run(new WellBehavedClient(), "service-unavailable-maintenance", false);
+        Run run = run(new WellBehavedReference(), "service-unavailable-maintenance", false);
         assertThat(run.exchanges()).hasSize(2);
         assertThat(run.gaps().get(0)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         assertAnswered(run);
@@ -133,7 +134,7 @@ class ReferenceClientsTest {
                         .serving(Faults.status(503).withFixture("openai/503-overloaded").withRetryAfterMs(1500)))
                 .then(Chaos.phase("ok"))
                 .build();
-        Run run = run(new WellBehavedClient(), scenario, false);
+        Run run = run(new WellBehavedReference(), scenario, false);
         assertThat(run.exchanges()).hasSize(2);
         assertThat(run.gaps().get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(1500)).isLessThan(Duration.ofMillis(2500));
         assertAnswered(run);
@@ -141,24 +142,24 @@ class ReferenceClientsTest {
 
     @Test
     void wellBehavedFallsBackToItsBackoffOnUnusableRetryAfter() {
-        Run huge = run(new WellBehavedClient(), "retry-after-huge", false);
+        Run huge = run(new WellBehavedReference(), "retry-after-huge", false);
         assertThat(huge.exchanges()).hasSize(2);
         assertThat(huge.gaps().get(0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(2));
         assertAnswered(huge);
 
-        Run past = run(new WellBehavedClient(), "retry-after-past", false);
+        Run past = run(new WellBehavedReference(), "retry-after-past", false);
         assertThat(past.exchanges()).hasSize(2);
         assertThat(past.gaps().get(0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(2));
         assertAnswered(past);
 
-        Run garbage = run(new WellBehavedClient(), "retry-after-garbage", false);
+        Run garbage = run(new WellBehavedReference(), "retry-after-garbage", false);
         assertThat(garbage.exchanges()).hasSize(2);
         assertAnswered(garbage);
     }
 
     @Test
     void wellBehavedGivesUpAfterThreeAttemptsKeepingTheDraft() {
-        Run run = run(new WellBehavedClient(), "full-outage", false);
+        Run run = run(new WellBehavedReference(), "full-outage", false);
         assertThat(run.exchanges()).hasSize(WellBehavedClient.MAX_ATTEMPTS);
         assertThat(run.gaps()).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(Duration.ofMillis(500)));
         assertThat(run.report().shown()).hasSize(1);
@@ -167,14 +168,14 @@ class ReferenceClientsTest {
 
     @Test
     void wellBehavedRetriesResetsBeforeAnyResponse() {
-        Run run = run(new WellBehavedClient(), "connection-reset", false);
+        Run run = run(new WellBehavedReference(), "connection-reset", false);
         assertThat(run.exchanges()).hasSize(3);
         assertAnswered(run);
     }
 
     @Test
     void wellBehavedRetriesATimeoutOnlyOnce() {
-        Run once = run(new WellBehavedClient(), "gateway-timeout-504", false);
+        Run once = run(new WellBehavedReference(), "gateway-timeout-504", false);
         assertThat(once.exchanges()).hasSize(2);
         assertAnswered(once);
 
@@ -182,15 +183,15 @@ class ReferenceClientsTest {
                 .then(Chaos.phase("timed-out").forRequests(3).serving(Faults.gatewayTimeout()))
                 .then(Chaos.phase("ok"))
                 .build();
-        Run twice = run(new WellBehavedClient(), thrice, false);
+        Run twice = run(new WellBehavedReference(), thrice, false);
         assertThat(twice.exchanges()).hasSize(2);
         assertGaveUp(twice, FailureClass.GATEWAY_TIMEOUT);
 
-        Run hung = run(new WellBehavedClient(SHORT), "origin-hangs-once", false);
+        Run hung = run(new WellBehavedReference(SHORT), "origin-hangs-once", false);
         assertThat(hung.exchanges()).hasSize(2);
         assertAnswered(hung);
 
-        Run blackHole = run(new WellBehavedClient(SHORT), "black-hole-timeout", false);
+        Run blackHole = run(new WellBehavedReference(SHORT), "black-hole-timeout", false);
         assertThat(blackHole.connections()).isEqualTo(2);
         assertGaveUp(blackHole, FailureClass.CONNECTION_FAILURE);
     }
@@ -201,7 +202,7 @@ class ReferenceClientsTest {
                 .then(Chaos.phase("slow").forRequests(1).serving(Faults.slowAnswer(Duration.ofMillis(1500))))
                 .then(Chaos.phase("quick"))
                 .build();
-        Run run = run(new WellBehavedClient(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1))),
+        Run run = run(new WellBehavedReference(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1))),
                 slow, false);
         assertThat(run.exchanges()).hasSize(1);
         assertAnswered(run);
@@ -209,13 +210,13 @@ class ReferenceClientsTest {
 
     @Test
     void wellBehavedStreamsAndMarksCutStreamsWithoutReplaying() {
-        Run complete = run(new WellBehavedClient(), "bad-gateway-single", true);
+        Run complete = run(new WellBehavedReference(), "bad-gateway-single", true);
         assertThat(complete.exchanges()).hasSize(2);
         assertAnswered(complete);
         String fullAnswer = complete.report().shown().get(0);
 
         for (String scenario : List.of("stream-cut-mid-answer", "stream-error-event", "stream-reset-mid-answer")) {
-            Run cut = run(new WellBehavedClient(), scenario, true);
+            Run cut = run(new WellBehavedReference(), scenario, true);
             assertThat(cut.exchanges()).as(scenario).hasSize(1);
             assertThat(cut.report().shown()).as(scenario).hasSize(2);
             assertThat(fullAnswer).as(scenario).startsWith(cut.report().shown().get(0));
@@ -223,7 +224,7 @@ class ReferenceClientsTest {
             assertGaveUp(cut, FailureClass.STREAM_INTERRUPTED);
         }
 
-        Run stall = run(new WellBehavedClient(SHORT), "stream-stall", true);
+        Run stall = run(new WellBehavedReference(SHORT), "stream-stall", true);
         assertThat(stall.exchanges()).hasSize(1);
         assertGaveUp(stall, FailureClass.STREAM_INTERRUPTED);
     }
@@ -262,7 +263,7 @@ class ReferenceClientsTest {
     @Test
     void allHoldsTheWellBehavedClientFirstAndTenFlawedOnes() {
         List<ReferenceClient> all = ReferenceClients.all();
-        assertThat(all.get(0)).isExactlyInstanceOf(WellBehavedClient.class);
+        assertThat(all.get(0)).isExactlyInstanceOf(WellBehavedReference.class);
         assertThat(all).hasSize(11);
         assertThat(all.stream().map(ReferenceClient::name).distinct()).hasSize(11);
     }

@@ -1,5 +1,7 @@
 package dev.chaosgate.verdict.clients;
 
+import dev.chaosgate.cli.bundled.WellBehavedClient;
+
 import java.time.Duration;
 
 /**
@@ -8,7 +10,7 @@ import java.time.Duration;
  * classes as {@link WellBehavedClient}, honours Retry-After and still retries a timeout only once. Shows on
  * {@code full-outage}: 10 attempts, {@code TOO_MANY_ATTEMPTS}.
  */
-public class RetryStormClient extends WellBehavedClient {
+public class RetryStormClient extends WellBehavedClient implements ReferenceClient {
     public static final int STORM_ATTEMPTS = 10;
 
     public RetryStormClient() {

@@ -1,4 +1,4 @@
-package dev.chaosgate.verdict.clients;
+package dev.chaosgate.cli.bundled;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,7 +80,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The flawed variants subclass it and override exactly one protected hook each.
  */
-public class WellBehavedClient implements ReferenceClient {
+public class WellBehavedClient {
 
     public static final String MODEL = "gpt-4o-mini";
     public static final int MAX_ATTEMPTS = 3;
@@ -193,7 +193,7 @@ public class WellBehavedClient implements ReferenceClient {
                 .build();
     }
 
-    @Override
+    /** A short stable name for reports, e.g. {@code well-behaved}; each flawed variant in the tests has its own. */
     public String name() {
         return "well-behaved";
     }
@@ -203,7 +203,7 @@ public class WellBehavedClient implements ReferenceClient {
         return name();
     }
 
-    @Override
+    /** One user action: send {@code prompt}, retry per the policy above, report what the UI shows. */
     public final ClientReport ask(String baseUrl, String prompt, boolean stream) {
         String idempotencyKey = UUID.randomUUID().toString();
         int attempts = 0;

@@ -1,4 +1,4 @@
-package dev.chaosgate.verdict.clients;
+package dev.chaosgate.cli.bundled;
 
 import dev.chaosgate.fixtures.GuidanceCatalog;
 import dev.chaosgate.gateway.ChaosGateway;
