@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.scenario.ScenarioLoader;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -168,7 +169,15 @@ final class AdminApi {
             throw ApiProblem.badRequest("\"count\" must be a whole number 1.." + ServeSession.MAX_FAIL_NEXT
                     + ", got " + count);
         }
-        session.failNext(count.intValue(), request.requiredText("fault", example));
+        JsonNode upstream = request.body().get("upstream");
+        if (upstream != null && !upstream.isNull()) {
+            // Any single-answer fault, written as a scenario phase's `upstream:` (the same binding and errors).
+            String written = upstream.isTextual() ? upstream.asText() : upstream.toString();
+            session.failNext(count.intValue(), ScenarioLoader.standard().parseFault(written, "fail-next `upstream`"), written);
+        } else {
+            session.failNext(count.intValue(), request.requiredText("fault", example + " or {\"count\": 1, \"upstream\": {\"status\": 503,"
+                    + " \"retryAfter\": 5}}"));
+        }
         return session.state();
     }
 

@@ -9,6 +9,7 @@ import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamExchange;
+import dev.chaosgate.upstream.UpstreamFault;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.FindingCode;
@@ -180,7 +181,7 @@ public final class ServeSession implements AutoCloseable {
             }
             int left = q.count() - served;
             served = 0;
-            boolean streamOnly = q.fault() == ConsoleFault.STREAM_CUT;
+            boolean streamOnly = q.streamOnly();
             String waiting = null;
             if (queue.isEmpty() && streamOnly) {
                 // A stream-cut passes over requests that do not stream: say so, or QA waits for nothing.
@@ -191,7 +192,7 @@ public final class ServeSession implements AutoCloseable {
                             + " normally); it fires on the first streamed answer";
                 }
             }
-            queue.add(new QueuedFault(q.fault().wireName(), q.fault().description(), left,
+            queue.add(new QueuedFault(q.name(), q.description(), left,
                     streamOnly ? "the next streamed chat or responses request" : "the next chat or responses request", waiting));
         }
         return queue;
@@ -246,11 +247,37 @@ public final class ServeSession implements AutoCloseable {
             throw new IllegalArgumentException("count must be 1.." + MAX_FAIL_NEXT + ", got " + count);
         }
         ConsoleFault fault = ConsoleFault.named(faultName);
+        queue(count, fault.fault(), fault.wireName(), fault.description());
+    }
+
+    /**
+     * Serves {@code fault}, any single-answer fault a scenario phase can write (an error answer with its
+     * headers, a connection fault, a stream fault, a slow answer), to the next {@code count} generation
+     * requests. {@code written} is how it was written, shown in the queue.
+     *
+     * @throws IllegalArgumentException for a fault that decides over several requests (a rate-limit window,
+     *     an overload, a probability, flapping, an outage): those need a scenario phase
+     */
+    public void failNext(int count, UpstreamFault fault, String written) {
+        if (count < 1 || count > MAX_FAIL_NEXT) {
+            throw new IllegalArgumentException("count must be 1.." + MAX_FAIL_NEXT + ", got " + count);
+        }
+        if (!(fault instanceof UpstreamFault.ErrorResponse || fault instanceof UpstreamFault.ConnectionFault
+                || fault instanceof UpstreamFault.StreamFault || fault instanceof UpstreamFault.SlowAnswer)) {
+            throw new IllegalArgumentException("fail-next serves one answer per request, and this fault decides over several"
+                    + " requests (" + fault.getClass().getSimpleName() + "); play it in a scenario phase instead (Switch, or"
+                    + " `serve --scenario FILE`)");
+        }
+        queue(count, fault, "custom", written);
+    }
+
+    private void queue(int count, UpstreamFault fault, String name, String description) {
         synchronized (steering) {
             refuseWhileReplaying("fail the next requests");
             List<UpstreamExchange> seen = gateway.exchanges();
-            queued.add(new Queued(fault, count, seen.isEmpty() ? 0 : seen.get(seen.size() - 1).sequence()));
-            gateway.failNext(count, fault.fault());
+            queued.add(new Queued(name, description, fault instanceof UpstreamFault.StreamFault, count,
+                    seen.isEmpty() ? 0 : seen.get(seen.size() - 1).sequence()));
+            gateway.failNext(count, fault);
         }
     }
 
@@ -465,7 +492,7 @@ public final class ServeSession implements AutoCloseable {
     }
 
     /** One fail-next call: its fault, its count, and the newest request when it was queued. */
-    private record Queued(ConsoleFault fault, int count, long afterRequest) {
+    private record Queued(String name, String description, boolean streamOnly, int count, long afterRequest) {
     }
 
     /** What QA said the app showed for one action: the one whose prompt it names, else the newest. */

@@ -173,6 +173,19 @@ public final class ScenarioLoader {
         return read(yaml, file, null);
     }
 
+    /**
+     * One fault written as a scenario file writes a phase's {@code upstream:} (YAML or JSON, which is YAML),
+     * bound by the same rules and with the same errors, e.g. {@code {"status": 503, "retryAfter": 5}} or
+     * {@code {slow: 3s}}: the way the console and other tools inject any fault a scenario can.
+     * {@code where} names the text in error messages (a file name, {@code "fail-next body"}).
+     *
+     * @throws YamlFileException naming the line, column and key at fault, and the fix
+     */
+    public UpstreamFault parseFault(String text, String where) {
+        YamlNode root = YamlReader.read(text, where);
+        return fault(new YamlNode.Entry("upstream", root.location(), root), "the fault", where);
+    }
+
     private Scenario read(String yaml, String file, String fileName) {
         YamlNode root = YamlReader.read(yaml, file);
         YamlFields top = YamlFields.of(root, "the scenario").allowOnly(TOP_KEYS);

@@ -145,6 +145,39 @@ class ConsoleApiTest {
     }
 
     @Test
+    void failNextTakesAnySingleAnswerFaultAScenarioPhaseCanWrite() {
+        RunningConsole c = start("bad-gateway-single");
+        c.api("fail-next", "{\"count\": 1, \"upstream\": {\"status\": 503, \"retryAfter\": 5}}");
+        // YAML as a string, as a scenario file writes it.
+        JsonNode state = c.api("fail-next", "{\"count\": 1, \"upstream\": \"status: 429\\nretryAfterMs: 1500\"}");
+        assertThat(state.get("injectedRemaining").asInt()).isEqualTo(2);
+        assertThat(state.get("queue").get(0).get("fault").asText()).isEqualTo("custom");
+        assertThat(state.get("queue").get(0).get("name").asText()).contains("\"retryAfter\":5");
+
+        HttpResponse<String> unavailable = chatResponse(c, "hello");
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("retry-after")).as("a 503 with Retry-After 5, which no menu entry offers")
+                .hasValue("5");
+        HttpResponse<String> limited = chatResponse(c, "hello");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("retry-after-ms")).hasValue("1500");
+        assertThat(c.chat("hello")).as("then the scenario's own first request").isEqualTo(502);
+    }
+
+    @Test
+    void failNextRefusesAFaultAScenarioFileWouldRefuseOrOneThatSpansRequests() {
+        RunningConsole c = start("bad-gateway-single");
+
+        JsonNode typo = assertError(post(c, "fail-next", "{\"count\": 1, \"upstream\": {\"status\": 503, \"retryAftr\": 5}}"), 400,
+                "retryAftr");
+        assertThat(typo.get("error").asText()).as("the scenario loader's own suggestion").contains("retryAfter");
+        assertError(post(c, "fail-next", "{\"count\": 1, \"upstream\": {\"status\": 99}}"), 400, "status");
+        assertError(post(c, "fail-next", "{\"count\": 1, \"upstream\": {\"rateLimit\": {\"requests\": 1, \"window\": \"10s\"}}}"),
+                400, "decides over several requests");
+        assertThat(c.api("state").get("injectedRemaining").asInt()).isZero();
+    }
+
+    @Test
     void failNextRefusesABadCountOrFault() {
         RunningConsole c = start("bad-gateway-single");
 
