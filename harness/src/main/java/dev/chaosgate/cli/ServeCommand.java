@@ -170,7 +170,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 seedValue = Long.parseLong(seed.trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--seed must be a whole number, like --seed 42, got '" + seed + "'");
+                throw new UsageException(UsageErrors.notAWholeNumber("--seed", seed, "42"));
             }
         }
         if (scenario == null && replay == null) {
@@ -361,7 +361,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             parsed = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(option + " must be a port number 0..65535, got '" + value + "'");
+            throw new UsageException(UsageErrors.notAWholeNumber(option, value,
+                    "" + (option.equals("--port") ? DEFAULT_PORT : DEFAULT_PORT + 1)));
         }
         if (parsed < 0 || parsed > 65535) {
             throw new UsageException(option + " must be in 0..65535, got " + parsed);
