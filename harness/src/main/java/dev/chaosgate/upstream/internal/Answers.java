@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
 
 /**
  * The fake model's answers: the same prompt always gets the same answer, whatever the run or seed. An answer is
- * three or four plain sentences drawn from small pools by a hash of the prompt, one of them naming the prompt's
- * main words, so answers read naturally in a screenshot and differ from prompt to prompt. Topic words are plain
- * letters only (never digits, markup or an error name), so an answer never looks like a raw error. A request
+ * three plain sentences drawn from small pools by a hash of the prompt: an opening, one naming the prompt's main
+ * words (or a general one when it has none) and a closing, about 20 words as before, so streams last as long.
+ * Answers read naturally in a screenshot and differ from prompt to prompt. Topic words are plain letters only
+ * (never digits, markup or an error's name), so an answer never looks like a raw error. A request
  * offering a function tool, with no tool result after the user's turn yet, gets a call of that tool; a request
  * carrying the result gets a text answer.
  */
@@ -53,7 +54,7 @@ final class Answers {
         "If you remember one thing, make it {0}.",
         "A good place to begin is {0}, since the rest builds on that."
     };
-    /** Sentences that need no topic, for the middle of an answer or for a prompt without one. */
+    /** Sentences that need no topic, for the middle of an answer to a prompt without one. */
     private static final String[] MIDDLES = {
         "A small example usually makes the idea much easier to follow.",
         "The details vary from case to case, but the overall pattern stays the same.",
@@ -94,7 +95,7 @@ final class Answers {
         } else if (topics.size() == 1) {
             sentences.add(MessageFormat.format(pick(ABOUT_ONE, random).replace("'", "''"), topics.get(0)));
         }
-        if (topics.size() < 2 || random.nextBoolean()) {
+        if (topics.isEmpty()) {
             sentences.add(pick(MIDDLES, random));
         }
         sentences.add(pick(CLOSINGS, random));

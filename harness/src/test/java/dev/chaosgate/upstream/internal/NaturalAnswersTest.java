@@ -68,7 +68,7 @@ class NaturalAnswersTest {
         corpus().forEach(prompt -> {
             String answer = Answers.contentFor(prompt);
             List<String> sentences = List.of(answer.split("(?<=[.?!])\\s+"));
-            if (sentences.size() < 3 || sentences.size() > 5) {
+            if (sentences.size() != 3) {
                 problems.add(sentences.size() + " sentences for \"" + prompt + "\": " + answer);
             }
             for (String sentence : sentences) {
