@@ -9,7 +9,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.Set;
  */
 final class UsageErrors {
     private static final Set<Class<?>> WHOLE_NUMBERS = Set.of(Long.class, long.class, Integer.class, int.class,
-            Short.class, short.class, BigInteger.class);
+            Short.class, short.class);
     /** Examples for number options whose default does not make one (none, or a value that depends on others). */
     private static final Map<String, String> EXAMPLES = Map.of("--parallel", "2");
     private static final String ANY_EXAMPLE = "42";
@@ -44,9 +43,24 @@ final class UsageErrors {
      * {@code OPTION: 'VALUE' is not a whole number, e.g. OPTION EXAMPLE}: the message of every number option that
      * was given something else, whichever command reads it.
      */
-    static String notAWholeNumber(String option, String value, String example) {
-        String problem = value.strip().matches("[-+]?\\d+") ? "is out of range" : "is not a whole number";
+    static String notAWholeNumber(String option, String value, String example, Class<?> type) {
+        String problem = "is not a whole number";
+        if (value.strip().matches("[-+]?\\d+")) {
+            // a whole number all the same, only beyond what the option's type holds: name the bound crossed
+            boolean negative = value.strip().startsWith("-");
+            problem = negative ? "is too small, at least " + bound(type, false) : "is too large, at most " + bound(type, true);
+        }
         return option + ": '" + value + "' " + problem + ", e.g. " + option + " " + example;
+    }
+
+    private static String bound(Class<?> type, boolean max) {
+        if (type == Integer.class || type == int.class) {
+            return "" + (max ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+        }
+        if (type == Short.class || type == short.class) {
+            return "" + (max ? Short.MAX_VALUE : Short.MIN_VALUE);
+        }
+        return "" + (max ? Long.MAX_VALUE : Long.MIN_VALUE);
     }
 
     /** {@code ; did you mean NAME?} for the one candidate close enough to {@code input} to be a typo, else nothing. */
@@ -69,7 +83,7 @@ final class UsageErrors {
         }
         Optional<OptionSpec> number = wholeNumberOption(e);
         if (number.isPresent()) {
-            return notAWholeNumber(number.get().longestName(), e.getValue(), example(number.get()));
+            return notAWholeNumber(number.get().longestName(), e.getValue(), example(number.get()), number.get().type());
         }
         return e.getMessage().strip();
     }
@@ -77,7 +91,7 @@ final class UsageErrors {
     private static Optional<OptionSpec> wholeNumberOption(ParameterException e) {
         ArgSpec arg = e.getArgSpec();
         if (e.getCause() instanceof TypeConversionException && e.getValue() != null && arg instanceof OptionSpec option
-                && (WHOLE_NUMBERS.contains(option.type()) || WHOLE_NUMBERS.contains(option.auxiliaryTypes()[0]))) {
+                && WHOLE_NUMBERS.contains(option.type())) {
             return Optional.of(option);
         }
         return Optional.empty();

@@ -132,7 +132,11 @@ class CliHabitsTest {
         assertThat(CliRun.of("toxiproxy-server", "-port", "x").errLines().get(0)).contains("e.g. --port 8474");
         assertThat(CliRun.of("serve", "--console-port", "x").errLines().get(0)).contains("e.g. --console-port 8788");
         assertThat(CliRun.of("run", "--seed", "99999999999999999999").errLines().get(0))
-                .contains("--seed: '99999999999999999999' is out of range, e.g. --seed 42");
+                .contains("--seed: '99999999999999999999' is too large, at most 9223372036854775807, e.g. --seed 42");
+        assertThat(CliRun.of("run", "--parallel", "-3000000000").errLines().get(0))
+                .contains("--parallel: '-3000000000' is too small, at least -2147483648, e.g. --parallel 2");
+        assertThat(CliRun.of("serve", "--port", "99999999999").errLines().get(0))
+                .as("a port too large for a number is a port out of range").isEqualTo("chaosgate serve: --port must be in 0..65535, got 99999999999");
     }
 
     // ---- list: tags shown, a tag nothing has is an error listing the tags
