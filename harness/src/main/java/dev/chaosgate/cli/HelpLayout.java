@@ -26,8 +26,8 @@ import static picocli.CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS;
 /**
  * The help of every command, wrapped at spaces only. picocli wraps with a line break iterator that also breaks
  * after a dot or a slash, which cut {@code http://127.0.0.1:P/v1} in two; here picocli lays each section out
- * unwrapped and this class folds the long lines at spaces, with the same hanging indents, so a word, a URL or a
- * file name is never split. A word longer than the line stays whole and overflows. Sentences that a description
+ * unwrapped and this class folds the long lines at spaces outside {@code `code spans`}, with the same hanging
+ * indents, so a word, a URL, a file name or a command quoted in backticks is never split. A word longer than the line stays whole and overflows. Sentences that a description
  * or footer spread over several lines are joined first, and the list of commands shows each one's first sentence
  * whole. Help is plain text (no ANSI colours), the same in a terminal, a pipe and a test.
  */
@@ -137,10 +137,11 @@ final class HelpLayout {
     /** One line folded at spaces into lines of at most {@code width} columns, unless a single word is longer. */
     private static List<String> fold(String line, String section, int width) {
         List<String> out = new ArrayList<>();
-        if (line.length() <= width) {
-            out.add(line);
+        if (line.stripTrailing().length() <= width) {
+            out.add(line); // as it is: a heading ("Usage: ") ends with the space its section follows
             return out;
         }
+        line = line.stripTrailing();
         int textStart = textStart(line, section);
         int hanging = hangingIndent(line, section, textStart);
         String rest = line;
@@ -158,20 +159,31 @@ final class HelpLayout {
         return out;
     }
 
-    /** Where a space run starts that leaves text both before it (after {@code minimum}) and after it; -1 if none. */
+    /**
+     * Where a space run starts that leaves text both before it (after {@code minimum}) and after it, outside a
+     * {@code `code span`} (a command or an example reads whole); -1 if none.
+     */
     private static int breakAt(String line, int width, int minimum) {
         for (int at = Math.min(width, line.length() - 1); at > minimum; at--) {
-            if (line.charAt(at) == ' ' && line.charAt(at - 1) != ' ') {
+            if (breakable(line, at)) {
                 return at;
             }
         }
         // no space within the width: the long word stays whole, the line breaks at the first space after it
         for (int at = width + 1; at < line.length() - 1; at++) {
-            if (line.charAt(at) == ' ' && line.charAt(at - 1) != ' ' && at > minimum) {
+            if (at > minimum && breakable(line, at)) {
                 return line.substring(at).isBlank() ? -1 : at;
             }
         }
         return -1;
+    }
+
+    private static boolean breakable(String line, int at) {
+        if (line.charAt(at) != ' ' || line.charAt(at - 1) == ' ') {
+            return false;
+        }
+        long ticks = line.substring(0, at).chars().filter(c -> c == '`').count();
+        return ticks % 2 == 0;
     }
 
     /** Where the text a line may be broken in starts: after a row's names, after the synopsis' command name. */

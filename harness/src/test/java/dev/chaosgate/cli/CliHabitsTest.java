@@ -214,6 +214,8 @@ class CliHabitsTest {
         assertThat(words(help)).as("words of `chaosgate %s` wrapped at %d vs unwrapped:%n%s", String.join(" ", args),
                 HelpLayout.WIDTH, help).isEqualTo(words(unwrapped));
         for (String line : help.lines().toList()) {
+            assertThat(line.chars().filter(c -> c == '`').count() % 2).as("a `code span` split at the end of: %s", line)
+                    .isZero();
             if (line.length() > HelpLayout.WIDTH) {
                 assertThat(line.strip()).as("a line over %d columns holds a single word that is longer", HelpLayout.WIDTH)
                         .doesNotContain(" ");

@@ -5,8 +5,11 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +33,8 @@ class StandAloneTextsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     /** The tests' own checks hold these patterns, so tests are not product text (load simulations and examples are). */
     private static final List<String> NOT_PRODUCT = List.of("harness/src/test/", "fixtures/src/test/", "scenarios/src/test/");
+    /** Build output, installed packages and git's own files. */
+    private static final Set<String> SKIPPED_DIRECTORIES = Set.of(".git", "target", "node_modules");
     private static final Set<String> TEXT = Set.of("md", "java", "yaml", "yml", "json", "html", "js", "mjs", "css", "txt",
             "py", "properties", "xml", "");
     /** Notes a reader of the repository cannot open; "Seed 012" also reads like a verdict's random seed. */
@@ -53,17 +58,25 @@ class StandAloneTextsTest {
     static void walk() throws IOException {
         assumeTrue(Files.isRegularFile(ROOT.resolve("README.md")) && Files.isDirectory(ROOT.resolve("docs")),
                 "the repository is not around the harness module");
-        try (Stream<Path> all = Files.walk(ROOT)) {
-            files = all.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String rel = relative(p);
-                        return !rel.startsWith(".git/") && !rel.contains("/target/") && !rel.startsWith("target/")
-                                && !rel.contains("node_modules/") && NOT_PRODUCT.stream().noneMatch(rel::startsWith)
-                                && TEXT.contains(extension(p));
-                    })
-                    .sorted()
-                    .toList();
-        }
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(ROOT, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
+                String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+                String rel = relative(dir) + "/";
+                return !dir.equals(ROOT) && (SKIPPED_DIRECTORIES.contains(name) || NOT_PRODUCT.contains(rel))
+                        ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && TEXT.contains(extension(file))) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        files = found.stream().sorted().toList();
         topLevel = new HashSet<>();
         try (Stream<Path> entries = Files.list(ROOT)) {
             entries.forEach(p -> topLevel.add(p.getFileName().toString()));
