@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
         exitCodeOnInvalidInput = ChaosgateCli.EXIT_USAGE,
         description = "Simulates the gateway failures met in front of ChatGPT-style APIs and judges the client.",
         subcommands = {ListCommand.class, RunCommand.class, ServeCommand.class, ValidateCommand.class,
-                ToxiproxyServerCommand.class, AutoComplete.GenerateCompletion.class})
+                ToxiproxyServerCommand.class, AutoComplete.GenerateCompletion.class, HelpCommand.class})
 public final class ChaosgateCli implements Runnable {
     /** Exit code of a usage or configuration error. */
     public static final int EXIT_USAGE = 2;
@@ -31,20 +31,20 @@ public final class ChaosgateCli implements Runnable {
 
     /**
      * The command line as {@code main} runs it: a usage error is one line on stderr naming the
-     * problem and where the fix is ({@code chaosgate run: Unknown option: '--nope' (see chaosgate run --help)}),
-     * never the whole usage text or a stack trace.
+     * problem and where the fix is ({@code chaosgate run: Unknown option: '--al'; did you mean --all? (see `chaosgate run --help`)}),
+     * never the whole usage text or a stack trace; help is wrapped at {@value HelpLayout#WIDTH} columns.
      */
     public static CommandLine commandLine() {
+        return commandLine(HelpLayout.WIDTH);
+    }
+
+    /** {@link #commandLine()} with its help wrapped at {@code helpWidth} columns. */
+    static CommandLine commandLine(int helpWidth) {
         CommandLine cli = new CommandLine(new ChaosgateCli());
+        HelpLayout.install(cli, helpWidth);
         cli.setParameterExceptionHandler((ParameterException e, String[] args) -> {
             CommandLine failed = e.getCommandLine();
-            String name = failed.getCommandSpec().qualifiedName();
-            StringBuilder line = new StringBuilder(name).append(": ").append(e.getMessage().strip());
-            if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-                line.append("; did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append('?');
-            }
-            line.append(" (see `").append(name).append(" --help`)");
-            failed.getErr().println(line.toString().replaceAll("\\s*\\R\\s*", " "));
+            failed.getErr().println(UsageErrors.line(e));
             failed.getErr().flush();
             return EXIT_USAGE;
         });

@@ -568,10 +568,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--tag selects among --all; give --all with it");
         }
         if (all) {
-            List<Scenario> tagged = catalog.all().stream().filter(s -> tag == null || s.tags().contains(tag)).toList();
+            List<Scenario> tagged = catalog.all().stream().filter(s -> tag == null || ListCommand.hasTag(s, tag)).toList();
             if (tagged.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "no built-in scenario has the tag '" + tag
-                        + "' (`chaosgate list` shows them; tags are in each scenario file)");
+                throw new ParameterException(spec.commandLine(), ListCommand.unknownTag(tag, catalog.all()));
             }
             return tagged;
         }

@@ -170,7 +170,7 @@ public final class ServeCommand implements Callable<Integer> {
             try {
                 seedValue = Long.parseLong(seed.trim());
             } catch (NumberFormatException e) {
-                throw new UsageException("--seed must be a whole number, like --seed 42, got '" + seed + "'");
+                throw new UsageException(UsageErrors.notAWholeNumber("--seed", seed, "42", Long.class));
             }
         }
         if (scenario == null && replay == null) {
@@ -357,16 +357,15 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private static int port(String option, String value) throws UsageException {
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " must be a port number 0..65535, got '" + value + "'");
+        if (!value.trim().matches("[-+]?\\d+")) {
+            throw new UsageException(UsageErrors.notAWholeNumber(option, value,
+                    "" + (option.equals("--port") ? DEFAULT_PORT : DEFAULT_PORT + 1), Integer.class));
         }
-        if (parsed < 0 || parsed > 65535) {
-            throw new UsageException(option + " must be in 0..65535, got " + parsed);
+        String digits = value.trim().replaceFirst("^\\+", "");
+        if (digits.startsWith("-") || digits.replaceFirst("^0+(?=.)", "").length() > 5 || Integer.parseInt(digits) > 65535) {
+            throw new UsageException(option + " must be in 0..65535, got " + digits);
         }
-        return parsed;
+        return Integer.parseInt(digits);
     }
 
     private String unmatchedMessage(String argument) {

@@ -156,11 +156,11 @@ class ServeCommandTest {
             unknown option          | --scenario bad-gateway-single --prot 9000              | unknown option '--prot'; did you mean --port?
             unknown option with =   | --scenario bad-gateway-single --sede=4                 | unknown option '--sede'; did you mean --seed?
             bare scenario name      | bad-gateway-single                                     | unexpected argument 'bad-gateway-single'; give the scenario as --scenario bad-gateway-single
-            port not a number       | --scenario bad-gateway-single --port eighty            | --port must be a port number 0..65535, got 'eighty'
+            port not a number       | --scenario bad-gateway-single --port eighty            | --port: 'eighty' is not a whole number, e.g. --port 8787
             port out of range       | --scenario bad-gateway-single --port 70000             | --port must be in 0..65535, got 70000
             console port bad        | --scenario bad-gateway-single --console-port -1        | --console-port must be in 0..65535, got -1
             same ports              | --scenario bad-gateway-single --port 9100 --console-port 9100 | --console-port must differ from --port (both 9100)
-            seed not a number       | --scenario bad-gateway-single --seed x                 | --seed must be a whole number, like --seed 42, got 'x'
+            seed not a number       | --scenario bad-gateway-single --seed x                 | --seed: 'x' is not a whole number, e.g. --seed 42
             scenario and replay     | --scenario bad-gateway-single --replay r.json          | --scenario and --replay cannot be combined
             """)
     void badFlagsAreOneLineUsageErrors(String description, String args, String expected) {
