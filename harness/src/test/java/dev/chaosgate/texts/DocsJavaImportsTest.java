@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DocsJavaImportsTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
-    private static final Pattern IMPORT = Pattern.compile("^import (static )?([\\w.]+)(\\.\\*)?;", Pattern.MULTILINE);
+    private static final Pattern IMPORT = Pattern.compile("^\\s*import (static )?([\\w.]+)(\\.\\*)?;", Pattern.MULTILINE);
 
     @Test
     void everyJavaSnippetShowsItsImports() throws IOException {
