@@ -42,6 +42,8 @@ public final class DataPathWarmUp {
     private static final int CONNECTIONS = 64;
     private static final int TOXIC_TRIPS = 10;
     private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("chaosgate.link.warmUpMillis", 3_000));
+    /** How much longer than the budget the warm-up may wait for the JIT's queue to drain. */
+    private static final long DRAIN_EXTRA_NANOS = TimeUnit.MILLISECONDS.toNanos(1_000);
 
     private final EventLoopGroup group;
     private final Transport transport;
@@ -144,21 +146,57 @@ public final class DataPathWarmUp {
     }
 
     /**
-     * Waits (within the budget) until the JIT has compiled what the warm-up made hot: compilations
-     * still queued when the first client comes would take a core from it for milliseconds at a time.
+     * Waits (within the budget, plus up to {@link #DRAIN_EXTRA_NANOS} for this wait alone) until the
+     * JIT has compiled what the warm-up made hot: compilations still queued when the first client
+     * comes would take a core from it for milliseconds at a time. The JIT's queues are read through
+     * the {@code compilerQueue} diagnostic command (as {@code jcmd PID Compiler.queue} prints them);
+     * where that is missing, the wait ends when the total compilation time stops growing. On a busy
+     * machine the compiler thread may get no CPU for a while, which the second test takes for an empty queue.
      */
     private void awaitCompilations() throws InterruptedException {
+        long drainDeadline = deadline + DRAIN_EXTRA_NANOS;
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            return;
-        }
-        long last = jit.getTotalCompilationTime();
+        long last = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         int quiet = 0;
-        while (quiet < 2 && !late()) {
-            Thread.sleep(20);
-            long now = jit.getTotalCompilationTime();
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
+        while (System.nanoTime() < drainDeadline) {
+            Boolean empty = compileQueuesEmpty();
+            if (empty == null) {
+                if (last < 0 || late()) {
+                    return;
+                }
+                Thread.sleep(20);
+                long now = jit.getTotalCompilationTime();
+                quiet = now == last ? quiet + 1 : 0;
+                last = now;
+                if (quiet >= 2) {
+                    return;
+                }
+            } else if (empty) {
+                return;
+            } else {
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    /** Whether the JIT has nothing queued or compiling, or null when this JVM cannot tell. */
+    static Boolean compileQueuesEmpty() {
+        try {
+            Object answer = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerQueue",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            if (!(answer instanceof String text) || !text.contains("compile queue")) {
+                return null;
+            }
+            for (String line : text.split("\n")) {
+                String trimmed = line.trim();
+                if (!trimmed.isEmpty() && !trimmed.endsWith(":") && !trimmed.equals("Empty")) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception | LinkageError e) {
+            return null;
         }
     }
 
