@@ -42,24 +42,33 @@ public final class ApiWarmUp {
             }
             done = true;
         }
-        long deadline = System.nanoTime() + BUDGET_NANOS;
+        answered(ROUNDS, System.nanoTime() + BUDGET_NANOS);
+    }
+
+    /**
+     * Plays the script {@code rounds} times (until {@code deadline}) against a throwaway API server
+     * and returns the status lines of the answers, in order; stops at the first failure.
+     */
+    static java.util.List<String> answered(int rounds, long deadline) {
+        java.util.List<String> statuses = new java.util.ArrayList<>();
         try (LinkEngine scratch = new LinkEngine(0L, 1);
              ToxiproxyApiServer api = ToxiproxyApiServer.start(scratch, "127.0.0.1", 0,
                      ProxyMetrics.toxiproxy(scratch, true, false))) {
             int port = api.address().getPort();
-            for (int round = 0; round < ROUNDS && System.nanoTime() < deadline; round++) {
+            for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
                 try (Socket socket = new Socket(LOOPBACK, port)) {
                     socket.setTcpNoDelay(true);
                     socket.setSoTimeout(2_000);
                     InputStream in = new BufferedInputStream(socket.getInputStream());
                     for (String[] call : script(round)) {
-                        exchange(socket.getOutputStream(), in, call[0], call[1], call[2]);
+                        statuses.add(exchange(socket.getOutputStream(), in, call[0], call[1], call[2]));
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
             // speed only
         }
+        return statuses;
     }
 
     /** A user's calls: create a proxy, toxics on it, reads, changes, deletion, and a few refusals. */
@@ -82,8 +91,8 @@ public final class ApiWarmUp {
                 new String[] {"POST", "/reset", null});
     }
 
-    /** One request on a kept-alive connection, reading the whole answer (its Content-Length). */
-    private static void exchange(OutputStream out, InputStream in, String method, String path, String body) throws IOException {
+    /** One request on a kept-alive connection, reading the whole answer (its Content-Length); returns its status line. */
+    private static String exchange(OutputStream out, InputStream in, String method, String path, String body) throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         String head = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + (body == null ? "" : "Content-Type: application/json\r\n")
@@ -107,5 +116,7 @@ public final class ApiWarmUp {
         if (in.readNBytes(length).length < length) {
             throw new IOException("API answer cut off");
         }
+        String answered = answer.toString(StandardCharsets.US_ASCII);
+        return answered.substring(0, Math.max(0, answered.indexOf("\r\n")));
     }
 }
