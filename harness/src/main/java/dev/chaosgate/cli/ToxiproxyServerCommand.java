@@ -10,6 +10,7 @@ import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.LinkException;
 import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.ProxyInfo;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -117,6 +118,12 @@ public final class ToxiproxyServerCommand implements Callable<Integer> {
         }
         long seedUsed = seed != null ? seed : ThreadLocalRandom.current().nextLong();
 
+        // A server in a process of its own: Netty's leak detection wraps and tracks one buffer in 128,
+        // which costs the data path allocations and, as a second buffer type on its hot code, made the
+        // JIT recompile that code after the warm-up. It stays on when asked for (-Dio.netty.leakDetection.level).
+        if (System.getProperty("io.netty.leakDetection.level") == null && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         LinkServer running;
         try {
             running = LinkServer.builder().host(host).port(port).seed(seedUsed)

@@ -1,6 +1,6 @@
 package dev.chaosgate.link;
 
-import dev.chaosgate.link.ProxyMetrics;
+import dev.chaosgate.link.internal.ApiWarmUp;
 import dev.chaosgate.link.internal.ToxiproxyApiServer;
 
 import java.net.InetSocketAddress;
@@ -41,6 +41,8 @@ public final class LinkServer implements AutoCloseable {
         LinkEngine engine = new LinkEngine(config.seed(), config.ioThreads());
         try {
             if (config.warmUp()) {
+                // The API's calls first, so the data path is compiled knowing them (see ApiWarmUp).
+                ApiWarmUp.run();
                 engine.warmUp();
             }
             ToxiproxyApiServer api = ToxiproxyApiServer.start(engine, config.host(), config.port(),

@@ -38,6 +38,8 @@ final class Connection {
     private final Link upstream;
     private final Link downstream;
     private boolean closing;
+    /** A reset reached a socket: every socket the link closes from now on closes with an RST. */
+    private boolean resetting;
     private boolean finished;
     private Runnable onReset = () -> { };
     private Runnable onFinished;
@@ -158,7 +160,19 @@ final class Connection {
             if (closing) {
                 return;
             }
-            if (reader.peerDone() || !socket.isActive() || !(socket instanceof DuplexChannel duplex)) {
+            if (ending.resetEnd() && !resetting) {
+                resetting = true;
+                onReset.run();
+            }
+            if (resetting) {
+                // As Toxiproxy's writer closing a socket with SO_LINGER 0: this socket's peer gets an
+                // RST, and the end of the other direction, once through its toxics, resets the other.
+                reader.onSourceEnd();
+                if (socket.isOpen()) {
+                    socket.config().setOption(ChannelOption.SO_LINGER, 0);
+                    socket.close();
+                }
+            } else if (reader.peerDone() || !socket.isActive() || !(socket instanceof DuplexChannel duplex)) {
                 reader.onSourceEnd();
                 socket.close();
             } else {

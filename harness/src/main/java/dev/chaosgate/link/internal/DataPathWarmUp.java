@@ -41,12 +41,17 @@ public final class DataPathWarmUp {
     private static final int FAST_PATH_TRIPS = Integer.getInteger("chaosgate.link.warmUpTrips", 20_000);
     private static final int CONNECTIONS = 64;
     private static final int TOXIC_TRIPS = 10;
+    /** Round trips per connection between two looks at what the JIT has compiled. */
+    private static final int SETTLE_TRIPS = 1_000;
     private static final long BUDGET_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("chaosgate.link.warmUpMillis", 3_000));
+    /** How much longer than the budget the warm-up may take for the JIT to finish with the hot path. */
+    private static final long DRAIN_EXTRA_NANOS = TimeUnit.MILLISECONDS.toNanos(1_000);
 
     private final EventLoopGroup group;
     private final Transport transport;
     private final ToxicRegistry registry;
-    private final long deadline;
+    /** When the warm-up gives up; moved once by {@link #DRAIN_EXTRA_NANOS} for its last phase. */
+    private long deadline;
 
     private DataPathWarmUp(EventLoopGroup group, Transport transport, ToxicRegistry registry) {
         this.group = group;
@@ -135,7 +140,24 @@ public final class DataPathWarmUp {
             paced.start();
             safePacedTrips(plainPort);
             paced.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+            // On a busy machine the JIT lags behind: keep the toxic-free path busy until a batch of
+            // round trips makes it compile nothing new, so that work is not left for the first clients.
+            deadline = Math.max(deadline, System.nanoTime()) + DRAIN_EXTRA_NANOS;
             awaitCompilations();
+            long compiled = newestCompilation();
+            while (compiled >= 0 && !late()) {
+                Thread more = new Thread(() -> safeTrips(port, SETTLE_TRIPS), "chaosgate-warm-up");
+                more.setDaemon(true);
+                more.start();
+                safeTrips(plainPort, SETTLE_TRIPS);
+                more.join(TimeUnit.NANOSECONDS.toMillis(Math.max(1, deadline - System.nanoTime())) + 1);
+                awaitCompilations();
+                long now = newestCompilation();
+                if (now == compiled) {
+                    break;
+                }
+                compiled = now;
+            }
         } finally {
             proxy.stop();
             plain.stop();
@@ -146,20 +168,83 @@ public final class DataPathWarmUp {
     /**
      * Waits (within the budget) until the JIT has compiled what the warm-up made hot: compilations
      * still queued when the first client comes would take a core from it for milliseconds at a time.
+     * The JIT's queues are read through the {@code compilerQueue} diagnostic command (what
+     * {@code jcmd PID Compiler.queue} prints); where that is missing, the wait ends when the total
+     * compilation time stops growing, which on a busy machine may only mean the compiler got no CPU.
      */
     private void awaitCompilations() throws InterruptedException {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            return;
-        }
-        long last = jit.getTotalCompilationTime();
+        long last = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
         int quiet = 0;
-        while (quiet < 2 && !late()) {
-            Thread.sleep(20);
-            long now = jit.getTotalCompilationTime();
-            quiet = now == last ? quiet + 1 : 0;
-            last = now;
+        while (!late()) {
+            Boolean empty = compileQueuesEmpty();
+            if (empty == null) {
+                if (last < 0) {
+                    return;
+                }
+                Thread.sleep(20);
+                long now = jit.getTotalCompilationTime();
+                quiet = now == last ? quiet + 1 : 0;
+                last = now;
+                if (quiet >= 2) {
+                    return;
+                }
+            } else if (empty) {
+                return;
+            } else {
+                Thread.sleep(10);
+            }
         }
+    }
+
+    /**
+     * The highest id of the JIT's code in use, from the {@code compilerCodelist} diagnostic command
+     * ({@code jcmd PID Compiler.codelist}): it grows with every compilation. -1 when this JVM cannot tell.
+     */
+    static long newestCompilation() {
+        String list = diagnosticCommand("compilerCodelist");
+        if (list == null) {
+            return -1;
+        }
+        long newest = -1;
+        for (String line : list.split("\n")) {
+            // "<compile id> <level> <state> <method> [addresses]"
+            int space = line.indexOf(' ');
+            if (space > 0) {
+                try {
+                    newest = Math.max(newest, Long.parseLong(line.substring(0, space)));
+                } catch (NumberFormatException e) {
+                    // a line of another shape
+                }
+            }
+        }
+        return newest;
+    }
+
+    private static String diagnosticCommand(String operation) {
+        try {
+            Object answer = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            return answer instanceof String text ? text : null;
+        } catch (Exception | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** Whether the JIT has nothing queued or compiling, or null when this JVM cannot tell. */
+    static Boolean compileQueuesEmpty() {
+        String text = diagnosticCommand("compilerQueue");
+        if (text == null || !text.contains("compile queue")) {
+            return null;
+        }
+        for (String line : text.split("\n")) {
+            String trimmed = line.trim();
+            if (!trimmed.isEmpty() && !trimmed.endsWith(":") && !trimmed.equals("Empty")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean late() {

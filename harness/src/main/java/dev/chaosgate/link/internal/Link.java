@@ -41,6 +41,8 @@ final class Link {
     /** The link closed the source socket's output and reads what still arrives only to discard it. */
     private boolean draining;
     private boolean ended;
+    /** The end travelling the chain is a reset (reset_peer): it closes the sink with an RST. */
+    private boolean resetEnd;
     private boolean closed;
     /** This connection's bytes read from the source and written to the sink (the counters above are the proxy's). */
     private long read;
@@ -255,6 +257,20 @@ final class Link {
             writeNow(chunk.data(), size);
             updateAutoRead();
         }
+    }
+
+    /** End-of-stream that closes the sockets with RSTs once it has passed the toxics from {@code index} on. */
+    void deliverReset(int index) {
+        if (closed || ended) {
+            return;
+        }
+        resetEnd = true;
+        deliverEnd(index);
+    }
+
+    /** Whether the end that reached the sink was a reset. */
+    boolean resetEnd() {
+        return resetEnd;
     }
 
     void deliverEnd(int index) {

@@ -104,6 +104,11 @@ final class Stage implements ToxicContext {
     }
 
     @Override
+    public void forwardReset() {
+        link.deliverReset(next());
+    }
+
+    @Override
     public void drop(Chunk chunk) {
         link.drop(chunk);
     }

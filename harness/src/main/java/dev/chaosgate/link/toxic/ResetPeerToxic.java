@@ -6,9 +6,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code reset_peer}: on the first data (or end-of-stream) in its direction, drops it and, after
- * {@code timeout} ms, resets the connection with a TCP RST. Unlike Toxiproxy, the reset is a real
- * RST also on connections opened before the toxic was added, and a toxic whose toxicity did not
- * apply to a link leaves that link's closes alone (Toxiproxy issue #603).
+ * {@code timeout} ms, ends the stream as a reset: the end passes the toxics after this one, like any
+ * close, and closes the sockets with TCP RSTs, this direction's sink first (Toxiproxy's stub close
+ * with {@code SO_LINGER} 0). Unlike Toxiproxy, the reset is a real RST also on connections opened
+ * before the toxic was added, and a toxic whose toxicity did not apply to a link leaves that link's
+ * closes alone (Toxiproxy issue #603).
  */
 public final class ResetPeerToxic implements ToxicProvider {
 
@@ -40,9 +42,12 @@ public final class ResetPeerToxic implements ToxicProvider {
                 }
                 triggered = true;
                 if (timeoutMs == 0) {
-                    context.resetConnection();
+                    context.forwardReset();
                 } else {
-                    timer = context.schedule(context::resetConnection, timeoutMs, TimeUnit.MILLISECONDS);
+                    timer = context.schedule(() -> {
+                        timer = null;
+                        context.forwardReset();
+                    }, timeoutMs, TimeUnit.MILLISECONDS);
                 }
             }
 
@@ -63,7 +68,7 @@ public final class ResetPeerToxic implements ToxicProvider {
                 if (timer != null) {
                     timer.run();
                     timer = null;
-                    context.resetConnection();
+                    context.forwardReset();
                 }
             }
         };

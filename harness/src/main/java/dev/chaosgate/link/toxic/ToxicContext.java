@@ -17,6 +17,13 @@ public interface ToxicContext {
     /** Passes end-of-stream on; once it reaches the socket, the connection closes as Toxiproxy closes it. */
     void forwardEnd();
 
+    /**
+     * Passes end-of-stream on as a reset: it travels the toxics after this one like {@link #forwardEnd}
+     * (so they still delay or hold it), and when it reaches the socket, that socket and then the other
+     * one close with an RST instead of a FIN, as Toxiproxy's stub close does with {@code SO_LINGER} 0.
+     */
+    void forwardReset();
+
     /** Discards a chunk that will never be delivered. */
     void drop(Chunk chunk);
 

@@ -177,6 +177,8 @@ public final class LinkBench {
             for (String which : servers()) {
                 double[] addedP50 = new double[rounds];
                 double[] addedP99 = new double[rounds];
+                double[] slowDirect = new double[rounds];
+                double[] slowProxied = new double[rounds];
                 for (int r = 0; r < rounds; r++) {
                     try (ServerProcess server = startServer(which)) {
                         int proxyPort = server.createProxy("roundtrip", echo.port());
@@ -186,9 +188,15 @@ public final class LinkBench {
                             proxied.run(warmUp, null, 0);
                             long[] directNanos = new long[blocks * perBlock];
                             long[] proxiedNanos = new long[blocks * perBlock];
+                            long measuredFrom = System.currentTimeMillis();
                             for (int block = 0; block < blocks; block++) {
                                 direct.run(perBlock, directNanos, block * perBlock);
                                 proxied.run(perBlock, proxiedNanos, block * perBlock);
+                            }
+                            if (Boolean.getBoolean("bench.roundtrip.window")) {
+                                // Wall-clock window of the measured trips, to line up with a server's -Xlog:...:time or perf.
+                                OUT.printf("  measured from %s to %s%n", java.time.Instant.ofEpochMilli(measuredFrom),
+                                        java.time.Instant.now());
                             }
                             if (Boolean.getBoolean("bench.roundtrip.outliers")) {
                                 StringBuilder slow = new StringBuilder();
@@ -201,15 +209,21 @@ public final class LinkBench {
                             }
                             addedP50[r] = pct(proxiedNanos, 50) - pct(directNanos, 50);
                             addedP99[r] = pct(proxiedNanos, 99) - pct(directNanos, 99);
+                            slowDirect[r] = over(directNanos, 1_000_000);
+                            slowProxied[r] = over(proxiedNanos, 1_000_000);
                             OUT.printf("round trip, %s, %s, fresh server %d, 64 B x %d after %d: direct p50 %.1f µs p99 %.1f µs;"
-                                            + " through %s p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs%n",
+                                            + " through %s p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs;"
+                                            + " trips over 1 ms: direct %d, %s %d%n",
                                     variant, which, r + 1, directNanos.length, warmUp, pct(directNanos, 50), pct(directNanos, 99),
-                                    which, pct(proxiedNanos, 50), pct(proxiedNanos, 99), addedP50[r], addedP99[r]);
+                                    which, pct(proxiedNanos, 50), pct(proxiedNanos, 99), addedP50[r], addedP99[r],
+                                    (int) slowDirect[r], which, (int) slowProxied[r]);
                         }
                     }
                 }
-                OUT.printf("round trip, %s, %s: median of %d fresh servers: added p50 %.1f µs, added p99 %.1f µs%n",
-                        variant, which, rounds, median(addedP50), median(addedP99));
+                OUT.printf("round trip, %s, %s: median of %d fresh servers: added p50 %.1f µs, added p99 %.1f µs;"
+                                + " trips over 1 ms of %d: direct %.0f, %s %.0f%n",
+                        variant, which, rounds, median(addedP50), median(addedP99), blocks * perBlock,
+                        median(slowDirect), which, median(slowProxied));
             }
         }
     }
@@ -580,6 +594,17 @@ public final class LinkBench {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    /** How many samples are above {@code nanos}. */
+    private static int over(long[] samples, long nanos) {
+        int count = 0;
+        for (long sample : samples) {
+            if (sample > nanos) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Percentile of nanosecond samples, in microseconds. */

@@ -66,6 +66,26 @@ class ResetPeerToxicTest extends LinkTestSupport {
     }
 
     @Test
+    void theResetPassesTheToxicsAfterItLikeAnyClose() throws Exception {
+        // Toxiproxy's reset_peer closes its stub: the close travels the later toxics (here slow_close
+        // holds it 300 ms) before the writer closes the socket with SO_LINGER 0.
+        int port = proxyToSink("p");
+        addToxic("p", "rp", "reset_peer", ToxicStream.UPSTREAM, Map.of("timeout", 0L));
+        addToxic("p", "sc", "slow_close", ToxicStream.UPSTREAM, Map.of("delay", 300L));
+        Socket client = connect(port);
+        TcpPeer server = sink.awaitPeer(SHORT);
+
+        long sent = System.nanoTime();
+        client.getOutputStream().write("x".getBytes());
+        long end = server.awaitEnd(SHORT);
+        assertThat(server.failure()).as("the server's read fails with a reset")
+                .isInstanceOf(SocketException.class).hasMessageContaining("Connection reset");
+        assertElapsed("server reset after slow_close held the reset", millisBetween(sent, end), 300, TOLERANCE);
+        assertResetOnRead(client);
+        assertThat(millisSince(sent)).as("the client is reset behind the server").isGreaterThanOrEqualTo(290);
+    }
+
+    @Test
     void withoutDataTheConnectionStaysOpen() throws Exception {
         int port = proxyToEcho("p");
         addToxic("p", "rp", "reset_peer", ToxicStream.UPSTREAM, Map.of("timeout", 100L));
