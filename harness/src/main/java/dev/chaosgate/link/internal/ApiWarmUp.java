@@ -1,6 +1,8 @@
 package dev.chaosgate.link.internal;
 
 import dev.chaosgate.link.LinkEngine;
+import dev.chaosgate.link.ProxyMetrics;
+
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
