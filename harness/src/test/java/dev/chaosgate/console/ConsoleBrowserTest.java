@@ -1,5 +1,6 @@
 package dev.chaosgate.console;
 
+import dev.chaosgate.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,8 +13,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -25,12 +24,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The console page in a real headless Chromium (the system's {@code chromium} and
@@ -39,47 +36,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * is kept in {@code target/console-screenshots/}.
  */
 class ConsoleBrowserTest {
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(10);
     /** The laptop screen the console must fit: 1280 x 800. */
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 800;
 
-    private static ChromeDriverService service;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
-    private static Path profile;
 
     private RunningConsole console;
     private WebDriverWait wait;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assumeTrue(CHROMIUM.canExecute(), "skipped: no Chromium at " + CHROMIUM + " (apt-get install chromium)");
-        assumeTrue(CHROMEDRIVER.canExecute(), "skipped: no chromedriver at " + CHROMEDRIVER + " (apt-get install chromium-driver)");
-        // The system's driver and browser only: Selenium Manager must not look for (or fetch) others.
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.getPath());
-        System.setProperty("SE_AVOID_BROWSER_DOWNLOAD", "true");
-        profile = Files.createTempDirectory("chaosgate-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,800", "--user-data-dir=" + profile);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        chromium = HeadlessChromium.start("--window-size=1280,800");
+        browser = chromium.browser();
     }
 
     @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
-        }
-        if (profile != null) {
-            deleteTree(profile);
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -91,8 +68,7 @@ class ConsoleBrowserTest {
 
     /** The page's viewport itself, whatever room the browser's window takes. */
     private static void viewport(int width, int height) {
-        ((ChromeDriver) browser).executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+        chromium.viewport(width, height);
     }
 
     @AfterEach
@@ -423,7 +399,7 @@ class ConsoleBrowserTest {
         viewport(WIDTH, (int) Math.min(Math.max(tall, HEIGHT), 1040));
         byte[] png;
         try {
-            png = compact(((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+            png = chromium.screenshotPng();
         } finally {
             viewport(WIDTH, HEIGHT);
         }
@@ -444,24 +420,5 @@ class ConsoleBrowserTest {
         return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // Chromium may still be writing its profile as it exits; a temp dir left behind does no harm.
-        }
-    }
 
-    /** The PNG re-encoded without its alpha channel by the JDK's encoder: smaller than Chromium's, for the repository. */
-    private static byte[] compact(byte[] png) throws IOException {
-        java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(shot.getWidth(), shot.getHeight(),
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
-        rgb.createGraphics().drawImage(shot, 0, 0, null);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(rgb, "png", out);
-        return out.toByteArray();
-    }
 }

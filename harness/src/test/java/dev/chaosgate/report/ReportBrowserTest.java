@@ -10,19 +10,16 @@ import dev.chaosgate.verdict.clients.NoRetryClient;
 import dev.chaosgate.verdict.clients.ReferenceClient;
 import dev.chaosgate.verdict.clients.WellBehavedReference;
 import dev.chaosgate.cli.bundled.WellBehavedClient;
+import dev.chaosgate.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@code report.html} of real runs (catalog scenarios through a real gateway to the reference clients) in a
@@ -43,48 +38,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * screenshot {@code docs/reports.md} shows.
  */
 class ReportBrowserTest {
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     private static final String PROMPT = "Where is my order?";
     private static final Pattern RGB = Pattern.compile("rgba?\\((\\d+), (\\d+), (\\d+).*");
 
-    private static ChromeDriverService service;
+    private static HeadlessChromium chromium;
     private static ChromeDriver browser;
-    private static Path profile;
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        assumeTrue(CHROMIUM.canExecute(), "skipped: no Chromium at " + CHROMIUM + " (apt-get install chromium)");
-        assumeTrue(CHROMEDRIVER.canExecute(), "skipped: no chromedriver at " + CHROMEDRIVER + " (apt-get install chromium-driver)");
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.getPath());
-        System.setProperty("SE_AVOID_BROWSER_DOWNLOAD", "true");
-        profile = Files.createTempDirectory("chaosgate-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--allow-file-access-from-files", "--user-data-dir=" + profile);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        viewport(1280, 800);
+        chromium = HeadlessChromium.start("--allow-file-access-from-files");
+        browser = chromium.browser();
+        chromium.viewport(1280, 800);
     }
 
     @AfterAll
-    static void stopBrowser() throws IOException {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (service != null) {
-            service.stop();
-        }
-        if (profile != null) {
-            try (var paths = Files.walk(profile)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            } catch (IOException e) {
-                // Chromium may still be writing its profile as it exits; a temp dir left behind does no harm.
-            }
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
@@ -128,12 +98,12 @@ class ReportBrowserTest {
         if (Files.isDirectory(images.getParent())) {
             Files.createDirectories(images);
             long tall = (Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollHeight;");
-            viewport(1280, (int) Math.min(Math.max(tall, 800), 1000));
+            chromium.viewport(1280, (int) Math.min(Math.max(tall, 800), 1000));
             byte[] png;
             try {
-                png = compact(browser.getScreenshotAs(OutputType.BYTES));
+                png = chromium.screenshotPng();
             } finally {
-                viewport(1280, 800);
+                chromium.viewport(1280, 800);
             }
             assertThat(png.length).as("docs screenshot report.png stays under 200 KB").isLessThan(200 * 1024);
             Files.write(images.resolve("report.png"), png);
@@ -179,21 +149,5 @@ class ReportBrowserTest {
         int g = Integer.parseInt(rgb.group(2));
         int b = Integer.parseInt(rgb.group(3));
         return r > g + 60 && r > b + 60;
-    }
-
-    private static void viewport(int width, int height) {
-        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
-                Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
-    }
-
-    /** The PNG re-encoded without its alpha channel by the JDK's encoder: smaller than Chromium's, for the repository. */
-    private static byte[] compact(byte[] png) throws IOException {
-        java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
-        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(shot.getWidth(), shot.getHeight(),
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
-        rgb.createGraphics().drawImage(shot, 0, 0, null);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(rgb, "png", out);
-        return out.toByteArray();
     }
 }
