@@ -2,8 +2,8 @@ package dev.chaosgate.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,17 +26,11 @@ import static org.awaitility.Awaitility.await;
 /** Every endpoint of the admin API, and every way of calling one wrongly. */
 class ConsoleApiTest {
     private static final String API = "/__chaosgate/api/";
-    private final List<RunningConsole> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        running.forEach(RunningConsole::close);
-    }
+    @RegisterExtension
+    final RunningConsoles consoles = new RunningConsoles();
 
     private RunningConsole start(String scenario) {
-        RunningConsole console = RunningConsole.start(scenario);
-        running.add(console);
-        return console;
+        return consoles.start(scenario);
     }
 
     // ---- reading ----

@@ -1,8 +1,8 @@
 package dev.chaosgate.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -17,17 +17,11 @@ import static org.awaitility.Awaitility.await;
  * and an app's requests over loopback.
  */
 class PromptVerdictsTest {
-    private final List<RunningConsole> running = new ArrayList<>();
-
-    @AfterEach
-    void stop() {
-        running.forEach(RunningConsole::close);
-    }
+    @RegisterExtension
+    final RunningConsoles consoles = new RunningConsoles();
 
     private RunningConsole start(String scenario) {
-        RunningConsole console = RunningConsole.start(scenario);
-        running.add(console);
-        return console;
+        return consoles.start(scenario);
     }
 
     @Test
