@@ -27,12 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A scenario's own seed decides its fault schedule whatever {@code run --seed} says, so no seed leaves a
- * scenario vacuous: the bundled well-behaved client passes every scenario under 20 different seeds, and
- * none gets {@code FAULT_NOT_EXERCISED}.
+ * scenario vacuous: the bundled well-behaved client passes every scenario under 7 different seeds (20 with
+ * {@code -Dchaosgate.seeds=full}), and none gets {@code FAULT_NOT_EXERCISED}.
  *
  * <p>By default only the scenarios whose faults are drawn at random or follow the clock (probability,
- * flapping, toxicity below 1: those a seed could change) run under the 20 seeds. With
- * {@code -Dchaosgate.seeds=full} the whole catalog does (about half an hour on two cores), except the
+ * flapping, toxicity below 1: those a seed could change) run under the 7 seeds. With
+ * {@code -Dchaosgate.seeds=full} the whole catalog does, under all 20 (about half an hour on two cores), except the
  * scenarios tagged {@code load}: they need several users at once, which one action of one client
  * cannot be under any seed ({@code run --all} skips them for the same reason).
  */
@@ -43,9 +43,13 @@ class SeedsNeverVacuousTest {
     Path dir;
 
     static Stream<Long> seeds() {
-        // Twenty seeds: small, large, negative; 7 is the one of the issue.
-        return Stream.concat(Stream.of(7L, 0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 42L, 1234567890123L),
-                LongStream.rangeClosed(1, 13).map(i -> i * 7919 + 3).boxed());
+        // Seven seeds by default: small, large, negative, the extremes; 7 is the one of the issue. With
+        // -Dchaosgate.seeds=full thirteen more, spread out: the schedule comes from the scenario's own seed,
+        // so more seeds add time, not cases, to every build.
+        Stream<Long> named = Stream.of(7L, 0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, 42L, 1234567890123L);
+        return "full".equals(System.getProperty("chaosgate.seeds"))
+                ? Stream.concat(named, LongStream.rangeClosed(1, 13).map(i -> i * 7919 + 3).boxed())
+                : named;
     }
 
     static List<String> scenarios() {
