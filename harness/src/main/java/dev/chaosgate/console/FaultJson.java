@@ -1,8 +1,10 @@
 package dev.chaosgate.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chaosgate.scenario.ScenarioFaultWriter;
+import dev.chaosgate.scenario.ScenarioLoader;
 import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.upstream.UpstreamFault;
 
@@ -16,61 +18,37 @@ import java.util.stream.Stream;
 /**
  * The single-answer faults a decision can serve, as JSON and back, so a recording carries the exact
  * answers it served rather than the scenario that chose them (a replay then does not depend on
- * the random draws, windows or in-flight counts that chose them).
+ * the random draws, windows or in-flight counts that chose them). Written in the scenario syntax, as a
+ * phase's {@code upstream:} ({@code {"status": 503, "retryAfter": 5}}) and read back by the scenario
+ * loader; recordings made before carry {@code {"type": "error", ...}}, which is still read.
  */
 final class FaultJson {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private FaultJson() {
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads each fault of a recording; one loader for all, as building one looks up the toxics. */
+    private static final ScenarioLoader LOADER = ScenarioLoader.standard();
+
+    /** The fault in the scenario syntax ({@link ScenarioFaultWriter}), as a phase's {@code upstream:} writes it. */
     static ObjectNode write(UpstreamFault fault) {
-        ObjectNode node = NODES.objectNode();
-        if (fault instanceof UpstreamFault.ErrorResponse error) {
-            node.put("type", "error");
-            node.put("status", error.status());
-            node.put("fixture", error.fixture());
-            if (error.retryAfter() != null) {
-                ObjectNode retryAfter = node.putObject("retryAfter");
-                retryAfter.put("kind", error.retryAfter().kind().name());
-                retryAfter.put("delayMs", error.retryAfter().delay().toMillis());
-            }
-            if (error.retryAfterMs() != null) {
-                node.put("retryAfterMs", error.retryAfterMs());
-            }
-            if (error.shouldRetry() != null) {
-                node.put("shouldRetry", error.shouldRetry());
-            }
-            ObjectNode headers = node.putObject("headers");
-            error.headers().forEach(headers::put);
-            node.put("delayMs", error.delay().toMillis());
-        } else if (fault instanceof UpstreamFault.ConnectionFault connection) {
-            node.put("type", "connection");
-            node.put("kind", connection.kind().name());
-        } else if (fault instanceof UpstreamFault.StreamFault stream) {
-            node.put("type", "stream");
-            node.put("kind", stream.kind().name());
-            // One of three fields says where it struck; recordings made before text-aimed faults carry afterEvents.
-            if (stream.at() instanceof UpstreamFault.StreamFault.Point.AfterTextDeltas after) {
-                node.put("afterTextDeltas", after.deltas());
-            } else if (stream.at() instanceof UpstreamFault.StreamFault.Point.AfterEvents after) {
-                node.put("afterEvents", after.events());
-            } else {
-                node.put("beforeText", true);
-            }
-            node.put("stallMs", stream.stall().toMillis());
-        } else if (fault instanceof UpstreamFault.SlowAnswer slow) {
-            node.put("type", "slow");
-            node.put("delayMs", slow.delay().toMillis());
-        } else {
-            // Decisions only ever serve single answers; a wrapper here is a bug of ours.
-            throw new IllegalArgumentException("not a single answer: " + fault.label());
-        }
-        return node;
+        return JSON.valueToTree(ScenarioFaultWriter.write(fault));
     }
 
     /** @param where names the decision for error messages, e.g. {@code decisions[3].fault} */
     static UpstreamFault read(JsonNode node, String where) {
+        if (!node.has("type")) {
+            if (!node.isObject()) {
+                throw new RecordingException(where + ": a fault is an object, e.g. {\"status\": 502}; got " + node);
+            }
+            try {
+                return LOADER.parseFault(node.toString(), where);
+            } catch (IllegalArgumentException e) {
+                throw new RecordingException(where + ": " + e.getMessage());
+            }
+        }
+        // Recordings written before faults took the scenario syntax.
         String type = text(node, "type", where);
         try {
             return switch (type) {

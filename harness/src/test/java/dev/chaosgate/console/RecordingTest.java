@@ -59,6 +59,8 @@ class RecordingTest {
         assertThat(read.scenario()).isEqualTo(BROWNOUT);
         assertThat(read.seed()).isEqualTo(77);
         assertThat(read.decisions()).isEqualTo(recording.decisions());
+        assertThat(Files.readString(file)).as("faults in the scenario syntax, as a phase's upstream: writes them")
+                .contains("\"connection\" : \"reset\"").contains("\"slow\" : \"10000ms\"").doesNotContain("\"type\"");
         assertThat(Files.list(file.getParent()).map(p -> p.getFileName().toString()).toList())
                 .as("no temporary file left behind").containsExactly("run.json");
     }
