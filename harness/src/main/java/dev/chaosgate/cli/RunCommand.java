@@ -66,8 +66,8 @@ import java.util.stream.Collectors;
                         + " and one `DRAFT: <text>` with what the prompt box holds at the end. Lines are read as they"
                         + " arrive: a client stopped at --client-timeout is judged on what it had printed.",
                 "",
-                "Exit codes: 0 every verdict passed, 1 at least one failed, 2 a usage error, a client that cannot run,"
-                        + " or reports that could not be written (a full disk).",
+                "Exit codes: 0 every verdict passed, 1 at least one failed or none was judged (all skipped), 2 a usage error,"
+                        + " a client that cannot run, or reports that could not be written (a full disk).",
                 "",
                 "Modes: each scenario is a row per mode it is played in (--stream); `bad-gateway-burst [stream]` is the row"
                         + " where the client was asked to stream. Scenarios whose faults only exist in a stream are played"
@@ -298,6 +298,14 @@ public final class RunCommand implements Callable<Integer> {
                             + ChaosgateCli.EXIT_USAGE);
                     err.flush();
                     return ChaosgateCli.EXIT_USAGE;
+                }
+                if (!result.failed() && result.judged() == 0) {
+                    // Zero verdicts pass vacuously; a CI job reading the exit code must not see that as green.
+                    err.println("chaosgate run: no scenario was judged (" + result.count(ScenarioOutcome.Status.SKIPPED)
+                            + " skipped), so nothing passed: exit code " + EXIT_FAILED + "; name a scenario to play it, or"
+                            + " choose others (`chaosgate list`)");
+                    err.flush();
+                    return EXIT_FAILED;
                 }
                 return result.failed() ? EXIT_FAILED : 0;
             }

@@ -93,6 +93,8 @@ class RunReportsKeptTest {
         CliRun run = CliRun.of("run", "--all", "--tag", "load", "--report-dir", dir.toString());
 
         assertThat(run.out()).as(run.toString()).contains("0 passed, 0 failed, 2 skipped");
+        assertThat(run.exit()).as("a CI job reads the exit code: zero verdicts are not a pass\n" + run).isEqualTo(1);
+        assertThat(run.err()).contains("no scenario was judged (2 skipped), so nothing passed");
         String html = Files.readString(dir.resolve("report.html"));
         assertThat(html).as("report.html").contains("<span class=\"badge big skip\">NO SCENARIOS RAN</span>")
                 .contains("<title>chaosgate: no scenarios ran")
