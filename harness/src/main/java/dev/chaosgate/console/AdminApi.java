@@ -30,6 +30,8 @@ final class AdminApi {
     private final ServeSession session;
     private final OriginPolicy policy;
     private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    /** Reads a fail-next `upstream` as a scenario file's; built once, as building one looks up the toxics. */
+    private final ScenarioLoader faults = ScenarioLoader.standard();
 
     AdminApi(ServeSession session, OriginPolicy policy) {
         this.session = session;
@@ -173,7 +175,7 @@ final class AdminApi {
         if (upstream != null && !upstream.isNull()) {
             // Any single-answer fault, written as a scenario phase's `upstream:` (the same binding and errors).
             String written = upstream.isTextual() ? upstream.asText() : upstream.toString();
-            session.failNext(count.intValue(), ScenarioLoader.standard().parseFault(written, "fail-next `upstream`"), written);
+            session.failNext(count.intValue(), faults.parseFault(written, "fail-next `upstream`"), written);
         } else {
             session.failNext(count.intValue(), request.requiredText("fault", example + " or {\"count\": 1, \"upstream\": {\"status\": 503,"
                     + " \"retryAfter\": 5}}"));

@@ -243,9 +243,7 @@ public final class ServeSession implements AutoCloseable {
      * @throws IllegalStateException while a recording is replayed (the recording decides every answer)
      */
     public void failNext(int count, String faultName) {
-        if (count < 1 || count > MAX_FAIL_NEXT) {
-            throw new IllegalArgumentException("count must be 1.." + MAX_FAIL_NEXT + ", got " + count);
-        }
+        checkCount(count);
         ConsoleFault fault = ConsoleFault.named(faultName);
         queue(count, fault.fault(), fault.wireName(), fault.description());
     }
@@ -259,16 +257,19 @@ public final class ServeSession implements AutoCloseable {
      *     an overload, a probability, flapping, an outage): those need a scenario phase
      */
     public void failNext(int count, UpstreamFault fault, String written) {
-        if (count < 1 || count > MAX_FAIL_NEXT) {
-            throw new IllegalArgumentException("count must be 1.." + MAX_FAIL_NEXT + ", got " + count);
-        }
-        if (!(fault instanceof UpstreamFault.ErrorResponse || fault instanceof UpstreamFault.ConnectionFault
-                || fault instanceof UpstreamFault.StreamFault || fault instanceof UpstreamFault.SlowAnswer)) {
+        checkCount(count);
+        if (!fault.singleAnswer()) {
             throw new IllegalArgumentException("fail-next serves one answer per request, and this fault decides over several"
                     + " requests (" + fault.getClass().getSimpleName() + "); play it in a scenario phase instead (Switch, or"
                     + " `serve --scenario FILE`)");
         }
         queue(count, fault, "custom", written);
+    }
+
+    private static void checkCount(int count) {
+        if (count < 1 || count > MAX_FAIL_NEXT) {
+            throw new IllegalArgumentException("count must be 1.." + MAX_FAIL_NEXT + ", got " + count);
+        }
     }
 
     private void queue(int count, UpstreamFault fault, String name, String description) {

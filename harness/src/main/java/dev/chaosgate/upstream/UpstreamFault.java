@@ -21,6 +21,15 @@ public sealed interface UpstreamFault {
     String label();
 
     /**
+     * Whether this is one answer (an error answer, a connection, stream or slow fault), which a decision
+     * serves, a recording stores and fail-next queues; the others decide over several requests.
+     */
+    default boolean singleAnswer() {
+        return this instanceof ErrorResponse || this instanceof ConnectionFault || this instanceof StreamFault
+                || this instanceof SlowAnswer;
+    }
+
+    /**
      * An error answer: a status with a fixture body and headers, optionally after a delay.
      *
      * @param fixture    fixture name from the {@code fixtures} module, or null for a plain OpenAI-style error

@@ -82,8 +82,7 @@ class ScenarioFaultWriterTest {
         if (fault == null) {
             return;
         }
-        if (fault instanceof UpstreamFault.ErrorResponse || fault instanceof UpstreamFault.ConnectionFault
-                || fault instanceof UpstreamFault.StreamFault || fault instanceof UpstreamFault.SlowAnswer) {
+        if (fault.singleAnswer()) {
             into.add(fault);
         } else if (fault instanceof UpstreamFault.FirstRequests first) {
             collect(first.fault(), into);
