@@ -3,7 +3,7 @@ package dev.chaosgate.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.chaosgate.scenario.ScenarioFaultWriter;
+import dev.chaosgate.scenario.syntax.FaultForms;
 import dev.chaosgate.scenario.ScenarioLoader;
 import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.upstream.UpstreamFault;
@@ -31,9 +31,9 @@ final class FaultJson {
     /** Reads each fault of a recording; one loader for all, as building one looks up the toxics. */
     private static final ScenarioLoader LOADER = ScenarioLoader.standard();
 
-    /** The fault in the scenario syntax ({@link ScenarioFaultWriter}), as a phase's {@code upstream:} writes it. */
+    /** The fault in the scenario syntax ({@link FaultForms#write}), as a phase's {@code upstream:} writes it. */
     static ObjectNode write(UpstreamFault fault) {
-        return JSON.valueToTree(ScenarioFaultWriter.write(fault));
+        return JSON.valueToTree(FaultForms.write(fault));
     }
 
     /** @param where names the decision for error messages, e.g. {@code decisions[3].fault} */

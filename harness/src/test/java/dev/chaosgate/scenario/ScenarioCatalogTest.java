@@ -6,9 +6,11 @@ import dev.chaosgate.fixtures.Fixture;
 import dev.chaosgate.fixtures.Fixtures;
 import dev.chaosgate.fixtures.GuidanceCatalog;
 import dev.chaosgate.fixtures.GuidanceEntry;
+import dev.chaosgate.link.ToxicStream;
 import dev.chaosgate.link.toxic.ToxicAttribute;
 import dev.chaosgate.link.toxic.ToxicProvider;
 import dev.chaosgate.link.toxic.ToxicRegistry;
+import dev.chaosgate.scenario.syntax.FaultForms;
 import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.upstream.UpstreamFault;
 import org.junit.jupiter.api.Nested;
@@ -23,9 +25,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -319,55 +323,25 @@ class ScenarioCatalogTest {
         }
 
         @Test
-        void keysMatchTheLoader() {
-            assertThat(keys(schema)).isEqualTo(ScenarioLoader.TOP_KEYS);
-            assertThat(keys(def("phase"))).isEqualTo(ScenarioLoader.PHASE_KEYS);
-            assertThat(keys(def("expect"))).isEqualTo(ScenarioLoader.EXPECT_KEYS);
-            assertThat(keys(def("linkToxic"))).isEqualTo(ScenarioLoader.TOXIC_KEYS);
-
+        void enumsMatchTheModel() {
+            // The schema is generated from the format's definition (ScenarioSchemaTest); these pin that definition to the model.
             Map<String, JsonNode> faults = faultAlternatives();
-            assertThat(faults.keySet()).isEqualTo(new TreeSet<>(ScenarioLoader.FAULT_KINDS));
-            faults.forEach((kind, alternative) ->
-                    assertThat(keys(alternative)).as("keys beside %s", kind).isEqualTo(ScenarioLoader.FAULT_KEYS.get(kind)));
-            assertThat(ScenarioLoader.FAULT_KEYS.keySet()).isEqualTo(new HashSet<>(ScenarioLoader.FAULT_KINDS));
-            assertThat(keys(faults.get("status"))).isEqualTo(ScenarioLoader.ERROR_KEYS);
-            Set<String> wrappers = new HashSet<>(keys(faults.get("probability")));
-            wrappers.addAll(keys(faults.get("flapping")));
-            assertThat(wrappers).isEqualTo(ScenarioLoader.WRAPPER_KEYS);
-            assertThat(keys(faults.get("rateLimit").path("properties").path("rateLimit"))).isEqualTo(ScenarioLoader.RATE_LIMIT_KEYS);
-            assertThat(keys(faults.get("overload").path("properties").path("overload"))).isEqualTo(ScenarioLoader.OVERLOAD_KEYS);
-            assertThat(keys(faults.get("flapping").path("properties").path("flapping"))).isEqualTo(ScenarioLoader.FLAPPING_KEYS);
-            JsonNode dateForm = null;
-            for (JsonNode form : def("retryAfter").path("anyOf")) {
-                if (form.has("properties")) {
-                    dateForm = form;
-                }
-            }
-            assertThat(keys(dateForm)).isEqualTo(ScenarioLoader.RETRY_AFTER_DATE_KEYS);
-        }
-
-        @Test
-        void valuesMatchTheLoader() {
-            Map<String, JsonNode> faults = faultAlternatives();
-            assertThat(texts(faults.get("connection").path("properties").path("connection").path("enum"))).isEqualTo(ScenarioLoader.CONNECTION_KINDS);
+            assertThat(faults.keySet()).containsExactlyInAnyOrder("status", "connection", "stream", "slow", "rateLimit", "overload",
+                    "probability", "flapping");
+            assertThat(texts(faults.get("connection").path("properties").path("connection").path("enum")))
+                    .isEqualTo(Arrays.stream(UpstreamFault.ConnectionFault.Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
             JsonNode stream = faults.get("stream").path("properties");
-            assertThat(texts(stream.path("stream").path("enum"))).isEqualTo(ScenarioLoader.STREAM_KINDS);
-            assertThat(stream.path("afterTextDeltas").path("default").asInt()).isEqualTo(ScenarioLoader.DEFAULT_AFTER_TEXT_DELTAS);
-            assertThat(stream.path("afterTextDeltas").path("minimum").asInt()).isEqualTo(1);
-            assertThat(stream.path("afterTextDeltas").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_STREAM_COUNT);
-            assertThat(stream.path("afterEvents").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_STREAM_COUNT);
+            assertThat(texts(stream.path("stream").path("enum")))
+                    .isEqualTo(Arrays.stream(UpstreamFault.StreamFault.Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
+            assertThat(stream.path("afterTextDeltas").path("default").asInt())
+                    .isEqualTo(((UpstreamFault.StreamFault.Point.AfterTextDeltas) UpstreamFault.StreamFault.DEFAULT_POINT).deltas());
             assertThat(stream.path("beforeText").path("const").asBoolean()).isTrue();
-            assertThat(texts(def("expect").path("properties").path("outcome").path("enum"))).isEqualTo(ScenarioLoader.OUTCOMES);
-            assertThat(texts(schema.path("properties").path("clock").path("enum"))).isEqualTo(ScenarioLoader.CLOCKS);
+            assertThat(texts(schema.path("properties").path("clock").path("enum")))
+                    .isEqualTo(Arrays.stream(Scenario.Clock.values()).map(Scenario.Clock::yamlName).toList());
             assertThat(schema.path("properties").path("clock").path("default").asText()).isEqualTo(Scenario.Clock.CLIENT.yamlName());
-            assertThat(def("expect").path("properties").path("maxAttempts").path("maximum").asInt()).isEqualTo(ScenarioLoader.MAX_ATTEMPTS);
-            assertThat(texts(def("linkToxic").path("properties").path("stream").path("enum"))).isEqualTo(ScenarioLoader.STREAMS);
-            List<String> keywords = new ArrayList<>();
-            for (JsonNode form : def("retryAfter").path("anyOf")) {
-                keywords.addAll(texts(form.path("enum")));
-            }
-            assertThat(keywords).isEqualTo(ScenarioLoader.RETRY_AFTER_KEYWORDS);
-            assertThat(def("upstream").path("anyOf").get(0).path("const").asText()).isEqualTo(ScenarioLoader.NORMAL);
+            assertThat(texts(def("linkToxic").path("properties").path("stream").path("enum")))
+                    .isEqualTo(Arrays.stream(ToxicStream.values()).map(ToxicStream::wireName).toList());
+            assertThat(def("upstream").path("anyOf").get(0).path("const").asText()).isEqualTo("normal");
         }
 
         @Test
@@ -419,7 +393,7 @@ class ScenarioCatalogTest {
             Map<String, JsonNode> byKind = new TreeMap<>();
             for (JsonNode alternative : def("fault").path("oneOf")) {
                 List<String> required = texts(alternative.path("required"));
-                byKind.put(required.stream().filter(ScenarioLoader.FAULT_KINDS::contains).findFirst().orElseThrow(), alternative);
+                byKind.put(required.stream().filter(FaultForms.kinds()::contains).findFirst().orElseThrow(), alternative);
             }
             return byKind;
         }

@@ -1,5 +1,6 @@
 package dev.chaosgate.scenario;
 
+import dev.chaosgate.scenario.syntax.FaultForms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.RetryAfter;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What {@link ScenarioFaultWriter} writes, the scenario loader reads back as the same fault: every
+ * What {@link FaultForms#write} writes, the scenario loader reads back as the same fault: every
  * single-answer fault of the built-in catalog and the ones only the DSL builds (fractions, dates,
  * headers, delays, stream points).
  */
@@ -61,20 +62,20 @@ class ScenarioFaultWriterTest {
 
     @Test
     void aFaultOverSeveralRequestsIsNoSingleAnswer() {
-        assertThatThrownBy(() -> ScenarioFaultWriter.write(Faults.rateLimit(1, 0, Duration.ofSeconds(10))))
+        assertThatThrownBy(() -> FaultForms.write(Faults.rateLimit(1, 0, Duration.ofSeconds(10))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a single answer");
     }
 
     @Test
     void itWritesWhatAScenarioFileWrites() {
-        assertThat(ScenarioFaultWriter.write(Faults.status(503).withRetryAfter(RetryAfter.seconds(5))))
+        assertThat(FaultForms.write(Faults.status(503).withRetryAfter(RetryAfter.seconds(5))))
                 .isEqualTo(Map.of("status", 503, "retryAfter", 5L));
-        assertThat(ScenarioFaultWriter.write(Faults.slowAnswer(Duration.ofSeconds(3)))).isEqualTo(Map.of("slow", "3000ms"));
-        assertThat(ScenarioFaultWriter.write(Faults.connectionReset())).isEqualTo(Map.of("connection", "reset"));
+        assertThat(FaultForms.write(Faults.slowAnswer(Duration.ofSeconds(3)))).isEqualTo(Map.of("slow", "3000ms"));
+        assertThat(FaultForms.write(Faults.connectionReset())).isEqualTo(Map.of("connection", "reset"));
     }
 
     private static void assertReadsBack(UpstreamFault fault) throws Exception {
-        String written = JSON.writeValueAsString(ScenarioFaultWriter.write(fault));
+        String written = JSON.writeValueAsString(FaultForms.write(fault));
         assertThat(LOADER.parseFault(written, "the written fault")).as("%s written as %s", fault.label(), written).isEqualTo(fault);
     }
 

@@ -18,8 +18,13 @@ public final class BandwidthToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "Paces the stream to `rate` KB/s; 0 holds every byte.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.int64("rate", 0, "KB/s"));
+        return List.of(ToxicAttribute.int64("rate", 0, "KB/s", "Rate in KB/s (1 KB = 1000 bytes); 0 holds everything."));
     }
 
     @Override

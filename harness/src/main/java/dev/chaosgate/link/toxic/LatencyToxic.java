@@ -17,8 +17,13 @@ public final class LatencyToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "Delays each chunk by latency ± jitter ms.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.int64("latency", 0, "ms"), ToxicAttribute.int64("jitter", 0, "ms"));
+        return List.of(ToxicAttribute.int64("latency", 0, "ms", "Delay of each chunk, in ms."), ToxicAttribute.int64("jitter", 0, "ms", "Random variation of the delay, ± ms."));
     }
 
     @Override

@@ -22,8 +22,13 @@ public final class LimitDataToxic implements ToxicProvider, StatefulToxic {
     }
 
     @Override
+    public String summary() {
+        return "Lets `bytes` bytes through, then closes the connection.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.int64("bytes", 0, "bytes"));
+        return List.of(ToxicAttribute.int64("bytes", 0, "bytes", "Bytes let through before the close."));
     }
 
     @Override

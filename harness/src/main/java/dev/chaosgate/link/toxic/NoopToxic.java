@@ -12,6 +12,11 @@ public final class NoopToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "Passes everything through.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
         return List.of();
     }

@@ -25,8 +25,13 @@ public final class ResetPeerToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "On the first data, resets the connection (TCP RST) after `timeout` ms.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.int64("timeout", 0, "ms"));
+        return List.of(ToxicAttribute.int64("timeout", 0, "ms", "Wait before the reset, in ms."));
     }
 
     @Override

@@ -20,10 +20,15 @@ public final class SlicerToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "Cuts chunks into small pieces, optionally delayed.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.goInt("average_size", 1, "bytes"),
-                ToxicAttribute.goInt("size_variation", 0, "bytes"),
-                ToxicAttribute.goInt("delay", 0, "µs"));
+        return List.of(ToxicAttribute.goInt("average_size", 1, "bytes", "Average piece size, in bytes (at least 1)."),
+                ToxicAttribute.goInt("size_variation", 0, "bytes", "Variation of the piece size, in bytes."),
+                ToxicAttribute.goInt("delay", 0, "µs", "Delay between pieces, in µs."));
     }
 
     @Override

@@ -13,8 +13,13 @@ public final class SlowCloseToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "Holds the close back by `delay` ms.";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.int64("delay", 0, "ms"));
+        return List.of(ToxicAttribute.int64("delay", 0, "ms", "Delay of the close, in ms."));
     }
 
     @Override

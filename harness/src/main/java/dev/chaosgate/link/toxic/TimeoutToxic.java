@@ -18,8 +18,13 @@ public final class TimeoutToxic implements ToxicProvider {
     }
 
     @Override
+    public String summary() {
+        return "Swallows every byte; closes once idle for `timeout` ms, or never with 0 (a black hole).";
+    }
+
+    @Override
     public List<ToxicAttribute> attributes() {
-        return List.of(ToxicAttribute.int64("timeout", 0, "ms"));
+        return List.of(ToxicAttribute.int64("timeout", 0, "ms", "Idle time before the connection is closed, in ms; 0: never."));
     }
 
     @Override

@@ -7,14 +7,15 @@ package dev.chaosgate.link.toxic;
  * @param goType  the Go field type ({@code int64} or {@code int}), used in Toxiproxy-style decode errors
  * @param minimum the smallest value chaosgate accepts (Toxiproxy accepts anything and may crash)
  * @param unit    what the number counts, for error messages and docs
+ * @param description one line for people (the scenario schema shows it in editors)
  */
-public record ToxicAttribute(String name, String goType, long minimum, String unit) {
+public record ToxicAttribute(String name, String goType, long minimum, String unit, String description) {
 
-    public static ToxicAttribute int64(String name, long minimum, String unit) {
-        return new ToxicAttribute(name, "int64", minimum, unit);
+    public static ToxicAttribute int64(String name, long minimum, String unit, String description) {
+        return new ToxicAttribute(name, "int64", minimum, unit, description);
     }
 
-    public static ToxicAttribute goInt(String name, long minimum, String unit) {
-        return new ToxicAttribute(name, "int", minimum, unit);
+    public static ToxicAttribute goInt(String name, long minimum, String unit, String description) {
+        return new ToxicAttribute(name, "int", minimum, unit, description);
     }
 }

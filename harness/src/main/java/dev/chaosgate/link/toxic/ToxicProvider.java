@@ -14,6 +14,9 @@ public interface ToxicProvider {
     /** The wire name, e.g. {@code slow_close}. */
     String type();
 
+    /** One line for people on what the toxic does, e.g. {@code Holds the close back by `delay` ms.} */
+    String summary();
+
     /** Every attribute of the type in the order Toxiproxy emits them; each defaults to 0. */
     List<ToxicAttribute> attributes();
 
