@@ -12,6 +12,8 @@
   const $ = (id) => document.getElementById(id);
   let lastLog = 0;
   let verdictFrom = 0;
+  /** The menu entry that opens the field for any fault in the scenario syntax. */
+  const CUSTOM_FAULT = 'other';
   let menusFilled = false;
   let pollsSinceVerdict = VERDICT_EVERY;
 
@@ -47,6 +49,13 @@
       setText(option, description ? name + ' — ' + description : name);
       faults.appendChild(option);
     }
+    const other = document.createElement('option');
+    other.value = CUSTOM_FAULT;
+    setText(other, 'other fault… — any fault a scenario phase can write, e.g. {slow: 3s}');
+    faults.appendChild(other);
+    faults.addEventListener('change', () => {
+      $('fail-custom-row').hidden = faults.value !== CUSTOM_FAULT;
+    });
     const scenarios = $('scenario-select');
     for (const name of state.scenarios) {
       const option = document.createElement('option');
@@ -385,13 +394,16 @@
     return state.segment ? 'recording segment ' + state.segment + ' started' : 'a fresh recording started';
   }
 
-  action('fail-button', () => call('POST', 'fail-next', {
-    count: Number($('fail-count').value),
-    fault: $('fail-fault').value,
-  }), () => {
+  action('fail-button', () => {
     const count = Number($('fail-count').value);
     const fault = $('fail-fault').value;
-    const streamed = fault === 'stream-cut';
+    // A custom fault goes as typed: the gateway reads it as a scenario file's `upstream:` and names any mistake.
+    return call('POST', 'fail-next', fault === CUSTOM_FAULT ? {count, upstream: $('fail-custom').value} : {count, fault});
+  }, () => {
+    const count = Number($('fail-count').value);
+    const custom = $('fail-fault').value === CUSTOM_FAULT;
+    const fault = custom ? $('fail-custom').value.trim() : $('fail-fault').value;
+    const streamed = fault === 'stream-cut' || (custom && /\bstream\s*:/.test(fault));
     return 'Queued: ' + fault + ' on the next ' + (count === 1 ? '' : count + ' ')
       + (streamed ? 'streamed answer' : 'chat or responses request') + (count === 1 ? '' : 's');
   });

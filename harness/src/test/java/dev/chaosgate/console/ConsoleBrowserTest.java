@@ -170,6 +170,36 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void anyFaultAScenarioCanWriteCanBeTypedAndAMistakeIsNamed() {
+        open("bad-gateway-single");
+        Select faults = new Select(browser.findElement(By.id("fail-fault")));
+        faults.selectByValue("bad-gateway");
+        assertThat(browser.findElement(By.id("fail-custom-row")).isDisplayed()).as("the field, with a preset chosen").isFalse();
+
+        faults.selectByValue("other");
+        WebElement field = browser.findElement(By.id("fail-custom"));
+        assertThat(field.isDisplayed()).as("the field, with other fault chosen").isTrue();
+        field.sendKeys("{status: 503, retryAftr: 5}");
+        browser.findElement(By.id("fail-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "retryAftr"));
+        assertThat(browser.findElement(By.id("message")).getText()).contains("retryAfter");
+        assertThat(console.session.state().injectedRemaining()).as("nothing queued for a mistake").isZero();
+
+        field.clear();
+        field.sendKeys("{status: 529, retryAfter: 5}");
+        browser.findElement(By.id("fail-button")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("injected-state"), "1 injected fault queued"));
+        assertThat(browser.findElement(By.id("status")).getText()).startsWith("Queued: {status: 529, retryAfter: 5} on the next");
+        assertThat(browser.findElement(By.id("message")).getText()).isEmpty();
+
+        assertThat(console.chat("a typed fault")).isEqualTo(529);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#log tbody tr"), 1));
+        WebElement row = browser.findElements(By.cssSelector("#log tbody tr")).get(0);
+        assertThat(row.getAttribute("class")).contains("source-injected");
+        assertThat(cells(row)).contains("529", "injected");
+    }
+
+    @Test
     void anErrorFromTheApiIsShownOnThePage() {
         open("bad-gateway-single");
         WebElement count = browser.findElement(By.id("fail-count"));
