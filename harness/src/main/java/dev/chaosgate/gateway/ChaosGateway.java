@@ -5,6 +5,7 @@ import dev.chaosgate.link.LinkConnection;
 import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.LinkServer;
+import dev.chaosgate.link.tls.CertificateAuthority;
 import dev.chaosgate.link.ProxyCounters;
 import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
@@ -70,10 +71,14 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
     private final AtomicReference<Instant> awaitingClockFrom = new AtomicReference<>();
     /** Set while a replay runs. */
     private volatile ReplayPhases replayPhases;
+    /** The authority clients trust, for a gateway serving HTTPS; null for plain HTTP. */
+    private final CertificateAuthority authority;
 
     /** Wires the link's and the upstream's events into this gateway's journal, clock and verdict. */
-    ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort, String linkHost, int journalCapacity) {
+    ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort, String linkHost, int journalCapacity,
+                 CertificateAuthority authority) {
         this.journal = new Journal(journalCapacity);
+        this.authority = authority;
         this.linkHost = linkHost;
         this.linkServer = linkServer;
         this.upstream = upstream;
@@ -111,11 +116,43 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         return builder().start();
     }
 
-    /** {@code http://127.0.0.1:<link port>/v1}: give this to the client under test as its OpenAI base URL. */
+    /**
+     * {@code http://127.0.0.1:<link port>/v1} ({@code https://} for a gateway built with
+     * {@link ChaosGatewayBuilder#https()}): give this to the client under test as its OpenAI base URL.
+     */
     public String baseUrl() {
         boolean wildcard = linkHost.isEmpty() || linkHost.equals("0.0.0.0") || linkHost.equals("::");
-        return "http://" + (wildcard ? "127.0.0.1" : hostPort(linkHost, linkPort).replaceFirst(":\\d+$", ""))
+        return (authority == null ? "http://" : "https://") + (wildcard ? "127.0.0.1" : hostPort(linkHost, linkPort).replaceFirst(":\\d+$", ""))
                 + ":" + linkPort + "/v1";
+    }
+
+    /** Whether the gateway serves its clients over HTTPS ({@link ChaosGatewayBuilder#https()}). */
+    public boolean https() {
+        return authority != null;
+    }
+
+    /**
+     * The certificate authority an HTTPS gateway's clients trust: {@code pem()} for {@code SSL_CERT_FILE} or
+     * {@code NODE_EXTRA_CA_CERTS}, {@code writeTrustStore} for a JVM, {@code clientContext()} for a Java client.
+     *
+     * @throws IllegalStateException for a gateway serving plain HTTP
+     */
+    public CertificateAuthority certificateAuthority() {
+        if (authority == null) {
+            throw new IllegalStateException("this gateway serves plain HTTP: build it with ChaosGateway.builder().https()");
+        }
+        return authority;
+    }
+
+    /**
+     * Presents {@code certificate} to connections accepted from now on ({@link TlsCertificate#GATEWAY} again to
+     * end a TLS fault); connections already open keep theirs. Which one each connection met is in
+     * {@link dev.chaosgate.link.LinkConnection#tls()}.
+     *
+     * @throws IllegalStateException for a gateway serving plain HTTP
+     */
+    public void presentCertificate(TlsCertificate certificate) {
+        linkServer.engine().tls(LINK, certificate.issue(certificateAuthority()));
     }
 
     /**

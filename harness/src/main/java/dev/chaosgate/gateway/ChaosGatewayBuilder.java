@@ -5,10 +5,12 @@ import dev.chaosgate.link.ApiError;
 import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.link.LinkException;
 import dev.chaosgate.link.LinkServer;
+import dev.chaosgate.link.tls.CertificateAuthority;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.FakeUpstream;
 import dev.chaosgate.upstream.StreamPacing;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -22,6 +24,7 @@ public final class ChaosGatewayBuilder {
     private Scenario scenario;
     private String listenHost = "127.0.0.1";
     private int listenPort = 0;
+    private boolean https;
 
     ChaosGatewayBuilder() {
     }
@@ -84,6 +87,16 @@ public final class ChaosGatewayBuilder {
         return this;
     }
 
+    /**
+     * Serves the client over HTTPS, with a certificate issued by a certificate authority made for this gateway
+     * ({@link ChaosGateway#certificateAuthority()}: its PEM, a trust store or an {@code SSLContext} for the client).
+     * The link terminates TLS: everything it judges stays visible. Plain HTTP is the default.
+     */
+    public ChaosGatewayBuilder https() {
+        this.https = true;
+        return this;
+    }
+
     /** Creates the link proxy on the listen address; a bind failure says which address and what to do. */
     private int listen(LinkEngine engine, int upstreamPort) {
         try {
@@ -116,7 +129,12 @@ public final class ChaosGatewayBuilder {
         }
         try {
             int port = listen(link.engine(), upstream.port());
-            ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity);
+            CertificateAuthority authority = null;
+            if (https) {
+                authority = CertificateAuthority.generate("chaosgate gateway CA " + Instant.now().getEpochSecond());
+                link.engine().tls(ChaosGateway.LINK, TlsCertificate.GATEWAY.issue(authority));
+            }
+            ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity, authority);
             if (scenario != null) {
                 // The scenario's own seed decides its fault schedule, whatever the gateway's seed.
                 gateway.play(scenario);

@@ -90,7 +90,7 @@ final class LinkRequestLog {
                 if (connection.protocol() == LinkConnection.Protocol.OTHER && !connection.opened().isBefore(from)) {
                     requests.add(new LinkRequest(connection.opened(), connection.connection(), connection.upstreamPort(), null,
                             null, end, clientGaveUp, connection.bytesToClient(), phaseAt(connection.opened()),
-                            "not HTTP/1.x (TLS, HTTP/2 or unreadable bytes)"));
+                            "not HTTP/1.x (TLS, HTTP/2 or unreadable bytes)", connection.tls()));
                 }
                 continue;
             }
@@ -102,7 +102,7 @@ final class LinkRequestLog {
                 boolean last = i == connection.requests().size() - 1;
                 requests.add(new LinkRequest(head.at(), connection.connection(), connection.upstreamPort(), head.method(),
                         head.path(), last ? end : null, last && clientGaveUp, connection.bytesToClient(), phaseAt(head.at()),
-                        head.transport()));
+                        head.transport(), connection.tls()));
             }
         }
         return requests;

@@ -23,13 +23,24 @@ import java.util.List;
  * @param closed          when both sockets were closed, or null while the connection is open
  * @param bytesFromClient bytes read from the client
  * @param bytesToClient   bytes written back to the client
+ * @param tls             the label of the certificate the link presented when it served this connection over TLS
+ *                        ({@code ServerIdentity.label()}: {@code gateway}, or a TLS fault's such as {@code untrusted-issuer}),
+ *                        or null for plain TCP. Request heads on such a connection were read after the handshake: the client
+ *                        went on past that certificate.
  */
 public record LinkConnection(String proxy, long connection, int clientPort, int upstreamPort, Instant opened,
                              Protocol protocol, List<RequestHead> requests, Instant clientClosed, Instant closed,
-                             long bytesFromClient, long bytesToClient) {
+                             long bytesFromClient, long bytesToClient, String tls) {
 
     public LinkConnection {
         requests = List.copyOf(requests);
+    }
+
+    /** A plain TCP connection. */
+    public LinkConnection(String proxy, long connection, int clientPort, int upstreamPort, Instant opened, Protocol protocol,
+                          List<RequestHead> requests, Instant clientClosed, Instant closed, long bytesFromClient, long bytesToClient) {
+        this(proxy, connection, clientPort, upstreamPort, opened, protocol, requests, clientClosed, closed, bytesFromClient,
+                bytesToClient, null);
     }
 
     /** What the client's bytes looked like. */

@@ -259,6 +259,15 @@ public final class LinkEngine implements AutoCloseable {
     }
 
     /**
+     * Serves the connections {@code name} accepts from now on over TLS with {@code identity}'s certificate
+     * (null: plain TCP again). The link terminates TLS, so it still reads the request heads and its toxics act
+     * on the HTTP bytes; live connections keep what they were accepted with. Not part of Toxiproxy's API.
+     */
+    public synchronized void tls(String name, dev.chaosgate.link.tls.ServerIdentity identity) {
+        find(name).tls(identity);
+    }
+
+    /**
      * Changes a proxy. Null arguments keep the current value. A new listen or upstream address
      * restarts the proxy (dropping its connections); then {@code enabled} starts or stops it. When
      * the new address cannot be bound, the proxy keeps it and stays stopped, as in Toxiproxy.

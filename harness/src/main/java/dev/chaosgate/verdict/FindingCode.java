@@ -41,6 +41,12 @@ public enum FindingCode {
     CLIENT_HUNG("never timed out: still waiting when it was stopped"),
     /** The user waited longer than the scenario allows ({@code expect.userWaitsAtMost}) for an answer or a message. */
     USER_KEPT_WAITING("kept the user waiting too long"),
+    /**
+     * The client sent a request over a TLS connection whose certificate it should have refused (an
+     * untrusted issuer, another host's name, expired): certificate verification is off, so anyone on the
+     * path (a TLS-inspecting proxy, an attacker) reads the user's prompts and the API key.
+     */
+    TLS_VERIFICATION_DISABLED("went on past a certificate it should have refused"),
     /** A team's own judge (a {@link dev.chaosgate.verdict.spi.Judge}) found something; its message starts with the judge's name. */
     HOUSE_RULE("broke a rule of the team's own judge");
 

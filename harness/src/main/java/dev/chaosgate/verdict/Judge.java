@@ -12,6 +12,6 @@ interface Judge {
     /** Every judge, in the order their findings are reported. */
     static List<Judge> all() {
         return List.of(new FaultExercisedJudge(), new HungJudge(), new RetryJudge(), new RetryAfterJudge(), new BackoffJudge(),
-                new WaitJudge(), new PromptJudge(), new GuidanceJudge());
+                new WaitJudge(), new PromptJudge(), new GuidanceJudge(), new TlsJudge());
     }
 }

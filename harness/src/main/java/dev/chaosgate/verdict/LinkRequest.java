@@ -22,9 +22,17 @@ import java.time.Instant;
  * @param phase         the scenario phase in force when the head passed, or null
  * @param transport     how the request travelled, as the link read it ({@code HTTP/1.1, chunked body, offers an
  *                      upgrade to h2c, kept alive}; {@code LinkConnection.RequestHead.transport()}), or null when unknown
+ * @param tls           the label of the certificate the link presented on that connection ({@code gateway}, or a TLS
+ *                      fault's: {@code untrusted-issuer}, {@code wrong-host}, {@code expired}), or null for plain TCP
  */
 public record LinkRequest(Instant at, long connection, int upstreamPort, String method, String path, Instant ended,
-                          boolean clientGaveUp, long bytesToClient, String phase, String transport) {
+                          boolean clientGaveUp, long bytesToClient, String phase, String transport, String tls) {
+
+    /** A request over plain TCP. */
+    public LinkRequest(Instant at, long connection, int upstreamPort, String method, String path, Instant ended,
+                       boolean clientGaveUp, long bytesToClient, String phase, String transport) {
+        this(at, connection, upstreamPort, method, path, ended, clientGaveUp, bytesToClient, phase, transport, null);
+    }
 
     /** A request whose transport is not known. */
     public LinkRequest(Instant at, long connection, int upstreamPort, String method, String path, Instant ended,

@@ -22,6 +22,8 @@ final class ConnectionTraffic {
     private final int upstreamPort;
     private final Instant opened = Instant.now();
     private final Consumer<LinkConnection> listener;
+    /** The label of the certificate presented over TLS, or null for plain TCP. */
+    private final String tls;
     private final List<LinkConnection.RequestHead> requests = new ArrayList<>(2);
     private final RequestHeadReader reader;
     private Instant clientClosed;
@@ -29,8 +31,9 @@ final class ConnectionTraffic {
     private long fromClient;
     private long toClient;
 
-    ConnectionTraffic(String proxy, long connection, int clientPort, int upstreamPort, Consumer<LinkConnection> listener) {
+    ConnectionTraffic(String proxy, long connection, int clientPort, int upstreamPort, String tls, Consumer<LinkConnection> listener) {
         this.proxy = proxy;
+        this.tls = tls;
         this.connection = connection;
         this.clientPort = clientPort;
         this.upstreamPort = upstreamPort;
@@ -86,7 +89,7 @@ final class ConnectionTraffic {
                 : reader.stopped() ? LinkConnection.Protocol.OTHER : LinkConnection.Protocol.HTTP1;
         try {
             listener.accept(new LinkConnection(proxy, connection, clientPort, upstreamPort, opened, protocol, requests,
-                    clientClosed, closed, fromClient, toClient));
+                    clientClosed, closed, fromClient, toClient, tls));
         } catch (RuntimeException ignored) {
             // a listener cannot disturb the data plane
         }

@@ -23,6 +23,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import dev.chaosgate.link.tls.ServerIdentity;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -105,6 +108,12 @@ public final class ProxyRuntime {
     private String upstream;
     private Channel listener;
     private long connectionSequence;
+    /** What new connections are served over: null for plain TCP, else TLS with this certificate. */
+    private volatile ServedTls tls;
+
+    /** A certificate and the TLS context built from it once. */
+    private record ServedTls(String label, SslContext context) {
+    }
 
     public ProxyRuntime(Shared shared, String name, String listen, String upstream) {
         this.shared = shared;
@@ -193,7 +202,12 @@ public final class ProxyRuntime {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel client) {
-                        client.pipeline().addLast("chaosgate-dial", new Dial());
+                        ServedTls served = tls;
+                        if (served != null) {
+                            // Terminates TLS here: the link reads the request heads and the toxics act on the HTTP bytes.
+                            client.pipeline().addLast("chaosgate-tls", served.context().newHandler(client.alloc()));
+                        }
+                        client.pipeline().addLast("chaosgate-dial", new Dial(served == null ? null : served.label()));
                     }
                 })
                 .bind(address)
@@ -222,6 +236,30 @@ public final class ProxyRuntime {
             }
         }
         return "bind: " + lower.replaceFirst("^.*?: ", "");
+    }
+
+    /**
+     * Serves connections accepted from now on over TLS with {@code identity}'s certificate, or over plain TCP
+     * with null; live connections keep what they were accepted with.
+     */
+    public void tls(ServerIdentity identity) {
+        if (identity == null) {
+            tls = null;
+            return;
+        }
+        try {
+            SslContext context = SslContextBuilder.forServer(identity.key(), identity.chain().toArray(java.security.cert.X509Certificate[]::new))
+                    .build();
+            tls = new ServedTls(identity.label(), context);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalArgumentException("cannot serve TLS with " + identity + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The label of the certificate new connections are served with, or null for plain TCP. */
+    public String tlsLabel() {
+        ServedTls served = tls;
+        return served == null ? null : served.label();
     }
 
     /** Closes the listener and every live connection; toxics stay. */
@@ -351,7 +389,7 @@ public final class ProxyRuntime {
             Connection connection = new Connection(++connectionSequence, client, server, counters);
             if (shared.traffic().wanted()) {
                 connection.traffic(new ConnectionTraffic(name, connection.sequence(), connection.clientPort(),
-                        connection.upstreamPort(), shared.traffic()));
+                        connection.upstreamPort(), early.tls, shared.traffic()));
             }
             connection.onReset(() -> emit(connection, LinkEvent.Kind.RESET));
             connections.add(connection);
@@ -420,8 +458,14 @@ public final class ProxyRuntime {
      */
     private final class Dial extends ChannelInboundHandlerAdapter {
         private final List<ByteBuf> early = new ArrayList<>(1);
+        /** The label of the certificate this connection is served with, or null for plain TCP. */
+        private final String tls;
         private boolean clientEnded;
         private ChannelHandlerContext context;
+
+        Dial(String tls) {
+            this.tls = tls;
+        }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
