@@ -6,6 +6,7 @@ import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.link.LinkEvent;
 import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.tls.CertificateAuthority;
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.link.ProxyCounters;
 import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
@@ -145,14 +146,19 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
     }
 
     /**
-     * Presents {@code certificate} to connections accepted from now on ({@link TlsCertificate#GATEWAY} again to
-     * end a TLS fault); connections already open keep theirs. Which one each connection met is in
-     * {@link dev.chaosgate.link.LinkConnection#tls()}.
+     * Breaks the TLS of connections accepted from now on as {@code fault} says (a bad certificate, a reset or a
+     * stalled handshake); null ends the fault: the gateway's own certificate again. Connections already open keep
+     * what they met. Which certificate each connection met is in {@link dev.chaosgate.link.LinkConnection#tls()}.
      *
      * @throws IllegalStateException for a gateway serving plain HTTP
      */
-    public void presentCertificate(TlsCertificate certificate) {
-        linkServer.engine().tls(LINK, certificate.issue(certificateAuthority()));
+    public void tlsFault(TlsFault fault) {
+        CertificateAuthority trusted = certificateAuthority();
+        if (fault == null) {
+            linkServer.engine().tls(LINK, trusted.serverFor(CertificateAuthority.GATEWAY_LABEL));
+        } else {
+            linkServer.engine().tls(LINK, fault.certificate(trusted), fault.handshake());
+        }
     }
 
     /**
@@ -196,6 +202,27 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         stopPlaying();
         upstream.serveNormally();
         toxics.set(List.of());
+        tlsOf(null);
+    }
+
+    /** A scenario that breaks TLS needs a gateway serving HTTPS. */
+    private void requireHttpsFor(Scenario played) {
+        if (authority != null) {
+            return;
+        }
+        for (Phase phase : played.phases()) {
+            if (phase.tls() != null) {
+                throw new IllegalStateException("scenario " + played.name() + " breaks TLS (phase " + phase.name() + ": "
+                        + phase.tls().label() + "), but this gateway serves plain HTTP: build it with ChaosGateway.builder().https()");
+            }
+        }
+    }
+
+    /** The TLS fault of {@code phase} on new connections (none for null, a phase without one, or a plain HTTP gateway). */
+    private void tlsOf(Phase phase) {
+        if (authority != null) {
+            tlsFault(phase == null || upstream.faultsPaused() ? null : phase.tls());
+        }
     }
 
     private void stopPlaying() {
@@ -216,6 +243,7 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
      */
     public void play(Scenario played) {
         Objects.requireNonNull(played, "scenario cannot be null");
+        requireHttpsFor(played);
         List<TimelineStep> steps = new ArrayList<>();
         for (Phase phase : played.phases()) {
             steps.add(new TimelineStep(phase.name(), phase.requests(), phase.duration(), phase.upstream(), phase.step()));
@@ -231,6 +259,7 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
             // When the phase began on the scenario's clock (a duration phase ends on time even if noticed a tick later).
             linkLog.phaseBegan(at, played.phases().get(index).name());
             toxics.phase(played.phases().get(index).link());
+            tlsOf(played.phases().get(index));
         });
         if (start == TimelineStart.FIRST_GENERATION_REQUEST) {
             awaitingClockFrom.set(playedAt);
@@ -302,6 +331,7 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
     public void pauseFaults() {
         upstream.pauseFaults(true);
         toxics.set(List.of());
+        tlsOf(null);
         toxics.await();
     }
 
@@ -313,6 +343,7 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         Scenario played = scenario;
         if (played != null && phaseIndex < played.phases().size()) {
             toxics.set(played.phases().get(phaseIndex).link());
+            tlsOf(played.phases().get(phaseIndex));
             toxics.await();
         }
     }
@@ -357,6 +388,7 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
             Phase phase = replay.scenario().phases().get(index);
             linkLog.phaseBegan(Instant.now(), phase.name());
             toxics.phase(phase.link());
+            tlsOf(phase);
         }
     }
 

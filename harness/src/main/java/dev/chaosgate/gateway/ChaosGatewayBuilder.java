@@ -130,9 +130,9 @@ public final class ChaosGatewayBuilder {
         try {
             int port = listen(link.engine(), upstream.port());
             CertificateAuthority authority = null;
-            if (https) {
+            if (https || (scenario != null && scenario.phases().stream().anyMatch(p -> p.tls() != null))) {
                 authority = CertificateAuthority.generate("chaosgate gateway CA " + Instant.now().getEpochSecond());
-                link.engine().tls(ChaosGateway.LINK, TlsCertificate.GATEWAY.issue(authority));
+                link.engine().tls(ChaosGateway.LINK, authority.serverFor(CertificateAuthority.GATEWAY_LABEL));
             }
             ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity, authority);
             if (scenario != null) {

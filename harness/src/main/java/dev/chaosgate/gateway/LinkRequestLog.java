@@ -1,6 +1,7 @@
 package dev.chaosgate.gateway;
 
 import dev.chaosgate.link.LinkConnection;
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.verdict.LinkRequest;
 
 import java.time.Duration;
@@ -87,10 +88,13 @@ final class LinkRequestLog {
             Instant end = connection.clientClosed() != null ? connection.clientClosed() : connection.closed();
             boolean clientGaveUp = connection.clientClosed() != null;
             if (connection.requests().isEmpty()) {
-                if (connection.protocol() == LinkConnection.Protocol.OTHER && !connection.opened().isBefore(from)) {
+                // A connection that met a TLS fault and carried no request: the client tried, and stopped at the handshake.
+                boolean brokenTls = connection.tls() != null && TlsFault.ofLabel(connection.tls()).isPresent();
+                if ((connection.protocol() == LinkConnection.Protocol.OTHER || brokenTls) && !connection.opened().isBefore(from)) {
                     requests.add(new LinkRequest(connection.opened(), connection.connection(), connection.upstreamPort(), null,
                             null, end, clientGaveUp, connection.bytesToClient(), phaseAt(connection.opened()),
-                            "not HTTP/1.x (TLS, HTTP/2 or unreadable bytes)", connection.tls()));
+                            brokenTls ? "TLS: " + TlsFault.ofLabel(connection.tls()).orElseThrow().description()
+                                    : "not HTTP/1.x (TLS, HTTP/2 or unreadable bytes)", connection.tls()));
                 }
                 continue;
             }

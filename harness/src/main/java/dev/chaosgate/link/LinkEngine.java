@@ -264,7 +264,13 @@ public final class LinkEngine implements AutoCloseable {
      * on the HTTP bytes; live connections keep what they were accepted with. Not part of Toxiproxy's API.
      */
     public synchronized void tls(String name, dev.chaosgate.link.tls.ServerIdentity identity) {
-        find(name).tls(identity);
+        tls(name, identity, dev.chaosgate.link.tls.TlsFault.Handshake.SENT);
+    }
+
+    /** {@link #tls(String, dev.chaosgate.link.tls.ServerIdentity)}, with handshakes that get only as far as {@code handshake}. */
+    public synchronized void tls(String name, dev.chaosgate.link.tls.ServerIdentity identity,
+                                 dev.chaosgate.link.tls.TlsFault.Handshake handshake) {
+        find(name).tls(identity, handshake);
     }
 
     /**

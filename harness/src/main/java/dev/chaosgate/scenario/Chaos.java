@@ -1,5 +1,6 @@
 package dev.chaosgate.scenario;
 
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
@@ -65,6 +66,11 @@ public final class Chaos {
         /** The rest of the run, serving {@code fault}. */
         public Phase serving(UpstreamFault fault) {
             return Phase.rest(name).serving(fault);
+        }
+
+        /** The rest of the run, breaking the TLS of every connection as {@code fault} says (the gateway serves HTTPS). */
+        public Phase breakingTls(TlsFault fault) {
+            return Phase.rest(name).withTls(fault);
         }
 
         public Phase build() {

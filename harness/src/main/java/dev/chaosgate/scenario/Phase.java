@@ -1,5 +1,6 @@
 package dev.chaosgate.scenario;
 
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
@@ -22,13 +23,21 @@ import java.util.Set;
  *                 action's first call, 2 for the call carrying the result of a tool call or continuing an answer
  *                 cut at the length limit, ...): requests of other steps are answered normally and do not count
  *                 toward {@code requests}; null aims at every generation request
+ * @param tls      what goes wrong with TLS on connections opened during the phase (an HTTPS gateway's bad
+ *                 certificate or broken handshake), or null for none. Requests that meet it never reach the
+ *                 upstream, so such a phase lasts a {@code duration} or the rest of the run.
  */
 public record Phase(String name, Integer requests, Duration duration, UpstreamFault upstream, List<LinkToxic> link,
-                    Integer step) {
+                    Integer step, TlsFault tls) {
 
     /** A phase aimed at every generation request. */
     public Phase(String name, Integer requests, Duration duration, UpstreamFault upstream, List<LinkToxic> link) {
-        this(name, requests, duration, upstream, link, null);
+        this(name, requests, duration, upstream, link, null, null);
+    }
+
+    /** A phase without a TLS fault. */
+    public Phase(String name, Integer requests, Duration duration, UpstreamFault upstream, List<LinkToxic> link, Integer step) {
+        this(name, requests, duration, upstream, link, step, null);
     }
 
     public Phase {
@@ -44,6 +53,10 @@ public record Phase(String name, Integer requests, Duration duration, UpstreamFa
         }
         if (duration != null && (duration.isNegative() || duration.isZero())) {
             throw new IllegalArgumentException("phase '" + name + "' must last more than 0, got " + duration);
+        }
+        if (tls != null && requests != null) {
+            throw new IllegalArgumentException("phase '" + name + "' has a TLS fault and lasts " + requests + " requests, but requests"
+                    + " that meet a TLS fault never reach the upstream to be counted: give it a duration, or make it the last phase");
         }
         link = List.copyOf(link);
         Set<String> names = new HashSet<>();
@@ -74,7 +87,7 @@ public record Phase(String name, Integer requests, Duration duration, UpstreamFa
     }
 
     public Phase serving(UpstreamFault fault) {
-        return new Phase(name, requests, duration, fault, link, step);
+        return new Phase(name, requests, duration, fault, link, step, tls);
     }
 
     /**
@@ -82,13 +95,18 @@ public record Phase(String name, Integer requests, Duration duration, UpstreamFa
      * the call that carries a tool's result, or continues an answer cut at the length limit.
      */
     public Phase atStep(int actionStep) {
-        return new Phase(name, requests, duration, upstream, link, actionStep);
+        return new Phase(name, requests, duration, upstream, link, actionStep, tls);
     }
 
     public Phase withToxic(LinkToxic toxic) {
         List<LinkToxic> more = new ArrayList<>(link);
         more.add(toxic);
-        return new Phase(name, requests, duration, upstream, more, step);
+        return new Phase(name, requests, duration, upstream, more, step, tls);
+    }
+
+    /** This phase with {@code fault} breaking the TLS of its connections (an HTTPS gateway's). */
+    public Phase withTls(TlsFault fault) {
+        return new Phase(name, requests, duration, upstream, link, step, fault);
     }
 
     /** For journals: {@code burst (3 requests): 502 cloudflare/502-branded}. */
@@ -96,6 +114,6 @@ public record Phase(String name, Integer requests, Duration duration, UpstreamFa
         String length = requests != null ? requests + " requests" : duration != null ? duration.toMillis() + " ms" : "rest";
         String fault = upstream == null ? "normal answers" : upstream.label();
         return name + " (" + length + "): " + fault + (step == null ? "" : " at step " + step)
-                + (link.isEmpty() ? "" : " + " + link.size() + " link toxic(s)");
+                + (link.isEmpty() ? "" : " + " + link.size() + " link toxic(s)") + (tls == null ? "" : " + TLS " + tls.label());
     }
 }

@@ -7,6 +7,7 @@ import dev.chaosgate.fixtures.yaml.YamlFields;
 import dev.chaosgate.fixtures.yaml.YamlNode;
 import dev.chaosgate.fixtures.yaml.YamlReader;
 import dev.chaosgate.link.ToxicStream;
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.link.toxic.ToxicAttribute;
 import dev.chaosgate.link.toxic.ToxicProvider;
 import dev.chaosgate.link.toxic.ToxicRegistry;
@@ -260,8 +261,9 @@ public final class ScenarioLoader {
             UpstreamFault upstream = fields.entry("upstream").map(e -> upstream(e, where)).orElse(null);
             List<LinkToxic> link = fields.entry("link").map(e -> link(e, where)).orElse(List.of());
             Integer step = phase.get(ScenarioSyntax.STEP).orElse(null);
+            TlsFault tls = phase.get(ScenarioSyntax.TLS).orElse(null);
             try {
-                phases.add(new Phase(name, requests, duration, upstream, link, step));
+                phases.add(new Phase(name, requests, duration, upstream, link, step, tls));
             } catch (IllegalArgumentException e) {
                 throw YamlFields.problem(fields.location(), null, e.getMessage(), null);
             }

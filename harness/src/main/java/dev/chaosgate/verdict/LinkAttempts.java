@@ -1,5 +1,6 @@
 package dev.chaosgate.verdict;
 
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.upstream.UpstreamExchange;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,6 +36,8 @@ final class LinkAttempts {
     static final Duration CLOCK_TOLERANCE = Duration.ofMillis(50);
     /** The failure class of a request the upstream never received: to the client, a connection that failed. */
     static final String NEVER_ARRIVED_CLASS = "connection_failure";
+    /** The failure class of a connection on which the client refused the certificate it was shown (a TLS fault's). */
+    static final String BAD_CERTIFICATE_CLASS = "tls_certificate";
 
     private LinkAttempts() {
     }
@@ -109,12 +113,15 @@ final class LinkAttempts {
     /** The upstream's side of a request it never received: no status, a connection failure, as long as the link held it. */
     static UpstreamExchange neverArrived(LinkRequest head) {
         Duration held = head.ended() == null ? Duration.ZERO : Duration.between(head.at(), head.ended());
-        String how = head.unreadable() ? "a connection the link could not read"
+        Optional<TlsFault> tls = head.unreadable() && head.tls() != null ? TlsFault.ofLabel(head.tls()) : Optional.empty();
+        String how = tls.isPresent() ? "TLS: " + tls.get().description()
+                : head.unreadable() ? "a connection the link could not read"
                 : head.ended() == null ? "no answer yet"
                 : head.clientGaveUp() ? "the client gave up after " + held.toMillis() + " ms"
                 : "the connection was closed after " + held.toMillis() + " ms";
         return new UpstreamExchange(0, head.at(), head.upstreamPort(), head.unreadable() ? "?" : head.method(),
                 head.unreadable() ? "?" : head.path(), Map.of(), null, "never reached the upstream (" + how + ")", 0,
-                Map.of(), false, held, head.ended() != null, head.phase(), NEVER_ARRIVED_CLASS, null, head.clientGaveUp());
+                Map.of(), false, held, head.ended() != null, head.phase(),
+                tls.filter(TlsFault::badCertificate).isPresent() ? BAD_CERTIFICATE_CLASS : NEVER_ARRIVED_CLASS, null, head.clientGaveUp());
     }
 }

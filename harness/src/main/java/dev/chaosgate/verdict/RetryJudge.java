@@ -27,7 +27,8 @@ final class RetryJudge implements Judge {
                 Attempt next = attempts.get(i + 1);
                 String why = FailureRule.whyNotRetryable(failed, c.catalog()).orElse("this scenario's failure must not be retried");
                 findings.add(Finding.of(FindingCode.RETRIED_NON_RETRYABLE,
-                        "attempt " + next.number() + " retried attempt " + failed.number() + "'s " + failed.status()
+                        "attempt " + next.number() + " retried attempt " + failed.number() + "'s "
+                                + (failed.status() > 0 ? String.valueOf(failed.status()) : FailureRule.failureClass(failed).orElse("failure"))
                                 + " although retrying cannot fix it; a good client stops and tells the user",
                         why, failed.describe(), next.describe()));
                 break;

@@ -1,7 +1,7 @@
 package dev.chaosgate.tls;
 
 import dev.chaosgate.gateway.ChaosGateway;
-import dev.chaosgate.gateway.TlsCertificate;
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.scenario.Chaos;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.Faults;
@@ -71,10 +71,10 @@ class HttpsGatewayTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = TlsCertificate.class, names = {"UNTRUSTED_ISSUER", "WRONG_HOST", "EXPIRED"})
-    void aVerifyingClientRefusesEachBadCertificateAndIsNotBlamed(TlsCertificate bad) throws Exception {
+    @EnumSource(value = TlsFault.class, names = {"UNTRUSTED_ISSUER", "WRONG_HOST", "EXPIRED"})
+    void aVerifyingClientRefusesEachBadCertificateAndIsNotBlamed(TlsFault bad) throws Exception {
         try (ChaosGateway gateway = ChaosGateway.builder().https().scenario(ANSWERS).start()) {
-            gateway.presentCertificate(bad);
+            gateway.tlsFault(bad);
             assertThatThrownBy(() -> send(gateway, gateway.certificateAuthority().clientContext()))
                     .isInstanceOf(SSLHandshakeException.class);
             assertThat(gateway.exchanges()).isEmpty();
@@ -84,16 +84,44 @@ class HttpsGatewayTest {
             assertThat(verdict.codes()).doesNotContain(FindingCode.TLS_VERIFICATION_DISABLED);
 
             // The fault ends: the gateway's own certificate again, and the same client gets through.
-            gateway.presentCertificate(TlsCertificate.GATEWAY);
+            gateway.tlsFault(null);
             assertThat(send(gateway, gateway.certificateAuthority().clientContext()).statusCode()).isEqualTo(200);
         }
     }
 
+    @Test
+    void aClientThatRefusesTheInspectingProxysCertificateOnceAndSaysWhoCanHelpPasses() throws Exception {
+        Scenario inspected = Chaos.scenario("tls-inspection-untrusted")
+                .then(Chaos.phase("inspected").breakingTls(TlsFault.UNTRUSTED_ISSUER))
+                .expect(Chaos.stopsWith("tls_certificate")).build();
+        try (ChaosGateway gateway = ChaosGateway.builder().scenario(inspected).start()) {
+            assertThatThrownBy(() -> send(gateway, gateway.certificateAuthority().clientContext())).isInstanceOf(SSLHandshakeException.class);
+            Verdict verdict = gateway.verdict(ClientReport.of(PROMPT, List.of("The secure connection to the assistant could not be"
+                    + " verified (untrusted certificate). Your network may inspect TLS traffic: contact your IT department."), PROMPT));
+            assertThat(verdict.attempts()).as(verdict.explain()).hasSize(1);
+            assertThat(verdict.attempts().get(0).failureClass()).isEqualTo("tls_certificate");
+            assertThat(verdict.passed()).as(verdict.explain()).isTrue();
+        }
+    }
+
+    @Test
+    void aMessageThatPromisesARetryForACertificateIsWrongGuidance() throws Exception {
+        Scenario inspected = Chaos.scenario("tls-inspection-untrusted")
+                .then(Chaos.phase("inspected").breakingTls(TlsFault.UNTRUSTED_ISSUER))
+                .expect(Chaos.stopsWith("tls_certificate")).build();
+        try (ChaosGateway gateway = ChaosGateway.builder().scenario(inspected).start()) {
+            assertThatThrownBy(() -> send(gateway, gateway.certificateAuthority().clientContext())).isInstanceOf(SSLHandshakeException.class);
+            Verdict verdict = gateway.verdict(ClientReport.of(PROMPT, List.of("The service is busy, please try again in a moment."), PROMPT));
+            assertThat(verdict.codes()).as(verdict.explain()).contains(FindingCode.WRONG_GUIDANCE)
+                    .doesNotContain(FindingCode.RETRIED_NON_RETRYABLE, FindingCode.TLS_VERIFICATION_DISABLED);
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(value = TlsCertificate.class, names = {"UNTRUSTED_ISSUER", "WRONG_HOST", "EXPIRED"})
-    void aClientThatTrustsAnyCertificateIsCaughtWithTheConnectionAndTheCertificate(TlsCertificate bad) throws Exception {
+    @EnumSource(value = TlsFault.class, names = {"UNTRUSTED_ISSUER", "WRONG_HOST", "EXPIRED"})
+    void aClientThatTrustsAnyCertificateIsCaughtWithTheConnectionAndTheCertificate(TlsFault bad) throws Exception {
         try (ChaosGateway gateway = ChaosGateway.builder().https().scenario(ANSWERS).start()) {
-            gateway.presentCertificate(bad);
+            gateway.tlsFault(bad);
             HttpResponse<String> answer = send(gateway, trustingEverything());
             assertThat(answer.statusCode()).isEqualTo(200);
 

@@ -69,6 +69,11 @@ final class ConnectionTraffic {
         toClient += bytes;
     }
 
+    /** Publishes the connection as it is now, before anything happened on it. */
+    void announce() {
+        publish();
+    }
+
     /** The client closed or reset its side while the link and the upstream still held theirs open. */
     void clientClosed() {
         if (clientClosed == null && closed == null) {

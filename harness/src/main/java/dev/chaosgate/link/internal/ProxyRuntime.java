@@ -26,6 +26,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import dev.chaosgate.link.tls.ServerIdentity;
+import dev.chaosgate.link.tls.TlsFault;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 
@@ -111,8 +112,8 @@ public final class ProxyRuntime {
     /** What new connections are served over: null for plain TCP, else TLS with this certificate. */
     private volatile ServedTls tls;
 
-    /** A certificate and the TLS context built from it once. */
-    private record ServedTls(String label, SslContext context) {
+    /** A certificate, the TLS context built from it once, and how far handshakes get. */
+    private record ServedTls(String label, SslContext context, TlsFault.Handshake handshake) {
     }
 
     public ProxyRuntime(Shared shared, String name, String listen, String upstream) {
@@ -203,7 +204,9 @@ public final class ProxyRuntime {
                     @Override
                     protected void initChannel(SocketChannel client) {
                         ServedTls served = tls;
-                        if (served != null) {
+                        if (served != null && served.handshake() != TlsFault.Handshake.SENT) {
+                            client.pipeline().addLast("chaosgate-tls", new BrokenHandshake(served.handshake()));
+                        } else if (served != null) {
                             // Terminates TLS here: the link reads the request heads and the toxics act on the HTTP bytes.
                             client.pipeline().addLast("chaosgate-tls", served.context().newHandler(client.alloc()));
                         }
@@ -242,7 +245,7 @@ public final class ProxyRuntime {
      * Serves connections accepted from now on over TLS with {@code identity}'s certificate, or over plain TCP
      * with null; live connections keep what they were accepted with.
      */
-    public void tls(ServerIdentity identity) {
+    public void tls(ServerIdentity identity, TlsFault.Handshake handshake) {
         if (identity == null) {
             tls = null;
             return;
@@ -250,7 +253,7 @@ public final class ProxyRuntime {
         try {
             SslContext context = SslContextBuilder.forServer(identity.key(), identity.chain().toArray(java.security.cert.X509Certificate[]::new))
                     .build();
-            tls = new ServedTls(identity.label(), context);
+            tls = new ServedTls(identity.label(), context, handshake);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("cannot serve TLS with " + identity + ": " + e.getMessage(), e);
         }
@@ -390,6 +393,11 @@ public final class ProxyRuntime {
             if (shared.traffic().wanted()) {
                 connection.traffic(new ConnectionTraffic(name, connection.sequence(), connection.clientPort(),
                         connection.upstreamPort(), early.tls, shared.traffic()));
+                if (early.tls != null) {
+                    // Known at once: a client that refuses the certificate closes before sending a byte, and a
+                    // verdict asked right after must still see (and wait for the end of) that connection.
+                    connection.traffic().announce();
+                }
             }
             connection.onReset(() -> emit(connection, LinkEvent.Kind.RESET));
             connections.add(connection);
@@ -547,6 +555,35 @@ public final class ProxyRuntime {
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
             discard();
+        }
+    }
+
+    /**
+     * A middlebox that breaks the TLS handshake: it takes the client's ClientHello and resets the connection, or
+     * keeps it and never answers. No byte reaches the connection behind it, so the upstream sees nothing.
+     */
+    private static final class BrokenHandshake extends ChannelInboundHandlerAdapter {
+        private final TlsFault.Handshake handshake;
+
+        BrokenHandshake(TlsFault.Handshake handshake) {
+            this.handshake = handshake;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.read();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            if (handshake == TlsFault.Handshake.RESET) {
+                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                ctx.close();
+            } else {
+                ctx.read();
+            }
         }
     }
 }

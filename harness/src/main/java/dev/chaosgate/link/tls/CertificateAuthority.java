@@ -18,6 +18,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -157,13 +158,27 @@ public final class CertificateAuthority {
         }
     }
 
-    /** A TLS context that trusts this authority and nothing else, for Java clients of the gateway. */
-    public SSLContext clientContext() {
+    /** A trust manager that trusts this authority and nothing else (OkHttp and openai-java take one beside the socket factory). */
+    public X509TrustManager trustManager() {
         try {
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStore());
+            for (javax.net.ssl.TrustManager manager : trust.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("no X.509 trust manager in this JVM");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A TLS context that trusts this authority and nothing else, for Java clients of the gateway. */
+    public SSLContext clientContext() {
+        try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), RANDOM);
+            context.init(null, new javax.net.ssl.TrustManager[]{trustManager()}, RANDOM);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.fixtures.GuidanceCatalog;
+import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.link.toxic.ToxicAttribute;
 import dev.chaosgate.link.toxic.ToxicProvider;
 import dev.chaosgate.link.toxic.ToxicRegistry;
@@ -70,14 +71,22 @@ public final class ScenarioSyntax {
             "Aim the phase's upstream fault at one step of the user's action: 1 is the action's first call, 2 the call that carries a"
                     + " tool's result (or continues an answer cut at the length limit), and so on. Requests of other steps are answered"
                     + " normally and do not count toward `requests`. Leave out to aim at every generation request.");
+    public static final Key<TlsFault> TLS = Key.of("tls", "What goes wrong with TLS on the connections the client opens during the"
+                    + " phase (the gateway then serves HTTPS): " + java.util.Arrays.stream(TlsFault.values())
+                    .map(f -> f.label() + ": " + f.description()).collect(Collectors.joining("; "))
+                    + ". Requests that meet it never reach the upstream, so the phase lasts a `duration` or the rest of the run.",
+            Json.obj("enum", TlsFault.labels()),
+            (fields, entry) -> TlsFault.ofLabel(Values.choice(entry, fields.yaml().requireString(entry.key()), TlsFault.labels())).orElseThrow());
     public static final ObjectSyntax PHASE = ObjectSyntax.of("One stretch of the timeline: how long it lasts (`requests` or `duration`;"
                     + " only the last phase may have neither) and the upstream fault and link toxics in force.",
             PHASE_NAME, REQUESTS, DURATION,
             declared(UPSTREAM, "What the fake API does to every request of the phase: `normal` (the default) or one fault.", Json.ref("upstream")),
             declared(LINK, "Toxiproxy toxics on the TCP link between the client and the upstream while the phase lasts.",
                     Json.obj("type", "array", "items", Json.ref("linkToxic"))),
-            STEP)
-            .rule("not", Json.required("requests", "duration"));
+            STEP, TLS)
+            .rule("not", Json.required("requests", "duration"))
+            .rule("if", Json.required("tls"))
+            .rule("then", Json.obj("not", Json.required("requests")));
 
     // ---- a link toxic ----
     public static final Key<String> TOXIC_NAME = Key.text("name", "Unique in the phase; default <type>_<stream>.");
