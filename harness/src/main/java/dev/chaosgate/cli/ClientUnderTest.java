@@ -20,6 +20,14 @@ interface ClientUnderTest {
     ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed);
 
     /**
+     * {@link #act(String, Scenario, String, boolean)} against an HTTPS gateway whose certificate authority is the PEM
+     * file {@code caCertificate} (null for plain HTTP): the client is told to trust it the usual ways.
+     */
+    default ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
+        return act(baseUrl, scenario, prompt, streamed);
+    }
+
+    /**
      * What one run of the client came to.
      *
      * @param report   what it showed (from its {@code SHOWN:}/{@code DRAFT:} lines)

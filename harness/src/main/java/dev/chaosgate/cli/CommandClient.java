@@ -62,10 +62,27 @@ final class CommandClient implements ClientUnderTest {
 
     @Override
     public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
+        return act(baseUrl, null, scenario, prompt, streamed);
+    }
+
+    /**
+     * How a client is told to trust an HTTPS gateway's authority ({@code caCertificate}, a PEM file): the
+     * variables OpenSSL-based clients (Python, curl, Ruby), Node and requests read, and chaosgate's own.
+     */
+    static Map<String, String> tlsEnvironment(java.nio.file.Path caCertificate) {
+        String path = caCertificate.toAbsolutePath().toString();
+        return Map.of("CHAOSGATE_CA_CERT", path, "SSL_CERT_FILE", path, "NODE_EXTRA_CA_CERTS", path, "REQUESTS_CA_BUNDLE", path);
+    }
+
+    @Override
+    public ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
         long start = System.nanoTime();
         Instant started = Instant.now();
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
         builder.environment().putAll(environment(baseUrl, scenario, prompt, streamed));
+        if (caCertificate != null) {
+            builder.environment().putAll(tlsEnvironment(caCertificate));
+        }
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process;
         try {

@@ -511,7 +511,8 @@ public final class RunCommand implements Callable<Integer> {
             builder.seed(seed);
         }
         try (ChaosGateway gateway = builder.start()) {
-            ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), scenario, prompt, mode.streamed());
+            java.nio.file.Path caCertificate = gateway.https() ? writeCaCertificate(gateway) : null;
+            ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), caCertificate, scenario, prompt, mode.streamed());
             if (run.problem() != null) {
                 // A client that only breaks when streaming: say which row it was.
                 String problem = run.problem() + (mode.streamed() ? " (in the stream row: CHAOSGATE_STREAM=true)" : "");
@@ -522,6 +523,17 @@ public final class RunCommand implements Callable<Integer> {
             String note = String.join("; ", java.util.stream.Stream.of(run.note(), modeNote(verdict, mode))
                     .filter(n -> !n.isEmpty()).toList());
             return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), note, run.stdout(), run.stderr()));
+        }
+    }
+
+    /** The authority of an HTTPS gateway as a PEM file the client is pointed at; removed when the JVM exits. */
+    private static java.nio.file.Path writeCaCertificate(ChaosGateway gateway) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("chaosgate-ca-", ".pem");
+            file.toFile().deleteOnExit();
+            return gateway.certificateAuthority().writePem(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the gateway's certificate authority to a temporary file", e);
         }
     }
 

@@ -56,13 +56,26 @@ class CatalogPlaybackTest {
         boolean streamed = scenario.phases().stream().anyMatch(p -> p.upstream() instanceof UpstreamFault.StreamFault);
         int countedRequests = scenario.phases().stream().filter(p -> p.requests() != null).mapToInt(Phase::requests).sum();
         int attempts = Math.min(8, Math.max(3, countedRequests + 2));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(CLIENT_TIMEOUT).build();
         try (ChaosGateway gateway = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario).start()) {
+            HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(CLIENT_TIMEOUT);
+            if (gateway.https()) {
+                // A client that trusts the gateway's authority, as an app is configured to.
+                client.sslContext(gateway.certificateAuthority().clientContext());
+            }
+            HttpClient http = client.build();
             List<Attempt> seen = new ArrayList<>();
             for (int i = 0; i < attempts; i++) {
                 seen.add(send(http, gateway, streamed));
             }
             List<UpstreamExchange> exchanges = gateway.exchanges();
+            if (scenario.phases().stream().allMatch(p -> p.tls() != null && p.tls().badCertificate())) {
+                // A certificate the client must refuse, for the whole run: every attempt ends at the handshake.
+                assertThat(exchanges).as("requests reaching the upstream past a refused certificate").isEmpty();
+                assertThat(seen).allSatisfy(a -> assertThat(a.failure()).isNotNull());
+                assertThat(gateway.linkRequests()).as("connections the link saw").hasSize(attempts)
+                        .allSatisfy(r -> assertThat(r.tls()).isEqualTo(scenario.phases().get(0).tls().label()));
+                return;
+            }
             Phase first = scenario.phases().get(0);
             boolean blackHole = first.upstream() == null && first.openEnded()
                     && first.link().stream().anyMatch(t -> t.type().equals("timeout"));

@@ -117,7 +117,7 @@ class InvalidScenarioFilesTest {
                 broken("bad-header-name.yaml", 8, 9, "x request id",
                         "header name must be an HTTP token, got \"x request id\". A header name is letters, digits and -, and a value is one line"),
                 broken("unknown-guidance.yaml", 8, 13, "guidance",
-                        "unknown guidance class `bad_gatway`. Did you mean `bad_gateway`? Classes: bad_gateway, server_error, unavailable, gateway_timeout, rate_limited, quota_exhausted, request_too_large, access_denied, connection_failure, stream_interrupted, invalid_request, authentication_failed"),
+                        "unknown guidance class `bad_gatway`. Did you mean `bad_gateway`? Classes: bad_gateway, server_error, unavailable, gateway_timeout, rate_limited, quota_exhausted, request_too_large, access_denied, connection_failure, tls_certificate, stream_interrupted, invalid_request, authentication_failed"),
                 broken("gives-up-without-guidance.yaml", 8, 12, "guidance",
                         "a scenario where the client gives up must say which guidance the user gets. Add `guidance: <class>` to `expect`, e.g. `guidance: access_denied`"),
                 broken("no-retry-with-attempts.yaml", 10, 16, "maxAttempts",

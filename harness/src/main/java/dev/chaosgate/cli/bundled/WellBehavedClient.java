@@ -123,7 +123,9 @@ public class WellBehavedClient {
         /** No response headers (or a stalled body) in time: the request may have been applied. */
         TIMEOUT,
         /** A streamed answer that stopped before its end (after its 200). */
-        STREAM_CUT
+        STREAM_CUT,
+        /** The server's TLS certificate could not be verified: never retried, and never worked around. */
+        TLS_CERTIFICATE
     }
 
     /** How a stream ended. */
@@ -168,6 +170,10 @@ public class WellBehavedClient {
             return new Failure(kind, 0, FailureClass.CONNECTION_FAILURE, Map.of(), "", error, "", null);
         }
 
+        public static Failure tlsCertificate(Throwable error) {
+            return new Failure(Kind.TLS_CERTIFICATE, 0, FailureClass.TLS_CERTIFICATE, Map.of(), "", error, "", null);
+        }
+
         public static Failure streamCut(StreamEnd end, String partial, String lastData, Throwable error) {
             return new Failure(Kind.STREAM_CUT, 200, FailureClass.STREAM_INTERRUPTED, Map.of(), lastData, error,
                     partial, end);
@@ -186,11 +192,22 @@ public class WellBehavedClient {
     }
 
     public WellBehavedClient(Timeouts timeouts) {
+        this(timeouts, null);
+    }
+
+    /**
+     * @param tls the TLS context for an HTTPS gateway (one that trusts its authority), or null for the JVM's default:
+     *            a certificate it cannot verify is refused, never worked around
+     */
+    public WellBehavedClient(Timeouts timeouts, javax.net.ssl.SSLContext tls) {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeouts.connect())
-                .build();
+                .connectTimeout(timeouts.connect());
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     /** A short stable name for reports, e.g. {@code well-behaved}; each flawed variant in the tests has its own. */
@@ -262,7 +279,7 @@ public class WellBehavedClient {
         }
         return switch (failure.kind()) {
             case CONNECT, IO, TIMEOUT -> true;
-            case STREAM_CUT -> false;
+            case STREAM_CUT, TLS_CERTIFICATE -> false;
             case HTTP -> {
                 int status = failure.status();
                 if (status == 408 || status == 409 || status >= 500) {
@@ -435,6 +452,9 @@ public class WellBehavedClient {
                 return failure.kind() == Kind.TIMEOUT
                         ? "No response from the AI service: the connection timed out. Your prompt is saved — try again in a moment."
                         : "The connection to the AI service was interrupted. Your prompt is saved — try again in a moment.";
+            case "tls_certificate":
+                return "The secure connection to the AI service could not be verified: its certificate is not trusted."
+                        + " If your company inspects TLS traffic, ask your IT team. Your prompt is saved.";
             case "stream_interrupted":
                 return "Response interrupted — the answer stopped before its end. The partial answer and your prompt "
                         + "are kept; Regenerate to try again.";
@@ -470,6 +490,16 @@ public class WellBehavedClient {
 
     // ---- the wire
 
+    /** Whether the handshake failed on the server's certificate (not on a reset or a timeout, which may pass). */
+    static boolean certificateRefused(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private Attempt send(String baseUrl, String prompt, boolean stream, String idempotencyKey, int attempt) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
                 .timeout(timeouts.response())
@@ -487,7 +517,7 @@ public class WellBehavedClient {
         } catch (HttpTimeoutException e) {
             return new Attempt(null, Failure.connection(Kind.TIMEOUT, e));
         } catch (IOException e) {
-            return new Attempt(null, Failure.connection(Kind.IO, e));
+            return new Attempt(null, certificateRefused(e) ? Failure.tlsCertificate(e) : Failure.connection(Kind.IO, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending", e);

@@ -86,6 +86,7 @@ class ClientMessagesTest {
                 Failure.connection(Kind.CONNECT, new ConnectException("Connection refused")),
                 Failure.connection(Kind.IO, new IOException("Connection reset")),
                 Failure.connection(Kind.TIMEOUT, new HttpTimeoutException("request timed out")),
+                Failure.tlsCertificate(new javax.net.ssl.SSLHandshakeException("PKIX path building failed")),
                 Failure.streamCut(StreamEnd.EOF, "Partial", "data: {\"choices\":[]}", null),
                 Failure.streamCut(StreamEnd.ERROR_FRAME, "Partial", "data: {\"error\":{}}", null),
                 Failure.streamCut(StreamEnd.RESET, "Partial", "", new IOException("reset")),

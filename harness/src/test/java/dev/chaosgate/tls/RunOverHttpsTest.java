@@ -1,0 +1,68 @@
+package dev.chaosgate.tls;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.cli.CliRun;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code chaosgate run tls-inspection-untrusted} end to end: the gateway serves HTTPS, and the client is told to
+ * trust its authority the usual ways (CHAOSGATE_CA_CERT, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
+ * The bundled client refuses the inspecting proxy's certificate once and says who can help: PASS. The openai npm
+ * SDK refuses it and retries twice (its {@code makeRequest} retries every failed fetch): RETRIED_NON_RETRYABLE.
+ * The same SDK run the way people "fix" a certificate error, {@code NODE_TLS_REJECT_UNAUTHORIZED=0}, gets its
+ * answer through the proxy: TLS_VERIFICATION_DISABLED.
+ */
+@Timeout(120)
+class RunOverHttpsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPENAI_NODE = "node src/test/sdk/openai-node.mjs openai6";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theBundledClientRefusesTheCertificateOnceAndPasses() throws IOException {
+        CliRun run = CliRun.of("run", "tls-inspection-untrusted", "--report-dir", dir.toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("PASS  1 attempt");
+    }
+
+    @Test
+    void theOpenaiNpmSdkRetriesTheRefusedCertificate() throws IOException {
+        requireNodeSdk();
+        CliRun run = CliRun.of("run", "tls-inspection-untrusted", "--client", OPENAI_NODE, "--stream", "false",
+                "--report-dir", dir.toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(codes()).contains("RETRIED_NON_RETRYABLE").doesNotContain("TLS_VERIFICATION_DISABLED");
+    }
+
+    @Test
+    void theOpenaiNpmSdkWithVerificationSwitchedOffIsCaught() throws IOException {
+        requireNodeSdk();
+        CliRun run = CliRun.of("run", "tls-inspection-untrusted", "--client", "NODE_TLS_REJECT_UNAUTHORIZED=0 " + OPENAI_NODE,
+                "--stream", "false", "--report-dir", dir.toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(codes()).contains("TLS_VERIFICATION_DISABLED");
+        assertThat(run.out()).contains("TLS_VERIFICATION_DISABLED");
+    }
+
+    private String codes() throws IOException {
+        JsonNode report = JSON.readTree(Files.readString(dir.resolve("report.json")));
+        return report.toString();
+    }
+
+    private static void requireNodeSdk() {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("src/test/sdk/node_modules/openai6")),
+                "npm packages of src/test/sdk are not installed (run npm ci there)");
+    }
+}
