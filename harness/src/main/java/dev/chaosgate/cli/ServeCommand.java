@@ -81,6 +81,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Seed of the scenario's draws (default: the scenario's own, or the recording's with --replay).")
     String seed;
 
+    @Option(names = "--https",
+            description = "Serve the app over HTTPS, with a certificate authority made for this session and written to a PEM"
+                    + " file the app must trust (the banner names it). Implied by a scenario that breaks TLS; needed to"
+                    + " switch to one from the console.")
+    boolean https;
+
     @Option(names = "--record", paramLabel = "FILE",
             description = "Where the session is recorded, rewritten as it goes; it must not exist yet (a recording is never"
                     + " written over). Default: a new file per session, chaosgate-recording-YYYYMMDD-HHMMSS.json in the"
@@ -249,6 +255,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (settings.seed() != null) {
             builder.seed(settings.seed());
         }
+        if (https) {
+            builder.https();
+        }
         try {
             return builder.start();
         } catch (ListenException e) {
@@ -275,6 +284,9 @@ public final class ServeCommand implements Callable<Integer> {
             out.printf("%s: scenario %s (seed %d)%n", NAME, state.scenario(), state.seed());
         }
         out.printf("  app base URL:  %s   (set OPENAI_BASE_URL to this)%n", running.baseUrl());
+        if (running.certificateAuthority() != null) {
+            out.printf("  trust this CA: %s   (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, REQUESTS_CA_BUNDLE)%n", caFile(running));
+        }
         out.printf("  console:       %s%n", consoleServer.url());
         if (running.recordingPath() != null) {
             out.printf("  recording to:  %s%n", running.recordingPath());
@@ -283,6 +295,17 @@ public final class ServeCommand implements Callable<Integer> {
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();
+    }
+
+    /** The session's certificate authority as a PEM file for the app to trust; removed when the JVM exits. */
+    private static String caFile(ServeSession running) {
+        try {
+            Path file = java.nio.file.Files.createTempFile("chaosgate-ca-", ".pem");
+            file.toFile().deleteOnExit();
+            return running.certificateAuthority().writePem(file).toAbsolutePath().toString();
+        } catch (java.io.IOException e) {
+            return "(cannot write it: " + e.getMessage() + ")";
+        }
     }
 
     /** Publishes the running session and arms the shutdown hook; false when a stop came first. */

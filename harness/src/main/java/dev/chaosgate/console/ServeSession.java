@@ -1,8 +1,10 @@
 package dev.chaosgate.console;
 
 import dev.chaosgate.gateway.ChaosGateway;
+import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.journal.Journal;
 import dev.chaosgate.link.LinkException;
+import dev.chaosgate.link.tls.CertificateAuthority;
 import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
@@ -106,6 +108,13 @@ public final class ServeSession implements AutoCloseable {
     /** The app's OpenAI base URL, e.g. {@code http://127.0.0.1:8787/v1}. */
     public String baseUrl() {
         return gateway.baseUrl();
+    }
+
+    /**
+     * The certificate authority the app must trust when the session serves HTTPS, or null for plain HTTP.
+     */
+    public CertificateAuthority certificateAuthority() {
+        return gateway.https() ? gateway.certificateAuthority() : null;
     }
 
     /** The recording file, or null when the session does not record. */
@@ -222,9 +231,14 @@ public final class ServeSession implements AutoCloseable {
      * ends, a new segment of the recording and a fresh verdict start. Paused faults stay paused.
      *
      * @throws UnknownScenarioException naming the closest scenarios
+     * @throws IllegalStateException for a scenario that breaks TLS when the session serves plain HTTP
      */
     public void switchScenario(String name) {
         Scenario next = seeded(catalog.find(name).orElseThrow(() -> new UnknownScenarioException(name, catalog.names())));
+        if (!gateway.https() && next.phases().stream().anyMatch(phase -> phase.tls() != null)) {
+            throw new IllegalStateException("scenario " + name + " breaks TLS, and this session serves the app plain HTTP;"
+                    + " restart it over HTTPS (`chaosgate serve --https`) to play it");
+        }
         synchronized (steering) {
             startVerdictAfresh();
             replaying = false;
@@ -531,6 +545,7 @@ public final class ServeSession implements AutoCloseable {
         private Path recordTo;
         private StreamPacing pacing = StreamPacing.realistic();
         private Consumer<String> warnings = message -> System.err.println("chaosgate serve: warning: " + message);
+        private boolean https;
 
         private Builder() {
         }
@@ -580,6 +595,16 @@ public final class ServeSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves the app over HTTPS with a certificate authority made for this session
+         * ({@link #certificateAuthority()}), so that scenarios breaking TLS can be switched to. Implied when the
+         * scenario (or the replayed recording's) breaks TLS; default: plain HTTP.
+         */
+        public Builder https() {
+            this.https = true;
+            return this;
+        }
+
         /** Records the run into {@code file} (rewritten as the run goes); default: no recording. */
         public Builder recordTo(Path file) {
             this.recordTo = file;
@@ -613,7 +638,8 @@ public final class ServeSession implements AutoCloseable {
             Scenario played = first != null ? first.scenario()
                     : scenarios.find(scenario).orElseThrow(() -> new UnknownScenarioException(scenario, scenarios.names()));
             long gatewaySeed = seed != null ? seed : first != null ? first.seed() : played.seed();
-            ChaosGateway gateway = startGateway(gatewaySeed);
+            ChaosGateway gateway = startGateway(gatewaySeed, https || breaksTls(played)
+                    || (replay != null && replay.stream().anyMatch(segment -> breaksTls(segment.scenario()))));
             RecordingFile recordingFile = null;
             try {
                 if (recordTo != null) {
@@ -637,9 +663,17 @@ public final class ServeSession implements AutoCloseable {
             return session;
         }
 
-        private ChaosGateway startGateway(long gatewaySeed) {
+        private static boolean breaksTls(Scenario scenario) {
+            return scenario.phases().stream().anyMatch(phase -> phase.tls() != null);
+        }
+
+        private ChaosGateway startGateway(long gatewaySeed, boolean overHttps) {
             try {
-                return ChaosGateway.builder().seed(gatewaySeed).pacing(pacing).listen(host, port).start();
+                ChaosGatewayBuilder gatewayBuilder = ChaosGateway.builder().seed(gatewaySeed).pacing(pacing).listen(host, port);
+                if (overHttps) {
+                    gatewayBuilder.https();
+                }
+                return gatewayBuilder.start();
             } catch (LinkException e) {
                 String message = String.valueOf(e.getMessage());
                 boolean inUse = message.toLowerCase(Locale.ROOT).contains("in use");

@@ -178,7 +178,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        return type == ChaosGateway.class || type == StreamMode.class;
+        return type == ChaosGateway.class || type == StreamMode.class || type == javax.net.ssl.SSLContext.class;
     }
 
     @Override
@@ -186,7 +186,16 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         if (parameterContext.getParameter().getType() == StreamMode.class) {
             return streamMode(parameterContext.getDeclaringExecutable(), context);
         }
-        return gateway(parameterContext, context);
+        ChaosGateway gateway = gateway(parameterContext, context);
+        if (parameterContext.getParameter().getType() == javax.net.ssl.SSLContext.class) {
+            if (!gateway.https()) {
+                throw new ParameterResolutionException("The SSLContext parameter of " + Scenarios.where(parameterContext.getDeclaringExecutable())
+                        + " trusts an HTTPS gateway's authority, but this gateway serves plain HTTP: write @ChaosTest(https = true)"
+                        + " (or ChaosExtension.builder().https()), or drop the parameter");
+            }
+            return gateway.certificateAuthority().clientContext();
+        }
+        return gateway;
     }
 
     /** The mode of the current {@code @ScenarioSource} invocation. */
@@ -314,6 +323,9 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     private static ChaosGateway start(dev.chaosgate.scenario.Scenario scenario, Settings settings) {
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).scenario(scenario);
         settings.seed.ifPresent(builder::seed);
+        if (settings.https) {
+            builder.https();
+        }
         return builder.start();
     }
 
@@ -411,8 +423,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     }
 
     /** Seed (empty: each scenario's own) and pacing of the gateways. */
-    private record Settings(OptionalLong seed, StreamPacing pacing) {
-        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic());
+    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https) {
+        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false);
 
         static Settings of(ChaosTest annotation, Class<?> on) {
             long[] seeds = annotation.seed();
@@ -422,7 +434,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                         + seeds[0] + "), or leave `seed` out to use each scenario's own seed");
             }
             StreamPacing pacing = annotation.pacing() == ChaosTest.Pacing.IMMEDIATE ? StreamPacing.immediate() : StreamPacing.realistic();
-            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing);
+            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing, annotation.https());
         }
     }
 
@@ -438,6 +450,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         private dev.chaosgate.scenario.Scenario scenario;
         private OptionalLong seed = OptionalLong.empty();
         private StreamPacing pacing = StreamPacing.realistic();
+        private boolean https;
 
         private Builder() {
         }
@@ -495,8 +508,14 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
+        /** Serves HTTPS, with a certificate authority made for the gateway (see {@link ChaosTest#https()}). */
+        public Builder https() {
+            this.https = true;
+            return this;
+        }
+
         public ChaosExtension build() {
-            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing)));
+            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https)));
         }
     }
 }

@@ -71,6 +71,14 @@ public @interface ChaosTest {
     /** How fast streamed answers flow; {@link Pacing#REALISTIC} unless said otherwise. */
     Pacing pacing() default Pacing.REALISTIC;
 
+    /**
+     * Whether the gateway serves HTTPS, with a certificate authority made for it: point the client at
+     * {@code gateway.baseUrl()} ({@code https://...}) and give it the authority through an
+     * {@link javax.net.ssl.SSLContext} parameter (or {@code gateway.certificateAuthority()}). A scenario that breaks TLS
+     * gets HTTPS anyway.
+     */
+    boolean https() default false;
+
     /** How a streamed answer is spaced in time (see {@link dev.chaosgate.upstream.StreamPacing}). */
     enum Pacing {
         /** Like a hosted chat model: about 150 ms to the first token, then 25 ms per chunk. */

@@ -86,6 +86,33 @@ class ServeCommandTest {
     }
 
     @Test
+    void httpsServesTheAppOverTlsAndNamesTheAuthorityFileAClientTrusts() throws Exception {
+        ServeRun run = start("--scenario", "bad-gateway-single", "--https", "--port", "0", "--console-port", "0",
+                "--record", dir.resolve("r.json").toString());
+
+        assertThat(run.baseUrl()).matches("https://127\\.0\\.0\\.1:\\d+/v1");
+        String line = run.out.toString().lines().filter(l -> l.startsWith("  trust this CA: ")).findFirst().orElseThrow(
+                () -> new AssertionError("no CA line in the banner:\n" + run.out));
+        Path pem = Path.of(line.substring("  trust this CA: ".length()).replaceFirst("\\s{3}\\(.*$", ""));
+        // Trust exactly what the file holds, as NODE_EXTRA_CA_CERTS or SSL_CERT_FILE would.
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(pem)) {
+            trust.setCertificateEntry("chaosgate", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trustManagers.getTrustManagers(), null);
+        HttpResponse<String> answer = HttpClient.newBuilder().sslContext(tls).build().send(
+                HttpRequest.newBuilder(URI.create(run.baseUrl() + "/chat/completions")).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+    }
+
+    @Test
     void consolePortZeroTakesAnyFreePort() throws Exception {
         ServeRun run = start("--scenario", "bad-gateway-single", "--port", "0", "--console-port", "0",
                 "--record", dir.resolve("r.json").toString());

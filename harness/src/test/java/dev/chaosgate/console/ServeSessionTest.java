@@ -7,6 +7,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,6 +145,49 @@ class ServeSessionTest {
         assertThat(session.state().seed()).isEqualTo(99);
         session.switchScenario("bad-gateway-burst");
         assertThat(session.state().seed()).isEqualTo(99);
+    }
+
+    @Test
+    void aPlainSessionRefusesToSwitchToAScenarioThatBreaksTlsAndSaysHowToServeHttps() {
+        ServeSession session = ServeSession.builder().scenario("bad-gateway-single").start();
+        open.add(session);
+
+        assertThat(session.certificateAuthority()).as("a plain session has no authority").isNull();
+        assertThatThrownBy(() -> session.switchScenario("tls-inspection-untrusted"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("breaks TLS").hasMessageContaining("chaosgate serve --https");
+        assertThat(session.state().scenario()).as("still playing what it played").isEqualTo("bad-gateway-single");
+    }
+
+    @Test
+    void aSessionStartedOnAScenarioThatBreaksTlsServesHttpsAndATrustingClientMeetsTheInspectingCertificate() throws Exception {
+        ServeSession session = ServeSession.builder().scenario("tls-inspection-untrusted").start();
+        open.add(session);
+        assertThat(session.baseUrl()).startsWith("https://127.0.0.1:");
+        HttpClient trusting = HttpClient.newBuilder().sslContext(session.certificateAuthority().clientContext())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest chat = HttpRequest.newBuilder(URI.create(session.baseUrl() + "/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+
+        // The scenario's first phase presents a certificate from an issuer the client was not told to trust.
+        assertThatThrownBy(() -> trusting.send(chat, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+        session.switchScenario("bad-gateway-single");
+        HttpResponse<String> answer = trusting.send(chat, HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as("the gateway's own certificate is trusted: " + answer.body()).isEqualTo(502);
+    }
+
+    @Test
+    void httpsAskedForServesEveryScenarioOverTlsAndCanSwitchToOneThatBreaksIt() {
+        ServeSession session = ServeSession.builder().scenario("bad-gateway-single").https().start();
+        open.add(session);
+
+        assertThat(session.baseUrl()).startsWith("https://");
+        assertThat(session.certificateAuthority().pem()).startsWith("-----BEGIN CERTIFICATE-----");
+        session.switchScenario("tls-inspection-untrusted");
+        assertThat(session.state().scenario()).isEqualTo("tls-inspection-untrusted");
     }
 
     @Test

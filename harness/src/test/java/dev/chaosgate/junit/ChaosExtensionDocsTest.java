@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -202,6 +203,23 @@ class ChaosExtensionDocsTest {
     }
     // end::composed[]
 
+    // tag::https[]
+    @ChaosTest(https = true)
+    static class HttpsTestCases {
+        @Test
+        @PlayScenario("bad-gateway-single")
+        void overHttps(ChaosGateway gateway, SSLContext tls) {
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test")
+                    .sslSocketFactory(tls.getSocketFactory())
+                    .trustManager(gateway.certificateAuthority().trustManager()).build();
+            ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("gpt-4o-mini").addUserMessage("Where is my order?").build());
+            assertThat(gateway.baseUrl()).startsWith("https://127.0.0.1:");
+            assertThat(answer.choices()).isNotEmpty();
+        }
+    }
+    // end::https[]
+
     @Test
     void theJavadocAndQuickStartExampleRuns() {
         assertAllSucceeded(ChaosTestKit.run(ChatRetryTestCases.class), 1);
@@ -216,6 +234,7 @@ class ChaosExtensionDocsTest {
         assertAllSucceeded(ChaosTestKit.run(SharedGatewayTestCases.class), 2);
         assertAllSucceeded(ChaosTestKit.run(GatewayPerTestTestCases.class), 2);
         assertAllSucceeded(ChaosTestKit.run(ComposedTestCases.class), 1);
+        assertAllSucceeded(ChaosTestKit.run(HttpsTestCases.class), 1);
     }
 
     // ---- the docs show the code above, as it is ----
@@ -248,7 +267,7 @@ class ChaosExtensionDocsTest {
                     name).isEqualTo(importsNeeded(source, snippet.group(3)));
         }
         assertThat(shown).containsExactlyInAnyOrder("quick-start", "choosing", "scenario-source", "both-modes", "injection", "static-field",
-                "instance-field", "composed");
+                "instance-field", "composed", "https");
     }
 
     /**

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.console.ConsoleFault;
 import dev.chaosgate.console.ConsoleServer;
 import dev.chaosgate.console.ServeSession;
+import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.upstream.StreamPacing;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +80,7 @@ class AdminApiFuzzTest {
              ConsoleServer console = ConsoleServer.start(session, "127.0.0.1", 0)) {
             consolePort = console.port();
             appPort = URI.create(session.baseUrl()).getPort();
-            fuzzer = new Fuzzer(config, violations, consolePort, session.baseUrl(), session.catalog().names(), http, watchdog);
+            fuzzer = new Fuzzer(config, violations, consolePort, session.baseUrl(), session.catalog(), http, watchdog);
             int sequential = Math.max(1, config.count() * 9 / 10);
             fuzzer.sequential(sequential);
             fuzzer.checkState("after the sequential phase");
@@ -129,7 +131,11 @@ class AdminApiFuzzTest {
         private final Violations violations;
         private final int port;
         private final String appBaseUrl;
+        /** Scenarios this plain-HTTP session can play. */
         private final List<String> scenarios;
+        /** Scenarios that break TLS: a plain-HTTP session refuses to switch to them (409). */
+        private final List<String> tlsScenarios;
+        private final List<String> allNames;
         private final List<String> faults = ConsoleFault.wireNames();
         private final HttpClient http;
         private final ScheduledExecutorService watchdog;
@@ -140,12 +146,15 @@ class AdminApiFuzzTest {
         private final AtomicInteger requests = new AtomicInteger();
         private String current = "";
 
-        Fuzzer(FuzzConfig config, Violations violations, int port, String appBaseUrl, List<String> scenarios, HttpClient http,
+        Fuzzer(FuzzConfig config, Violations violations, int port, String appBaseUrl, ScenarioCatalog catalog, HttpClient http,
                ScheduledExecutorService watchdog) {
             this.violations = violations;
             this.port = port;
             this.appBaseUrl = appBaseUrl;
-            this.scenarios = scenarios;
+            this.allNames = catalog.names();
+            this.tlsScenarios = catalog.all().stream().filter(s -> s.phases().stream().anyMatch(p -> p.tls() != null))
+                    .map(Scenario::name).toList();
+            this.scenarios = allNames.stream().filter(name -> !tlsScenarios.contains(name)).toList();
             this.http = http;
             this.watchdog = watchdog;
             this.random = new Random(config.seed());
@@ -232,6 +241,9 @@ class AdminApiFuzzTest {
                             model.injected = 0;
                             compareState(state);
                         });
+                    } else if (dice < 6 && !tlsScenarios.isEmpty()) {
+                        body = "{\"name\":" + JsonJunk.quote(junk.pick(tlsScenarios)) + "}";
+                        expect = Expect.only(409);
                     } else if (dice < 8) {
                         name = junk.pick(ODD_NAMES);
                         body = "{\"name\":" + JsonJunk.quote(name) + "}";
@@ -640,7 +652,7 @@ class AdminApiFuzzTest {
                     "error message not a clear sentence", where);
             if (body.has("closest")) {
                 violations.expect(status == 404 && body.path("closest").isArray() && body.path("closest").size() > 0, "closest names", where);
-                body.path("closest").forEach(c -> violations.expect(scenarios.contains(c.asText()), "closest name not a scenario", where));
+                body.path("closest").forEach(c -> violations.expect(allNames.contains(c.asText()), "closest name not a scenario", where));
             }
         }
 

@@ -54,7 +54,7 @@ public record ProcessResources(int fds, Map<String, Integer> fdKinds, Map<String
         }
         Map<String, Integer> threads = new TreeMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive()) {
+            if (t.isAlive() && !processWide(t.getName())) {
                 threads.merge(threadFamily(t.getName()), 1, Integer::sum);
             }
         }
@@ -160,6 +160,15 @@ public record ProcessResources(int fds, Map<String, Integer> fdKinds, Map<String
     }
 
     /** A thread's name without its trailing number, so pools group: {@code chaosgate-link-3-1} -> {@code chaosgate-link}. */
+    /**
+     * Threads that belong to the JVM run rather than to anything a test opens, so they are not counted: the
+     * metrics library's one scheduler (started the first time any session makes its metrics, kept for the
+     * JVM's life) and JUnit's own worker pool, which grows while a test blocks.
+     */
+    static boolean processWide(String name) {
+        return name.equals("prometheus-metrics-scheduler") || name.startsWith("ForkJoinPool-1-worker-");
+    }
+
     static String threadFamily(String name) {
         return name.replaceAll("[-#_ ]?\\d+([-#_ ]\\d+)*$", "");
     }
