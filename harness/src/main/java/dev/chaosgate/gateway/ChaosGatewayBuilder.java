@@ -1,5 +1,6 @@
 package dev.chaosgate.gateway;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.journal.Journal;
 import dev.chaosgate.link.ApiError;
 import dev.chaosgate.link.LinkEngine;
@@ -22,6 +23,7 @@ public final class ChaosGatewayBuilder {
     private Scenario scenario;
     private String listenHost = "127.0.0.1";
     private int listenPort = 0;
+    private Provider provider = Provider.OPENAI;
 
     ChaosGatewayBuilder() {
     }
@@ -42,6 +44,15 @@ public final class ChaosGatewayBuilder {
     /** Plays {@code played} from the moment the gateway starts. */
     public ChaosGatewayBuilder scenario(Scenario played) {
         this.scenario = Objects.requireNonNull(played, "scenario cannot be null");
+        return this;
+    }
+
+    /**
+     * The provider the client under test speaks ({@link Provider#OPENAI} by default): what
+     * {@link ChaosGateway#sdkBaseUrl()} gives. The upstream serves every provider's wire dialect whatever is set here.
+     */
+    public ChaosGatewayBuilder provider(Provider provider) {
+        this.provider = Objects.requireNonNull(provider, "provider cannot be null");
         return this;
     }
 
@@ -117,6 +128,7 @@ public final class ChaosGatewayBuilder {
         try {
             int port = listen(link.engine(), upstream.port());
             ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity);
+            gateway.speaks(provider);
             if (scenario != null) {
                 // The scenario's own seed decides its fault schedule, whatever the gateway's seed.
                 gateway.play(scenario);

@@ -1,5 +1,6 @@
 package dev.chaosgate.junit;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.scenario.StreamMode;
@@ -312,7 +313,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
 
     /** A gateway playing {@code scenario} from now on, seeded with the settings' seed or else the scenario's own. */
     private static ChaosGateway start(dev.chaosgate.scenario.Scenario scenario, Settings settings) {
-        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).scenario(scenario);
+        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).provider(settings.provider).scenario(scenario);
         settings.seed.ifPresent(builder::seed);
         return builder.start();
     }
@@ -411,8 +412,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     }
 
     /** Seed (empty: each scenario's own) and pacing of the gateways. */
-    private record Settings(OptionalLong seed, StreamPacing pacing) {
-        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic());
+    private record Settings(OptionalLong seed, StreamPacing pacing, Provider provider) {
+        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), Provider.OPENAI);
 
         static Settings of(ChaosTest annotation, Class<?> on) {
             long[] seeds = annotation.seed();
@@ -422,7 +423,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                         + seeds[0] + "), or leave `seed` out to use each scenario's own seed");
             }
             StreamPacing pacing = annotation.pacing() == ChaosTest.Pacing.IMMEDIATE ? StreamPacing.immediate() : StreamPacing.realistic();
-            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing);
+            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing, annotation.provider());
         }
     }
 
@@ -438,6 +439,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         private dev.chaosgate.scenario.Scenario scenario;
         private OptionalLong seed = OptionalLong.empty();
         private StreamPacing pacing = StreamPacing.realistic();
+        private Provider provider = Provider.OPENAI;
 
         private Builder() {
         }
@@ -495,8 +497,14 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
+        /** The provider the client under test speaks (see {@link ChaosTest#provider()}). */
+        public Builder provider(Provider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider cannot be null");
+            return this;
+        }
+
         public ChaosExtension build() {
-            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing)));
+            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, provider)));
         }
     }
 }
