@@ -13,7 +13,12 @@ public enum Provider {
     /** OpenAI's Chat Completions and Responses ({@code POST /v1/chat/completions}, {@code /v1/responses}). */
     OPENAI("openai"),
     /** Anthropic's Messages API ({@code POST /v1/messages}); its SDKs append {@code /v1/messages} to the origin. */
-    ANTHROPIC("anthropic");
+    ANTHROPIC("anthropic"),
+    /**
+     * Azure OpenAI's Chat Completions on a deployment URL ({@code POST /openai/deployments/{d}/chat/completions});
+     * its SDKs take the origin as their {@code endpoint} and add {@code /openai/deployments/...} themselves.
+     */
+    AZURE("azure");
 
     private final String id;
 
@@ -28,7 +33,7 @@ public enum Provider {
 
     /**
      * The base URL this provider's SDKs take, from the gateway's {@code /v1} base URL: OpenAI's SDKs take it as
-     * it is, Anthropic's the origin without {@code /v1} (they append {@code /v1/messages} themselves).
+     * it is; Anthropic's and Azure OpenAI's (its {@code endpoint}) the origin without {@code /v1}.
      */
     public String sdkBaseUrl(String v1BaseUrl) {
         if (this == OPENAI) {

@@ -8,6 +8,7 @@ import dev.chaosgate.fixtures.ToolCall;
 import dev.chaosgate.fixtures.WireResponse;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A provider's wire shape over the one fault model: how a request to that provider reads (the user's turn, the
@@ -39,8 +40,17 @@ public interface WireDialect {
     /**
      * The provider's own error answer for an error fault of {@code status}. {@code meaning} is the failure class of
      * the fault's fixture (a 429 may be a rate limit or an exhausted quota), which picks the error's wording.
+     * Null when the provider has no error of its own for it: the fault's fixture is sent as OpenAI writes it.
      */
     WireResponse error(int status, FailureClass meaning, FixtureValues values);
+
+    /**
+     * Headers the provider sends beside a fault's {@code Retry-After} in its own error answers (none by default;
+     * Azure OpenAI adds {@code retry-after-ms}). A fault's own {@code retryAfterMs} wins over them.
+     */
+    default Map<String, String> besideRetryAfter(RetryAfter retryAfter) {
+        return Map.of();
+    }
 
     /** The error event an already open 200 stream ends with, for a stream fault of kind {@code error}. */
     SseEvent streamError(FixtureValues values);

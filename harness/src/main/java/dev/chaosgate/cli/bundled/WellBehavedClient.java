@@ -191,7 +191,7 @@ public class WellBehavedClient {
         this(timeouts, Provider.OPENAI);
     }
 
-    /** A client that speaks {@code provider}'s wire: Anthropic's Messages API, or OpenAI's Chat Completions. */
+    /** A client that speaks {@code provider}'s wire: OpenAI's Chat Completions, Anthropic's Messages, or Azure OpenAI's deployment URL. */
     public WellBehavedClient(Timeouts timeouts, Provider provider) {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -481,8 +481,12 @@ public class WellBehavedClient {
 
     private Attempt send(String baseUrl, String prompt, boolean stream, String idempotencyKey, int attempt) {
         boolean anthropic = provider == Provider.ANTHROPIC;
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(anthropic
-                        ? Provider.ANTHROPIC.sdkBaseUrl(baseUrl) + "/v1/messages" : baseUrl + "/chat/completions"))
+        String url = switch (provider) {
+            case ANTHROPIC -> provider.sdkBaseUrl(baseUrl) + "/v1/messages";
+            case AZURE -> provider.sdkBaseUrl(baseUrl) + "/openai/deployments/" + MODEL + "/chat/completions?api-version=2024-10-21";
+            case OPENAI -> baseUrl + "/chat/completions";
+        };
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeouts.response())
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
@@ -490,6 +494,8 @@ public class WellBehavedClient {
                 .POST(HttpRequest.BodyPublishers.ofString(anthropic ? messagesBody(prompt, stream) : requestBody(prompt, stream)));
         if (anthropic) {
             builder.header("x-api-key", "sk-ant-chaosgate-reference").header("anthropic-version", "2023-06-01");
+        } else if (provider == Provider.AZURE) {
+            builder.header("api-key", "chaosgate-reference");
         } else {
             builder.header("Authorization", "Bearer sk-chaosgate-reference");
         }

@@ -183,7 +183,15 @@ final class UpstreamResponder implements ResponseTransformerV2 {
                         : error.status() >= 500 ? FailureClass.SERVER_ERROR : meaning;
             }
             wire = dialect.error(error.status(), meaning, values);
+            if (wire != null && error.retryAfter() != null) {
+                for (Map.Entry<String, String> header : dialect.besideRetryAfter(error.retryAfter()).entrySet()) {
+                    wire = wire.withHeader(header.getKey(), header.getValue());
+                }
+            }
         } else {
+            wire = null;
+        }
+        if (wire == null) {
             wire = used.render(values);
         }
         scope.failureClass = meaning == null ? null : meaning.name();
@@ -214,8 +222,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private Response.Builder answer(OpenAiRequest request, WireDialect dialect, FixtureValues values, Decision decision,
                                     RequestScope scope) {
         if (request.parseError() != null) {
-            return plain(dialect != null ? dialect.error(400, FailureClass.INVALID_REQUEST, values)
-                    : Fixtures.load("openai/400-invalid-request").render(values), scope);
+            WireResponse invalid = dialect == null ? null : dialect.error(400, FailureClass.INVALID_REQUEST, values);
+            return plain(invalid != null ? invalid : Fixtures.load("openai/400-invalid-request").render(values), scope);
         }
         switch (request.api()) {
             case MODELS:
