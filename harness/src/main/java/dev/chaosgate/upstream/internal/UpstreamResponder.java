@@ -116,8 +116,9 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         String method = request.getMethod().getName();
         String route = OpenAiRequest.route(request.getUrl());
         WireDialect dialect = Dialects.of(method, route);
+        WireDialect.Request read = dialect == null ? null : dialect.read(method, route, scope.body);
         OpenAiRequest parsed = dialect == null ? OpenAiRequest.parse(method, request.getUrl(), scope.body)
-                : OpenAiRequest.fromDialect(method, route, dialect.read(method, route, scope.body));
+                : OpenAiRequest.fromDialect(method, route, read);
         // By path, as UpstreamExchange.isGeneration() and failNext judge it: a gateway fails a malformed body too.
         boolean generation = parsed.generation();
         ActionStep step = !generation ? null
@@ -150,7 +151,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         if (fault instanceof UpstreamFault.StreamFault && parsed.stream()) {
             scope.failureClass = FailureClass.STREAM_INTERRUPTED.name();
         }
-        Response.Builder answer = answer(parsed, dialect, requestValues, decision, scope);
+        Response.Builder answer = answer(parsed, dialect, read, requestValues, decision, scope);
         if (fault instanceof UpstreamFault.SlowAnswer slow) {
             answer.incrementInitialDelay(slow.delay().toMillis());
         }
@@ -219,8 +220,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         return builder.build();
     }
 
-    private Response.Builder answer(OpenAiRequest request, WireDialect dialect, FixtureValues values, Decision decision,
-                                    RequestScope scope) {
+    private Response.Builder answer(OpenAiRequest request, WireDialect dialect, WireDialect.Request read, FixtureValues values,
+                                    Decision decision, RequestScope scope) {
         if (request.parseError() != null) {
             WireResponse invalid = dialect == null ? null : dialect.error(400, FailureClass.INVALID_REQUEST, values);
             return plain(invalid != null ? invalid : Fixtures.load("openai/400-invalid-request").render(values), scope);
@@ -253,17 +254,15 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             actionSteps.answered(scope.action, call == null ? content : null,
                     responses ? values.get("responseId").orElse(null) : null);
         }
-        WireDialect.Request dialectRequest = null;
         WireDialect.Reply reply = null;
         if (dialect != null) {
-            dialectRequest = new WireDialect.Request(request.model(), request.stream(), List.of(), null, request.limit(), null);
             reply = new WireDialect.Reply(call == null ? content : "", call == null ? ChatFixtures.deltas(content) : List.of(),
                     call, ending == ActionStep.Ending.LENGTH);
         }
         if (!request.stream()) {
             WireResponse wire;
             if (dialect != null) {
-                wire = dialect.answer(dialectRequest, reply, values);
+                wire = dialect.answer(read, reply, values);
             } else if (call != null) {
                 wire = responses ? ChatFixtures.toolCallResponse(request.model(), call, values)
                         : ChatFixtures.toolCallCompletion(request.model(), call, values);
@@ -279,7 +278,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         List<String> deltas = ChatFixtures.deltas(content);
         SseStream stream;
         if (dialect != null) {
-            stream = dialect.stream(dialectRequest, reply, values);
+            stream = dialect.stream(read, reply, values);
         } else if (call != null) {
             stream = responses ? ChatFixtures.toolCallResponseStream(request.model(), call, values)
                     : ChatFixtures.toolCallStream(request.model(), call, values, request.includeUsage());
