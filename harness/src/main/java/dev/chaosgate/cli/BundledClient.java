@@ -3,6 +3,7 @@ package dev.chaosgate.cli;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.cli.bundled.WellBehavedClient;
+import dev.chaosgate.upstream.Provider;
 
 import dev.chaosgate.cli.bundled.WellBehavedClient.Timeouts;
 
@@ -21,11 +22,22 @@ import java.util.List;
 
 /** The well-behaved reference client, in process: what {@code chaosgate run} judges without {@code --client}. */
 final class BundledClient implements ClientUnderTest {
-    private final WellBehavedClient client = new WellBehavedClient();
+    private final WellBehavedClient client;
+    private final Provider provider;
+
+    BundledClient() {
+        this(Provider.OPENAI);
+    }
+
+    /** The reference client speaking {@code provider}'s wire. */
+    BundledClient(Provider provider) {
+        this.provider = provider;
+        this.client = new WellBehavedClient(WellBehavedClient.Timeouts.defaults(), provider);
+    }
 
     @Override
     public String description() {
-        return "bundled well-behaved reference client";
+        return "bundled well-behaved reference client" + (provider == Provider.OPENAI ? "" : " (" + provider.id() + " wire)");
     }
 
     @Override
@@ -37,7 +49,8 @@ final class BundledClient implements ClientUnderTest {
     public ClientRun act(String baseUrl, Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
         long start = System.nanoTime();
         // Over HTTPS the client trusts the gateway's authority, as an app is configured to; nothing else.
-        WellBehavedClient asking = caCertificate == null ? client : new WellBehavedClient(Timeouts.defaults(), trusting(caCertificate));
+        WellBehavedClient asking = caCertificate == null ? client : new WellBehavedClient(Timeouts.defaults(), provider,
+                trusting(caCertificate));
         ClientReport report = asking.ask(baseUrl, prompt, streamed);
         return new ClientRun(report, List.of(), "", Duration.ofNanos(System.nanoTime() - start), List.of());
     }

@@ -1,5 +1,6 @@
 package dev.chaosgate.cli;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.ClientReportBuilder;
@@ -29,9 +30,17 @@ final class CommandClient implements ClientUnderTest {
     private final String command;
     private final Duration timeout;
 
+    private final Provider provider;
+
     CommandClient(String command, Duration timeout) {
+        this(command, timeout, Provider.OPENAI);
+    }
+
+    /** A client that speaks {@code provider}'s wire: told so in {@code CHAOSGATE_PROVIDER}. */
+    CommandClient(String command, Duration timeout, Provider provider) {
         this.command = command;
         this.timeout = timeout;
+        this.provider = provider;
     }
 
     @Override
@@ -83,6 +92,7 @@ final class CommandClient implements ClientUnderTest {
         if (caCertificate != null) {
             builder.environment().putAll(tlsEnvironment(caCertificate));
         }
+        builder.environment().put("CHAOSGATE_PROVIDER", provider.id());
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process;
         try {

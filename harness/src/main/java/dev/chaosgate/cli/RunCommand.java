@@ -1,5 +1,6 @@
 package dev.chaosgate.cli;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.report.Reports;
@@ -129,6 +130,13 @@ public final class RunCommand implements Callable<Integer> {
                     + " with --all, false for scenarios named.")
     String stream;
 
+    @Option(names = "--provider", paramLabel = "NAME",
+            description = "The provider's wire the client speaks: openai (default), anthropic (POST /v1/messages) or azure"
+                    + " (POST /openai/deployments/D/chat/completions, key in api-key). The"
+                    + " gateway serves both at once; this picks the bundled client's wire and is passed to a --client as"
+                    + " CHAOSGATE_PROVIDER.")
+    String provider = Provider.OPENAI.id();
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Rows played at once, each on a gateway of its own (own ports, own clock). Default: 4 for the"
                     + " bundled client, 1 with --client (a client command may share files or an account between runs;"
@@ -146,11 +154,17 @@ public final class RunCommand implements Callable<Integer> {
         if (client != null && client.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--client needs a command, e.g. --client \"node client.mjs\"");
         }
+        Provider wire;
+        try {
+            wire = Provider.named(provider);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--provider: " + e.getMessage());
+        }
         StreamSelection selection = streamSelection();
         int threads = parallelism();
         checkReportDir();
-        ClientUnderTest judged = client == null ? new BundledClient()
-                : new CommandClient(client, Duration.ofSeconds(clientTimeoutSeconds));
+        ClientUnderTest judged = client == null ? new BundledClient(wire)
+                : new CommandClient(client, Duration.ofSeconds(clientTimeoutSeconds), wire);
         List<Row> rows = rows(scenarios, selection);
         out.printf("chaosgate run: %s against %s%s%n", describe(scenarios, rows, selection), judged.description(),
                 threads > 1 && rows.size() > 1 ? ", " + threads + " rows at a time" : "");

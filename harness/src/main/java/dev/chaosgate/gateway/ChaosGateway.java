@@ -1,5 +1,6 @@
 package dev.chaosgate.gateway;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.journal.Journal;
 import dev.chaosgate.link.LinkConnection;
 import dev.chaosgate.link.LinkEngine;
@@ -76,6 +77,8 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
     private final CertificateAuthority authority;
 
     /** Wires the link's and the upstream's events into this gateway's journal, clock and verdict. */
+    private volatile Provider provider = Provider.OPENAI;
+
     ChaosGateway(LinkServer linkServer, FakeUpstream upstream, int linkPort, String linkHost, int journalCapacity,
                  CertificateAuthority authority) {
         this.journal = new Journal(journalCapacity);
@@ -115,6 +118,23 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
 
     public static ChaosGateway start() {
         return builder().start();
+    }
+
+    /** The provider the client under test speaks, as set with {@link ChaosGatewayBuilder#provider}. */
+    public Provider provider() {
+        return provider;
+    }
+
+    void speaks(Provider spoken) {
+        this.provider = spoken;
+    }
+
+    /**
+     * The base URL the {@linkplain #provider() provider's} SDK takes: {@link #baseUrl()} for OpenAI's, the same
+     * without {@code /v1} for Anthropic's (which appends {@code /v1/messages} itself).
+     */
+    public String sdkBaseUrl() {
+        return provider.sdkBaseUrl(baseUrl());
     }
 
     /**

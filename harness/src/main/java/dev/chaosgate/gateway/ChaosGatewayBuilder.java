@@ -1,5 +1,6 @@
 package dev.chaosgate.gateway;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.journal.Journal;
 import dev.chaosgate.link.ApiError;
 import dev.chaosgate.link.LinkEngine;
@@ -25,6 +26,7 @@ public final class ChaosGatewayBuilder {
     private String listenHost = "127.0.0.1";
     private int listenPort = 0;
     private boolean https;
+    private Provider provider = Provider.OPENAI;
 
     ChaosGatewayBuilder() {
     }
@@ -45,6 +47,15 @@ public final class ChaosGatewayBuilder {
     /** Plays {@code played} from the moment the gateway starts. */
     public ChaosGatewayBuilder scenario(Scenario played) {
         this.scenario = Objects.requireNonNull(played, "scenario cannot be null");
+        return this;
+    }
+
+    /**
+     * The provider the client under test speaks ({@link Provider#OPENAI} by default): what
+     * {@link ChaosGateway#sdkBaseUrl()} gives. The upstream serves every provider's wire dialect whatever is set here.
+     */
+    public ChaosGatewayBuilder provider(Provider provider) {
+        this.provider = Objects.requireNonNull(provider, "provider cannot be null");
         return this;
     }
 
@@ -135,6 +146,7 @@ public final class ChaosGatewayBuilder {
                 link.engine().tls(ChaosGateway.LINK, authority.serverFor(CertificateAuthority.GATEWAY_LABEL));
             }
             ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity, authority);
+            gateway.speaks(provider);
             if (scenario != null) {
                 // The scenario's own seed decides its fault schedule, whatever the gateway's seed.
                 gateway.play(scenario);

@@ -1,5 +1,6 @@
 package dev.chaosgate.junit;
 
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.scenario.StreamMode;
@@ -321,7 +322,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
 
     /** A gateway playing {@code scenario} from now on, seeded with the settings' seed or else the scenario's own. */
     private static ChaosGateway start(dev.chaosgate.scenario.Scenario scenario, Settings settings) {
-        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).scenario(scenario);
+        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).provider(settings.provider).scenario(scenario);
         settings.seed.ifPresent(builder::seed);
         if (settings.https) {
             builder.https();
@@ -423,8 +424,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     }
 
     /** Seed (empty: each scenario's own) and pacing of the gateways. */
-    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https) {
-        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false);
+    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https, Provider provider) {
+        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false, Provider.OPENAI);
 
         static Settings of(ChaosTest annotation, Class<?> on) {
             long[] seeds = annotation.seed();
@@ -434,7 +435,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                         + seeds[0] + "), or leave `seed` out to use each scenario's own seed");
             }
             StreamPacing pacing = annotation.pacing() == ChaosTest.Pacing.IMMEDIATE ? StreamPacing.immediate() : StreamPacing.realistic();
-            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing, annotation.https());
+            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing, annotation.https(),
+                    annotation.provider());
         }
     }
 
@@ -451,6 +453,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         private OptionalLong seed = OptionalLong.empty();
         private StreamPacing pacing = StreamPacing.realistic();
         private boolean https;
+        private Provider provider = Provider.OPENAI;
 
         private Builder() {
         }
@@ -514,8 +517,14 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
+        /** The provider the client under test speaks (see {@link ChaosTest#provider()}). */
+        public Builder provider(Provider provider) {
+            this.provider = Objects.requireNonNull(provider, "provider cannot be null");
+            return this;
+        }
+
         public ChaosExtension build() {
-            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https)));
+            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https, provider)));
         }
     }
 }

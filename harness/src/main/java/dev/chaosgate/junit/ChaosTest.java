@@ -1,5 +1,6 @@
 package dev.chaosgate.junit;
 
+import dev.chaosgate.upstream.Provider;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.lang.annotation.Documented;
@@ -67,6 +68,13 @@ public @interface ChaosTest {
      * {@code @ChaosTest(seed = 7)}.
      */
     long[] seed() default {};
+
+    /**
+     * The provider the client under test speaks ({@link Provider#OPENAI} unless said otherwise): point its SDK at
+     * {@link dev.chaosgate.gateway.ChaosGateway#sdkBaseUrl() gateway.sdkBaseUrl()}. The gateway answers every
+     * provider's wire whatever is set here; see {@code docs/providers.md}.
+     */
+    Provider provider() default Provider.OPENAI;
 
     /** How fast streamed answers flow; {@link Pacing#REALISTIC} unless said otherwise. */
     Pacing pacing() default Pacing.REALISTIC;

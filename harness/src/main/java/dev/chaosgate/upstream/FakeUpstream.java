@@ -103,8 +103,8 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /**
-     * Whether a request is a generation call ({@code POST /v1/chat/completions} or {@code /v1/responses},
-     * any query string), by the rule the upstream decides with: only those meet faults, count toward
+     * Whether a request is a generation call ({@code POST /v1/chat/completions} or {@code /v1/responses}, or a
+     * dialect's: {@code POST /v1/messages}; any query string), by the rule the upstream decides with: only those meet faults, count toward
      * phases and start a timeline's clock. {@code target} is the request target as sent, origin-form or absolute.
      */
     public static boolean isGenerationCall(String method, String target) {

@@ -87,8 +87,11 @@ public record UpstreamExchange(long sequence, Instant arrived, int connection, S
         return step().ending() != null && complete && !clientClosed && status / 100 == 2;
     }
 
-    /** A request for a model's answer: {@code POST /v1/chat/completions} or {@code POST /v1/responses}. */
+    /**
+     * A request for a model's answer: {@code POST /v1/chat/completions} or {@code POST /v1/responses}, or a
+     * generation call of another provider's {@link WireDialect} ({@code POST /v1/messages}).
+     */
     public boolean isGeneration() {
-        return method.equals("POST") && (path.startsWith("/v1/chat/completions") || path.startsWith("/v1/responses"));
+        return FakeUpstream.isGenerationCall(method, path);
     }
 }

@@ -44,8 +44,9 @@ final class FaultExercisedJudge implements Judge {
                     "the client reached the gateway (" + c.linkConnections() + " connection(s)) but sent no request for"
                             + " the user's prompt that the upstream answered, so the scenario tested nothing",
                     heads(c.linkRequests()),
-                    "generation calls go to the base URL's /chat/completions or /responses with the prompt as the"
-                            + " last user message; check the path the client appends to the base URL"));
+                    "generation calls go to the base URL's /chat/completions or /responses (Anthropic's: the origin's"
+                            + " /v1/messages) with the prompt as the last user message; check the path the client appends"
+                            + " to the base URL"));
         } else if (c.attempts().isEmpty()) {
             findings.add(Finding.of(FindingCode.FAULT_NOT_EXERCISED,
                     "the client never sent the user's prompt through the gateway, so the scenario tested nothing",

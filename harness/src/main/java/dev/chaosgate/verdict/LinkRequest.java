@@ -1,5 +1,7 @@
 package dev.chaosgate.verdict;
 
+import dev.chaosgate.upstream.FakeUpstream;
+
 import java.time.Instant;
 
 /**
@@ -42,8 +44,7 @@ public record LinkRequest(Instant at, long connection, int upstreamPort, String 
 
     /** A request for a model's answer, as {@code UpstreamExchange.isGeneration()} tells it. */
     public boolean isGeneration() {
-        return "POST".equals(method) && path != null
-                && (path.startsWith("/v1/chat/completions") || path.startsWith("/v1/responses"));
+        return method != null && path != null && FakeUpstream.isGenerationCall(method, path);
     }
 
     /** Whether the link could not read what the client sent (so nothing is known of the request but its connection). */

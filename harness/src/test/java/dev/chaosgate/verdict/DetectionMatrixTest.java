@@ -57,6 +57,7 @@ class DetectionMatrixTest {
             cloudflare-521-origin-down        | no-retry=NR no-backoff=NB rewrites-prompt=PC
             cloudflare-522-connection-timed-out| no-retry=NR rewrites-prompt=PC
             server-error-retry                | no-retry=NR rewrites-prompt=PC
+            overloaded-529                    | no-retry=NR rewrites-prompt=PC
             service-unavailable-maintenance   | no-retry=NR ignores-retry-after=RAI rewrites-prompt=PC
             overloaded-under-concurrency      | well-behaved=FNE no-retry=FNE retries-everything=FNE ignores-retry-after=FNE no-backoff=FNE retry-storm=FNE rewrites-prompt=FNE clears-draft=FNE raw-error=FNE generic-message=FNE truncation-blind=FNE
             gateway-timeout-504               | no-retry=NR rewrites-prompt=PC

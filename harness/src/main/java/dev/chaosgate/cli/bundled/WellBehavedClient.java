@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chaosgate.fixtures.FailureClass;
+import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.upstream.RetryAfter;
 import dev.chaosgate.verdict.ClientReport;
 
@@ -186,21 +187,29 @@ public class WellBehavedClient {
 
     protected final Timeouts timeouts;
     private final HttpClient http;
+    private final Provider provider;
 
     public WellBehavedClient() {
         this(Timeouts.defaults());
     }
 
     public WellBehavedClient(Timeouts timeouts) {
-        this(timeouts, null);
+        this(timeouts, Provider.OPENAI, null);
+    }
+
+    /** A client that speaks {@code provider}'s wire: OpenAI's Chat Completions, Anthropic's Messages, or Azure OpenAI's deployment URL. */
+    public WellBehavedClient(Timeouts timeouts, Provider provider) {
+        this(timeouts, provider, null);
     }
 
     /**
-     * @param tls the TLS context for an HTTPS gateway (one that trusts its authority), or null for the JVM's default:
-     *            a certificate it cannot verify is refused, never worked around
+     * @param provider whose wire the client speaks
+     * @param tls      the TLS context for an HTTPS gateway (one that trusts its authority), or null for the JVM's
+     *                 default: a certificate it cannot verify is refused, never worked around
      */
-    public WellBehavedClient(Timeouts timeouts, javax.net.ssl.SSLContext tls) {
+    public WellBehavedClient(Timeouts timeouts, Provider provider, javax.net.ssl.SSLContext tls) {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        this.provider = Objects.requireNonNull(provider, "provider");
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeouts.connect());
@@ -362,7 +371,8 @@ public class WellBehavedClient {
         if (status == 429) {
             ErrorInfo error = ErrorInfo.of(body);
             if (error.is("insufficient_quota") || error.is("credit_balance_exhausted")
-                    || error.is("billing_hard_limit_reached") || error.is("billing_not_active")) {
+                    || error.is("billing_hard_limit_reached") || error.is("billing_not_active")
+                    || error.message().toLowerCase(Locale.ROOT).contains("credit balance is too low")) {
                 return FailureClass.QUOTA_EXHAUSTED;
             }
             if (error.is("request_too_large") || error.message().toLowerCase(Locale.ROOT).startsWith("request too large")) {
@@ -501,14 +511,26 @@ public class WellBehavedClient {
     }
 
     private Attempt send(String baseUrl, String prompt, boolean stream, String idempotencyKey, int attempt) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/completions"))
+        boolean anthropic = provider == Provider.ANTHROPIC;
+        String url = switch (provider) {
+            case ANTHROPIC -> provider.sdkBaseUrl(baseUrl) + "/v1/messages";
+            case AZURE -> provider.sdkBaseUrl(baseUrl) + "/openai/deployments/" + MODEL + "/chat/completions?api-version=2024-10-21";
+            case OPENAI -> baseUrl + "/chat/completions";
+        };
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .timeout(timeouts.response())
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
-                .header("Authorization", "Bearer sk-chaosgate-reference")
                 .header("Idempotency-Key", "\"" + idempotencyKey + "\"")
-                .POST(HttpRequest.BodyPublishers.ofString(requestBody(prompt, stream)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(anthropic ? messagesBody(prompt, stream) : requestBody(prompt, stream)));
+        if (anthropic) {
+            builder.header("x-api-key", "sk-ant-chaosgate-reference").header("anthropic-version", "2023-06-01");
+        } else if (provider == Provider.AZURE) {
+            builder.header("api-key", "chaosgate-reference");
+        } else {
+            builder.header("Authorization", "Bearer sk-chaosgate-reference");
+        }
+        HttpRequest request = builder.build();
         HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofPublisher());
@@ -545,7 +567,13 @@ public class WellBehavedClient {
             return new Attempt(null, Failure.connection(Kind.TIMEOUT, read.failure()));
         }
         try {
-            JsonNode content = JSON.readTree(read.text()).path("choices").path(0).path("message").path("content");
+            JsonNode root = JSON.readTree(read.text());
+            if (provider == Provider.ANTHROPIC && "message".equals(root.path("type").asText())) {
+                StringBuilder text = new StringBuilder();
+                root.path("content").forEach(block -> text.append(block.path("text").asText("")));
+                return new Attempt(text.toString(), null);
+            }
+            JsonNode content = root.path("choices").path(0).path("message").path("content");
             if (content.isTextual()) {
                 return new Attempt(content.asText(), null);
             }
@@ -590,6 +618,20 @@ public class WellBehavedClient {
                     body.cancel();
                     return cut(StreamEnd.ERROR_FRAME, text, lastData, null);
                 }
+                if (provider == Provider.ANTHROPIC) {
+                    // Messages events: text in content_block_delta, the end in message_stop (an `event: error` has `error`).
+                    switch (event.path("type").asText()) {
+                        case "content_block_delta" -> text.append(event.path("delta").path("text").asText(""));
+                        case "message_delta" -> finished |= event.path("delta").hasNonNull("stop_reason");
+                        case "message_stop" -> {
+                            body.cancel();
+                            return done(StreamEnd.DONE, text, lastData);
+                        }
+                        default -> {
+                        }
+                    }
+                    continue;
+                }
                 JsonNode choice = event.path("choices").path(0);
                 JsonNode delta = choice.path("delta").path("content");
                 if (delta.isTextual()) {
@@ -616,6 +658,18 @@ public class WellBehavedClient {
     private static String requestBody(String prompt, boolean stream) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", MODEL);
+        ObjectNode message = root.putArray("messages").addObject();
+        message.put("role", "user");
+        message.put("content", prompt);
+        root.put("stream", stream);
+        return root.toString();
+    }
+
+    /** An Anthropic Messages request: the prompt as the one user message, the output limit the API requires. */
+    private static String messagesBody(String prompt, boolean stream) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", "claude-sonnet-4-5");
+        root.put("max_tokens", 1024);
         ObjectNode message = root.putArray("messages").addObject();
         message.put("role", "user");
         message.put("content", prompt);

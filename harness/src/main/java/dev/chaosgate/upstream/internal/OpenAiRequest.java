@@ -2,6 +2,7 @@ package dev.chaosgate.upstream.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.upstream.WireDialect;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ record OpenAiRequest(String method, String path, Api api, String model, String p
     static final String DEFAULT_MODEL = "gpt-4o-mini";
     private static final int DEFAULT_MAX_TOKENS = 64;
 
-    enum Api { CHAT_COMPLETIONS, RESPONSES, MODELS, UNKNOWN }
+    /** The OpenAI APIs served, and {@code DIALECT}: a generation request of another provider's {@link WireDialect}. */
+    enum Api { CHAT_COMPLETIONS, RESPONSES, MODELS, UNKNOWN, DIALECT }
 
     /** Who a turn of the conversation is from. */
     enum Role {
@@ -98,6 +100,27 @@ record OpenAiRequest(String method, String path, Api api, String model, String p
                 previous, limit);
     }
 
+    /** A generation request another provider's dialect read, in the terms the upstream answers from. */
+    static OpenAiRequest fromDialect(String method, String route, WireDialect.Request read) {
+        List<Turn> turns = new ArrayList<>();
+        for (WireDialect.Turn turn : read.turns()) {
+            turns.add(new Turn(Role.valueOf(turn.role().name()), turn.text()));
+        }
+        String prompt = "";
+        for (Turn turn : turns) {
+            if (turn.role() == Role.USER) {
+                prompt = turn.text();
+            }
+        }
+        Tool tool = null;
+        if (read.tool() != null) {
+            tool = new Tool(read.tool().name(), read.tool().required().stream().map(p -> new Parameter(p.name(), p.type())).toList());
+        }
+        int maxTokens = read.limit() != null ? read.limit() : DEFAULT_MAX_TOKENS;
+        return new OpenAiRequest(method, route, Api.DIALECT, read.model(), prompt, read.stream(), false, maxTokens,
+                read.parseError(), turns, tool, null, read.limit());
+    }
+
     /** The path of a request target without its query; an absolute target ({@code http://host/v1/...}) loses its origin too. */
     static String route(String target) {
         String path = target;
@@ -122,7 +145,7 @@ record OpenAiRequest(String method, String path, Api api, String model, String p
     /** Whether {@code method} and request {@code target} ask for a model's answer, read without the body. */
     static boolean isGenerationCall(String method, String target) {
         Api api = api(method, route(target));
-        return api == Api.CHAT_COMPLETIONS || api == Api.RESPONSES;
+        return api == Api.CHAT_COMPLETIONS || api == Api.RESPONSES || Dialects.of(method, route(target)) != null;
     }
 
     /** Prompt tokens (about 4 characters each) plus the completion asked for. */
@@ -132,7 +155,7 @@ record OpenAiRequest(String method, String path, Api api, String model, String p
 
     /** Whether the request asks for a model's answer. */
     boolean generation() {
-        return api == Api.CHAT_COMPLETIONS || api == Api.RESPONSES;
+        return api == Api.CHAT_COMPLETIONS || api == Api.RESPONSES || api == Api.DIALECT;
     }
 
     /** Index of the last user turn, or -1. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.fixtures.SseEvent;
 import dev.chaosgate.upstream.UpstreamFault.StreamFault.Point;
+import dev.chaosgate.upstream.WireDialect;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,11 +26,16 @@ final class StreamPoints {
      * its last event ({@code [DONE]}, {@code response.completed}).
      */
     static int eventsBefore(Point at, List<SseEvent> events) {
+        return eventsBefore(at, events, null);
+    }
+
+    /** {@link #eventsBefore(Point, List)} in a stream of {@code dialect} (null: OpenAI's). */
+    static int eventsBefore(Point at, List<SseEvent> events, WireDialect dialect) {
         int last = Math.max(0, events.size() - 1);
         if (at instanceof Point.AfterEvents after) {
             return Math.min(after.events(), last);
         }
-        List<Integer> pieces = answerPieces(events);
+        List<Integer> pieces = answerPieces(events, dialect);
         if (pieces.isEmpty()) {
             // Nothing to aim at (an empty answer): strike as late as a fault may.
             return last;
@@ -43,9 +49,22 @@ final class StreamPoints {
 
     /** The indexes of the events that carry a piece of the answer's text, or of a tool call's arguments when there is no text. */
     static List<Integer> answerPieces(List<SseEvent> events) {
+        return answerPieces(events, null);
+    }
+
+    static List<Integer> answerPieces(List<SseEvent> events, WireDialect dialect) {
         List<Integer> text = new ArrayList<>();
         List<Integer> arguments = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
+            if (dialect != null) {
+                switch (dialect.piece(events.get(i))) {
+                    case TEXT -> text.add(i);
+                    case ARGUMENTS -> arguments.add(i);
+                    case NONE -> {
+                    }
+                }
+                continue;
+            }
             JsonNode data = data(events.get(i));
             if (data == null) {
                 continue;
@@ -61,6 +80,14 @@ final class StreamPoints {
 
     /** Whether an event carries answer text: a Chat Completions content delta or a Responses output_text delta. */
     static boolean carriesText(SseEvent event) {
+        return carriesText(event, (WireDialect) null);
+    }
+
+    /** {@link #carriesText(SseEvent)} for an event of {@code dialect} (null: OpenAI's). */
+    static boolean carriesText(SseEvent event, WireDialect dialect) {
+        if (dialect != null) {
+            return dialect.piece(event) == WireDialect.Piece.TEXT;
+        }
         JsonNode data = data(event);
         return data != null && carriesText(event, data);
     }

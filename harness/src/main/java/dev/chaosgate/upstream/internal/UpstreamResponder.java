@@ -22,6 +22,7 @@ import dev.chaosgate.fixtures.WireResponse;
 import dev.chaosgate.upstream.ActionStep;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.upstream.WireDialect;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +113,12 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     }
 
     private Response respond(RequestScope scope, Request request) {
-        OpenAiRequest parsed = OpenAiRequest.parse(request.getMethod().getName(), request.getUrl(), scope.body);
+        String method = request.getMethod().getName();
+        String route = OpenAiRequest.route(request.getUrl());
+        WireDialect dialect = Dialects.of(method, route);
+        WireDialect.Request read = dialect == null ? null : dialect.read(method, route, scope.body);
+        OpenAiRequest parsed = dialect == null ? OpenAiRequest.parse(method, request.getUrl(), scope.body)
+                : OpenAiRequest.fromDialect(method, route, read);
         // By path, as UpstreamExchange.isGeneration() and failNext judge it: a gateway fails a malformed body too.
         boolean generation = parsed.generation();
         ActionStep step = !generation ? null
@@ -140,12 +146,12 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             return Response.response().status(200).fault(wireMockFault(connection.kind())).build();
         }
         if (fault instanceof UpstreamFault.ErrorResponse error) {
-            return error(error, requestValues, scope);
+            return error(error, dialect, requestValues, scope);
         }
         if (fault instanceof UpstreamFault.StreamFault && parsed.stream()) {
             scope.failureClass = FailureClass.STREAM_INTERRUPTED.name();
         }
-        Response.Builder answer = answer(parsed, requestValues, decision, scope);
+        Response.Builder answer = answer(parsed, dialect, read, requestValues, decision, scope);
         if (fault instanceof UpstreamFault.SlowAnswer slow) {
             answer.incrementInitialDelay(slow.delay().toMillis());
         }
@@ -161,15 +167,35 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         };
     }
 
-    private static Response error(UpstreamFault.ErrorResponse error, FixtureValues values, RequestScope scope) {
+    private static Response error(UpstreamFault.ErrorResponse error, WireDialect dialect, FixtureValues values, RequestScope scope) {
+        boolean ownFixture = error.fixture() != null || DEFAULT_FIXTURES.containsKey(error.status());
         String fixture = error.fixture() != null ? error.fixture() : DEFAULT_FIXTURES.getOrDefault(error.status(), "openai/500-server-error");
         if (error.retryAfter() != null) {
             // Drives the "try again in" texts and resets of fixtures that were not given their own.
             values = values.withRetryAfterSeconds(Math.max(0, error.retryAfter().delay().toSeconds()));
         }
         Fixture used = Fixtures.load(fixture);
-        scope.failureClass = used.failureClass().map(FailureClass::name).orElse(null);
-        WireResponse wire = used.render(values);
+        FailureClass meaning = used.failureClass().orElse(null);
+        WireResponse wire;
+        if (dialect != null && fixture.startsWith("openai/")) {
+            // The provider's own error body in the dialect's words; a gateway's page (Cloudflare, nginx) stays as it is.
+            if (!ownFixture) {
+                meaning = error.status() == 503 || error.status() == 529 ? FailureClass.UNAVAILABLE
+                        : error.status() >= 500 ? FailureClass.SERVER_ERROR : meaning;
+            }
+            wire = dialect.error(error.status(), meaning, values);
+            if (wire != null && error.retryAfter() != null) {
+                for (Map.Entry<String, String> header : dialect.besideRetryAfter(error.retryAfter()).entrySet()) {
+                    wire = wire.withHeader(header.getKey(), header.getValue());
+                }
+            }
+        } else {
+            wire = null;
+        }
+        if (wire == null) {
+            wire = used.render(values);
+        }
+        scope.failureClass = meaning == null ? null : meaning.name();
         if (wire.status() != error.status()) {
             wire = wire.withStatus(error.status());
         }
@@ -194,9 +220,11 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         return builder.build();
     }
 
-    private Response.Builder answer(OpenAiRequest request, FixtureValues values, Decision decision, RequestScope scope) {
+    private Response.Builder answer(OpenAiRequest request, WireDialect dialect, WireDialect.Request read, FixtureValues values,
+                                    Decision decision, RequestScope scope) {
         if (request.parseError() != null) {
-            return plain(Fixtures.load("openai/400-invalid-request").render(values), scope);
+            WireResponse invalid = dialect == null ? null : dialect.error(400, FailureClass.INVALID_REQUEST, values);
+            return plain(invalid != null ? invalid : Fixtures.load("openai/400-invalid-request").render(values), scope);
         }
         switch (request.api()) {
             case MODELS:
@@ -226,9 +254,16 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             actionSteps.answered(scope.action, call == null ? content : null,
                     responses ? values.get("responseId").orElse(null) : null);
         }
+        WireDialect.Reply reply = null;
+        if (dialect != null) {
+            reply = new WireDialect.Reply(call == null ? content : "", call == null ? ChatFixtures.deltas(content) : List.of(),
+                    call, ending == ActionStep.Ending.LENGTH);
+        }
         if (!request.stream()) {
             WireResponse wire;
-            if (call != null) {
+            if (dialect != null) {
+                wire = dialect.answer(read, reply, values);
+            } else if (call != null) {
                 wire = responses ? ChatFixtures.toolCallResponse(request.model(), call, values)
                         : ChatFixtures.toolCallCompletion(request.model(), call, values);
             } else if (ending == ActionStep.Ending.LENGTH) {
@@ -242,7 +277,9 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         }
         List<String> deltas = ChatFixtures.deltas(content);
         SseStream stream;
-        if (call != null) {
+        if (dialect != null) {
+            stream = dialect.stream(read, reply, values);
+        } else if (call != null) {
             stream = responses ? ChatFixtures.toolCallResponseStream(request.model(), call, values)
                     : ChatFixtures.toolCallStream(request.model(), call, values, request.includeUsage());
         } else if (ending == ActionStep.Ending.LENGTH) {
@@ -252,9 +289,9 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             stream = responses ? ChatFixtures.responseStream(request.model(), deltas, values)
                     : ChatFixtures.stream(request.model(), deltas, values, request.includeUsage());
         }
-        List<EventStream.Step> steps = steps(stream.events(), fault, responses, request.model(), values);
+        List<EventStream.Step> steps = steps(stream.events(), fault, responses, dialect, request.model(), values);
         if (fault != null) {
-            scope.failureClass = failureClass(fault, stream.events());
+            scope.failureClass = failureClass(fault, stream.events(), dialect);
         }
         scope.streamed = true;
         StreamPacing streamPacing = pacing.get();
@@ -270,8 +307,13 @@ final class UpstreamResponder implements ResponseTransformerV2 {
      * first word is only a slow start (a client that leaves it timed out).
      */
     static String failureClass(UpstreamFault.StreamFault fault, List<SseEvent> events) {
-        int keep = StreamPoints.eventsBefore(fault.at(), events);
-        boolean textSent = events.subList(0, keep).stream().anyMatch(StreamPoints::carriesText);
+        return failureClass(fault, events, null);
+    }
+
+    /** {@link #failureClass(UpstreamFault.StreamFault, List)} of a stream in {@code dialect} (null: OpenAI's). */
+    static String failureClass(UpstreamFault.StreamFault fault, List<SseEvent> events, WireDialect dialect) {
+        int keep = StreamPoints.eventsBefore(fault.at(), events, dialect);
+        boolean textSent = events.subList(0, keep).stream().anyMatch(e -> StreamPoints.carriesText(e, dialect));
         if (textSent) {
             return FailureClass.STREAM_INTERRUPTED.name();
         }
@@ -300,8 +342,14 @@ final class UpstreamResponder implements ResponseTransformerV2 {
      */
     static List<EventStream.Step> steps(List<SseEvent> events, UpstreamFault.StreamFault fault, boolean responses,
                                         String model, FixtureValues values) {
+        return steps(events, fault, responses, null, model, values);
+    }
+
+    /** {@link #steps(List, UpstreamFault.StreamFault, boolean, String, FixtureValues)} of a stream in {@code dialect} (null: OpenAI's). */
+    static List<EventStream.Step> steps(List<SseEvent> events, UpstreamFault.StreamFault fault, boolean responses,
+                                        WireDialect dialect, String model, FixtureValues values) {
         List<EventStream.Step> steps = new ArrayList<>();
-        int keep = fault == null ? events.size() : StreamPoints.eventsBefore(fault.at(), events);
+        int keep = fault == null ? events.size() : StreamPoints.eventsBefore(fault.at(), events, dialect);
         for (int i = 0; i < keep; i++) {
             steps.add(emit(events.get(i)));
         }
@@ -319,7 +367,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
                     steps.add(emit(events.get(i)));
                 }
             }
-            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> steps.add(emit(errorEvent(fault.kind(), responses, keep, model, values)));
+            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> steps.add(emit(dialect != null ? dialect.streamError(values)
+                    : errorEvent(fault.kind(), responses, keep, model, values)));
         }
         return steps;
     }
