@@ -69,7 +69,7 @@ public final class ScenarioLoader {
             "probability", Set.of("probability", "fault"),
             "flapping", Set.of("flapping", "fault"));
     static final Set<String> RATE_LIMIT_KEYS = Set.of("requests", "tokens", "window");
-    static final Set<String> OVERLOAD_KEYS = Set.of("maxInFlight", "retryAfter");
+    static final Set<String> OVERLOAD_KEYS = Set.of("maxInFlight", "retryAfter", "serviceTime", "queue", "queueTimeout", "shedCost");
     static final Set<String> FLAPPING_KEYS = Set.of("down", "up");
     static final Set<String> RETRY_AFTER_DATE_KEYS = Set.of("date");
     static final List<String> CONNECTION_KINDS = List.of("reset", "empty-response", "malformed-chunk", "random-data");
@@ -398,7 +398,7 @@ public final class ScenarioLoader {
                 YamlFields overload = fields.mapping("overload", "`overload` of " + where).orElseThrow().allowOnly(OVERLOAD_KEYS);
                 int max = (int) longValue(overload.require("maxInFlight"), 0, Integer.MAX_VALUE, null);
                 RetryAfter retryAfter = overload.entry("retryAfter").map(ScenarioLoader::retryAfter).orElse(RetryAfter.seconds(1));
-                return new UpstreamFault.Overload(max, Faults.overloaded().withRetryAfter(retryAfter));
+                return overloadCost(overload, new UpstreamFault.Overload(max, Faults.overloaded().withRetryAfter(retryAfter)), where);
             }
             case "probability": {
                 double p = number(fields.entry("probability").orElseThrow(), 0, 1,
@@ -411,6 +411,35 @@ public final class ScenarioLoader {
                         fault(fields.require("fault"), "`fault` of " + where, where));
             }
         }
+    }
+
+    /** The cost keys of an {@code overload:} mapping ({@code serviceTime}, {@code queue}, {@code queueTimeout}, {@code shedCost}) on {@code free}. */
+    private static UpstreamFault.Overload overloadCost(YamlFields overload, UpstreamFault.Overload free, String where) {
+        String what = "`overload` of " + where;
+        Optional<YamlNode.Entry> queueEntry = overload.entry("queue");
+        Optional<YamlNode.Entry> timeoutEntry = overload.entry("queueTimeout");
+        Optional<YamlNode.Entry> costEntry = overload.entry("shedCost");
+        Duration serviceTime = overload.entry("serviceTime").map(e -> duration(e, where)).orElse(Duration.ZERO);
+        int queue = queueEntry.map(e -> (int) longValue(e, 0, Integer.MAX_VALUE, null)).orElse(0);
+        Duration queueTimeout = timeoutEntry.map(e -> duration(e, where)).orElse(Duration.ZERO);
+        Duration shedCost = costEntry.map(e -> duration(e, where)).orElse(Duration.ZERO);
+        if (queue > 0 && timeoutEntry.isEmpty()) {
+            throw YamlFields.problem(queueEntry.orElseThrow().keyLocation(), "queueTimeout", "`queue` of " + what
+                    + " needs `queueTimeout`: how long a queued request waits for a slot before it is shed", "Add for example `queueTimeout: 1s`");
+        }
+        if (queue == 0 && timeoutEntry.isPresent()) {
+            throw YamlFields.problem(timeoutEntry.orElseThrow().keyLocation(), "queueTimeout", "`queueTimeout` of " + what
+                    + " without a queue", "Set `queue:` above 0 (how many requests may wait), or remove `queueTimeout`");
+        }
+        if (free.maxInFlight() == 0) {
+            Optional<YamlNode.Entry> needsSlot = queue > 0 ? queueEntry : costEntry;
+            if (needsSlot.isPresent()) {
+                throw YamlFields.problem(needsSlot.orElseThrow().keyLocation(), needsSlot.orElseThrow().key(), "`"
+                        + needsSlot.orElseThrow().key() + "` of " + what + " needs a slot, but `maxInFlight` is 0 (every request is shed)",
+                        "Set `maxInFlight:` to 1 or more, or remove `" + needsSlot.orElseThrow().key() + "`");
+            }
+        }
+        return free.withServiceTime(serviceTime).withQueue(queue, queueTimeout).withShedCost(shedCost);
     }
 
     /** Where a stream fault strikes: one of {@link #STREAM_POINT_KEYS}, or after two pieces of text when none is given. */
