@@ -350,7 +350,9 @@ public sealed interface UpstreamFault {
      *       {@code maxInFlight} seconds of work per second, and admit no request while any is left. So the
      *       backlog shrinks only while shed requests arrive slower than {@code maxInFlight / shedCost} per
      *       second: recovery starts when the load falls below that capacity, and a crowd retrying at once
-     *       keeps the service overloaded after the spike that started it (a metastable failure).</li>
+     *       keeps the service overloaded after the spike that started it (a metastable failure). Once shed
+     *       requests stop, recovery takes the backlog divided by {@code maxInFlight}; the backlog is capped
+     *       at 60 s of every slot's time, so no storm stalls a session for more than a minute.</li>
      * </ul>
      *
      * @param maxInFlight  slots: requests answered at once

@@ -300,11 +300,14 @@ final class FaultRuntime {
      * held except by {@link #decide} (under the runtime's lock, which a waiting request does not hold).
      */
     private static final class CircuitBreaker implements Rule {
+        static final Duration MAX_BACKLOG = Duration.ofSeconds(60);
         private final UpstreamFault.Overload overload;
         private final Decision shed;
         private final Decision admittedDecision;
         private final long shedCostNanos;
         private final long queueTimeoutNanos;
+        /** The backlog never holds more than {@link #MAX_BACKLOG} of every slot's time, so a storm cannot stall a session for good. */
+        private final long maxBacklog;
         private int admitted;
         /** Work left from shed requests, in nanoseconds of one slot's time, as of {@link #backlogAt}. */
         private long backlog;
@@ -317,6 +320,8 @@ final class FaultRuntime {
             this.admittedDecision = Decision.normalAfter(overload.serviceTime());
             this.shedCostNanos = overload.shedCost().toNanos();
             this.queueTimeoutNanos = overload.queueTimeout().toNanos();
+            int slots = Math.max(1, overload.maxInFlight());
+            this.maxBacklog = slots > Long.MAX_VALUE / MAX_BACKLOG.toNanos() ? Long.MAX_VALUE : MAX_BACKLOG.toNanos() * slots;
         }
 
         @Override
@@ -347,7 +352,7 @@ final class FaultRuntime {
 
         private Decision shedAt() {
             if (shedCostNanos > 0) {
-                backlog = backlog > Long.MAX_VALUE - shedCostNanos ? Long.MAX_VALUE : backlog + shedCostNanos;
+                backlog = backlog >= maxBacklog - shedCostNanos ? maxBacklog : backlog + shedCostNanos;
             }
             return shed;
         }
