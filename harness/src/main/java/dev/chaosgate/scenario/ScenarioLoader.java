@@ -420,7 +420,8 @@ public final class ScenarioLoader {
         Optional<YamlNode.Entry> timeoutEntry = overload.entry("queueTimeout");
         Optional<YamlNode.Entry> costEntry = overload.entry("shedCost");
         Duration serviceTime = overload.entry("serviceTime").map(e -> duration(e, where)).orElse(Duration.ZERO);
-        int queue = queueEntry.map(e -> (int) longValue(e, 0, Integer.MAX_VALUE, null)).orElse(0);
+        int queue = queueEntry.map(e -> (int) longValue(e, 0, Integer.MAX_VALUE,
+                "How many requests may wait for a slot: 0 (the default) lets none wait")).orElse(0);
         Duration queueTimeout = timeoutEntry.map(e -> duration(e, where)).orElse(Duration.ZERO);
         Duration shedCost = costEntry.map(e -> duration(e, where)).orElse(Duration.ZERO);
         if (queue > 0 && timeoutEntry.isEmpty()) {
