@@ -166,6 +166,21 @@ class OverloadCostTest {
         assertThat(clients.chat("calm").statusCode()).as("journal:%n%s", timeline(upstream.exchanges())).isEqualTo(200);
     }
 
+    @Test
+    void anAdmittedRequestWaitsItsServiceTimeWhateverAnswersItInAFirstOf() throws Exception {
+        upstream.serve(Faults.firstOf(Faults.overloadAbove(4).withServiceTime(Duration.ofMillis(400)),
+                Faults.rateLimit(100, 0, Duration.ofMinutes(1))));
+
+        HttpResponse<String> response = clients.chat("one");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-ratelimit-remaining-requests")).as("the rate limiter answered").hasValue("99");
+        UpstreamExchange exchange = upstream.exchanges().get(0);
+        assertThat(exchange.duration()).as("the overload's service time, journal:%n%s", timeline(upstream.exchanges()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(390));
+        assertThat(exchange.fault()).as("an admitted request is a normal answer").isNull();
+    }
+
     /** The journal as a bug report reads it: arrival (ms from the first), status, time taken, fault. */
     static String timeline(List<UpstreamExchange> exchanges) {
         if (exchanges.isEmpty()) {

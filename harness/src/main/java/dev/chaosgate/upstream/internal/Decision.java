@@ -92,6 +92,17 @@ record Decision(UpstreamFault fault, String label, Map<String, String> values, S
         return new Decision(fault, label, all, phase, serviceTime, null);
     }
 
+    /** This decision with a service time of at least {@code time} (a normal answer then starts that late). */
+    Decision withServiceTimeAtLeast(Duration time) {
+        if (time.isZero() || time.compareTo(serviceTime) <= 0) {
+            return this;
+        }
+        if (pending != null) {
+            return later(d -> d.withServiceTimeAtLeast(time));
+        }
+        return new Decision(fault, label, values, phase, time, null);
+    }
+
     /** The decision itself, once taken: waits for a pending one (outside any lock), returns any other at once. */
     Decision settle() {
         Decision taken = this;

@@ -8,6 +8,7 @@ import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -265,14 +266,17 @@ final class FaultRuntime {
             }
             return facts -> {
                 Map<String, String> values = new LinkedHashMap<>();
+                // An overload that admitted the request lends its service time to whatever answers it.
+                Duration serviceTime = Duration.ZERO;
                 for (Rule each : rules) {
                     Decision decision = each.decide(facts);
                     if (decision.fires()) {
-                        return decision.withValuesUnder(values);
+                        return decision.withValuesUnder(values).withServiceTimeAtLeast(serviceTime);
                     }
                     values.putAll(decision.values());
+                    serviceTime = decision.serviceTime().compareTo(serviceTime) > 0 ? decision.serviceTime() : serviceTime;
                 }
-                return Decision.NORMAL.withValuesUnder(values);
+                return Decision.NORMAL.withValuesUnder(values).withServiceTimeAtLeast(serviceTime);
             };
         }
         throw new IllegalArgumentException("unknown fault " + fault);
@@ -312,7 +316,7 @@ final class FaultRuntime {
         /** Work left from shed requests, in nanoseconds of one slot's time, as of {@link #backlogAt}. */
         private long backlog;
         private long backlogAt = Long.MIN_VALUE;
-        private final java.util.ArrayDeque<Object> waiting = new java.util.ArrayDeque<>();
+        private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
         CircuitBreaker(UpstreamFault.Overload overload) {
             this.overload = overload;
