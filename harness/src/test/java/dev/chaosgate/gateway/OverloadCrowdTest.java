@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(120)
 class OverloadCrowdTest {
-    private static final int USERS = 12;
+    private static final int USERS = 20;
 
     @Test
     void aNaiveCrowdKeepsTheServiceOverloadedLongerThanABackingOffCrowd() throws Exception {
