@@ -177,7 +177,12 @@ public final class Faults {
         return overloadAbove(maxInFlight, overloaded().withRetryAfter(RetryAfter.seconds(1)));
     }
 
-    /** More than {@code maxInFlight} concurrent requests get {@code shed}, e.g. {@code Faults.status(503).withFixture("nginx/503")}. */
+    /**
+     * More than {@code maxInFlight} concurrent requests get {@code shed}, e.g. {@code Faults.status(503).withFixture("nginx/503")}.
+     * Shedding is free; give the overload a cost with {@link UpstreamFault.Overload#withServiceTime},
+     * {@link UpstreamFault.Overload#withQueue} and {@link UpstreamFault.Overload#withShedCost}:
+     * {@code Faults.overloadAbove(8).withServiceTime(Duration.ofMillis(200)).withShedCost(Duration.ofMillis(100))}.
+     */
     public static UpstreamFault.Overload overloadAbove(int maxInFlight, ErrorResponse shed) {
         return new UpstreamFault.Overload(maxInFlight, shed);
     }

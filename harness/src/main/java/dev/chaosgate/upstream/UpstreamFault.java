@@ -336,18 +336,117 @@ public sealed interface UpstreamFault {
      * Overload tied to concurrency, like an Envoy circuit breaker: a request arriving while
      * {@code maxInFlight} requests it let through are still being answered gets {@code shed} (a 503
      * by default). Shed requests hold no slot; a streamed answer holds its slot until its last event.
+     *
+     * <p>Built with {@code maxInFlight} and {@code shed} alone, shedding costs nothing. Three settings
+     * make the overload cost work, so that how a crowd retries decides how long it lasts:
+     * <ul>
+     *   <li>{@code serviceTime}: an admitted request holds its slot at least this long before its answer
+     *       starts (the declared capacity is {@code maxInFlight / serviceTime} requests per second);</li>
+     *   <li>{@code queue} and {@code queueTimeout}: up to {@code queue} requests that find every slot taken
+     *       wait, first come first served, up to {@code queueTimeout} for one, then are shed; a request that
+     *       finds the queue full is shed at once;</li>
+     *   <li>{@code shedCost}: each shed request leaves {@code shedCost} of one slot's work behind (accepting
+     *       the connection, reading, refusing, logging). The slots work that backlog off together, at
+     *       {@code maxInFlight} seconds of work per second, and admit no request while any is left. So the
+     *       backlog shrinks only while shed requests arrive slower than {@code maxInFlight / shedCost} per
+     *       second: recovery starts when the load falls below that capacity, and a crowd retrying at once
+     *       keeps the service overloaded after the spike that started it (a metastable failure). Once shed
+     *       requests stop, recovery takes the backlog divided by {@code maxInFlight}; the backlog is capped
+     *       at 60 s of every slot's time, so no storm stalls a session for more than a minute.</li>
+     * </ul>
+     *
+     * @param maxInFlight  slots: requests answered at once
+     * @param shed         the answer to a shed request
+     * @param serviceTime  the least time an admitted request holds its slot before its answer starts (0: none)
+     * @param queue        requests that may wait for a slot (0: none wait)
+     * @param queueTimeout how long a queued request waits before it is shed (0 exactly when {@code queue} is 0)
+     * @param shedCost     the work a shed request leaves behind, in one slot's time (0: shedding is free)
      */
-    record Overload(int maxInFlight, ErrorResponse shed) implements UpstreamFault {
+    record Overload(int maxInFlight, ErrorResponse shed, Duration serviceTime, int queue, Duration queueTimeout,
+                    Duration shedCost) implements UpstreamFault {
         public Overload {
             if (maxInFlight < 0) {
                 throw new IllegalArgumentException("maxInFlight must be >= 0, got " + maxInFlight);
             }
             Objects.requireNonNull(shed, "shed cannot be null");
+            Objects.requireNonNull(serviceTime, "serviceTime cannot be null");
+            Objects.requireNonNull(queueTimeout, "queueTimeout cannot be null");
+            Objects.requireNonNull(shedCost, "shedCost cannot be null");
+            if (serviceTime.isNegative()) {
+                throw new IllegalArgumentException("serviceTime must be >= 0, got " + serviceTime);
+            }
+            if (queue < 0) {
+                throw new IllegalArgumentException("queue must be >= 0, got " + queue);
+            }
+            if (queue > 0 && (queueTimeout.isNegative() || queueTimeout.isZero())) {
+                throw new IllegalArgumentException("a queue of " + queue + " needs a queueTimeout above 0 (how long a request waits"
+                        + " for a slot before it is shed), got " + queueTimeout);
+            }
+            if (queue == 0 && !queueTimeout.isZero()) {
+                throw new IllegalArgumentException("queueTimeout " + queueTimeout + " without a queue: set queue above 0, or drop the timeout");
+            }
+            if (shedCost.isNegative()) {
+                throw new IllegalArgumentException("shedCost must be >= 0, got " + shedCost);
+            }
+            if (maxInFlight == 0 && (queue > 0 || !shedCost.isZero())) {
+                // No slot ever frees: a queue would only delay the 503 and a backlog would never be worked off.
+                throw new IllegalArgumentException("maxInFlight 0 sheds every request: a queue or a shedCost needs maxInFlight >= 1");
+            }
+        }
+
+        /** Shedding at no cost: no service time, no queue, no shed cost. */
+        public Overload(int maxInFlight, ErrorResponse shed) {
+            this(maxInFlight, shed, Duration.ZERO, 0, Duration.ZERO, Duration.ZERO);
+        }
+
+        /** This overload with {@code slots} instead of {@code maxInFlight}, the rest unchanged (e.g. sized for a load test). */
+        public Overload withMaxInFlight(int slots) {
+            return new Overload(slots, shed, serviceTime, queue, queueTimeout, shedCost);
+        }
+
+        /** Admitted requests hold their slot {@code time} before their answer starts. */
+        public Overload withServiceTime(Duration time) {
+            return new Overload(maxInFlight, shed, time, queue, queueTimeout, shedCost);
+        }
+
+        /** Up to {@code waiting} requests wait up to {@code timeout} for a slot before they are shed. */
+        public Overload withQueue(int waiting, Duration timeout) {
+            return new Overload(maxInFlight, shed, serviceTime, waiting, waiting == 0 ? Duration.ZERO : timeout, shedCost);
+        }
+
+        /** Each shed request leaves {@code cost} of one slot's work behind; no request is admitted until it is done. */
+        public Overload withShedCost(Duration cost) {
+            return new Overload(maxInFlight, shed, serviceTime, queue, queueTimeout, cost);
+        }
+
+        /** Whether shedding costs nothing and nobody waits: the circuit breaker alone. */
+        public boolean costFree() {
+            return serviceTime.isZero() && queue == 0 && shedCost.isZero();
+        }
+
+        /** Admitted requests per second the slots can answer, {@code maxInFlight / serviceTime}; infinite without a service time. */
+        public double capacityPerSecond() {
+            return serviceTime.isZero() ? Double.POSITIVE_INFINITY : maxInFlight * 1e9 / serviceTime.toNanos();
+        }
+
+        /** Shed requests per second the slots can work off, {@code maxInFlight / shedCost}; infinite when shedding is free. */
+        public double shedCapacityPerSecond() {
+            return shedCost.isZero() ? Double.POSITIVE_INFINITY : maxInFlight * 1e9 / shedCost.toNanos();
         }
 
         @Override
         public String label() {
-            return "overload above " + maxInFlight + " in flight";
+            StringBuilder label = new StringBuilder("overload above " + maxInFlight + " in flight");
+            if (!serviceTime.isZero()) {
+                label.append(", service ").append(serviceTime.toMillis()).append(" ms");
+            }
+            if (queue > 0) {
+                label.append(", queue ").append(queue).append(" up to ").append(queueTimeout.toMillis()).append(" ms");
+            }
+            if (!shedCost.isZero()) {
+                label.append(", shed cost ").append(shedCost.toMillis()).append(" ms");
+            }
+            return label.toString();
         }
     }
 

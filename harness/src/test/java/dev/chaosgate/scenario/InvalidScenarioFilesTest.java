@@ -142,6 +142,16 @@ class InvalidScenarioFilesTest {
                         "`name` must be lower-case words joined by dashes, got `Bad_Name`. Did you mean `bad-name`? Letters a-z, digits and single dashes, like bad-gateway-burst"),
                 broken("bare-number-tag-list.yaml", 2, 13, "tags",
                         "a tag must be a word or a number, but it is a mapping. Write tags as a list of words, e.g. `tags: [5xx, 502, cloudflare]`"),
+                broken("overload-queue-without-timeout.yaml", 7, 9, "queueTimeout",
+                        "`queue` of `overload` of phase `busy` needs `queueTimeout`: how long a queued request waits for a slot before it is shed. Add for example `queueTimeout: 1s`"),
+                broken("overload-timeout-without-queue.yaml", 7, 9, "queueTimeout",
+                        "`queueTimeout` of `overload` of phase `busy` without a queue. Set `queue:` above 0 (how many requests may wait), or remove `queueTimeout`"),
+                broken("overload-queue-negative.yaml", 7, 16, "queue",
+                        "`queue` must be at least 0, got -1. How many requests may wait for a slot: 0 (the default) lets none wait"),
+                broken("overload-shed-cost-without-unit.yaml", 7, 19, "shedCost",
+                        "`shedCost` of phase `busy` must be a duration with a unit, but it is a bare number (50). Write `50s` for seconds or `50ms` for milliseconds"),
+                loaderOnly("overload-cost-without-slots.yaml", 7, 9, "shedCost",
+                        "`shedCost` of `overload` of phase `busy` needs a slot, but `maxInFlight` is 0 (every request is shed). Set `maxInFlight:` to 1 or more, or remove `shedCost`"),
                 broken("description-two-lines.yaml", 2, 14, "description",
                         "`description` must be one line. Say in one line what the gateway does; put the story in `situation`"));
     }

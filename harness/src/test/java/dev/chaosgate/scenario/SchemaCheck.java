@@ -158,6 +158,19 @@ final class SchemaCheck {
                         }
                     }
                 }
+                case "dependentRequired" -> {
+                    if (value.isObject()) {
+                        k.properties().forEach(p -> {
+                            if (value.has(p.getKey())) {
+                                for (JsonNode name : p.getValue()) {
+                                    if (!value.has(name.asText())) {
+                                        out.add(path + ": " + p.getKey() + " needs " + name.asText());
+                                    }
+                                }
+                            }
+                        });
+                    }
+                }
                 case "allOf" -> {
                     for (JsonNode each : k) {
                         check(each, value, path, out);

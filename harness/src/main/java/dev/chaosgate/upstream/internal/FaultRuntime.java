@@ -8,12 +8,12 @@ import dev.chaosgate.upstream.UpstreamFault;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -266,14 +266,17 @@ final class FaultRuntime {
             }
             return facts -> {
                 Map<String, String> values = new LinkedHashMap<>();
+                // An overload that admitted the request lends its service time to whatever answers it.
+                Duration serviceTime = Duration.ZERO;
                 for (Rule each : rules) {
                     Decision decision = each.decide(facts);
                     if (decision.fires()) {
-                        return decision.withValuesUnder(values);
+                        return decision.withValuesUnder(values).withServiceTimeAtLeast(serviceTime);
                     }
                     values.putAll(decision.values());
+                    serviceTime = decision.serviceTime().compareTo(serviceTime) > 0 ? decision.serviceTime() : serviceTime;
                 }
-                return Decision.NORMAL.withValuesUnder(values);
+                return Decision.NORMAL.withValuesUnder(values).withServiceTimeAtLeast(serviceTime);
             };
         }
         throw new IllegalArgumentException("unknown fault " + fault);
@@ -281,7 +284,7 @@ final class FaultRuntime {
 
     /** A wrapper's decision carries the wrapper's label (e.g. {@code 502 cloudflare/502-branded (first 2)}). */
     private static Decision labelled(Decision inner, UpstreamFault wrapper) {
-        return inner.fires() ? inner.relabel(wrapper.label()) : inner;
+        return inner.relabelIfFaulted(wrapper.label());
     }
 
     private static Decision fire(UpstreamFault fault) {
@@ -291,25 +294,118 @@ final class FaultRuntime {
     /**
      * Envoy-style: counts the requests it let through that are still being answered; one arriving
      * while {@code maxInFlight} of them are gets the shed answer (which does not hold a slot).
+     *
+     * <p>With a cost ({@link UpstreamFault.Overload}): an admitted request is answered after the service
+     * time; a request that finds no slot waits in the queue while it has room (first come, first served,
+     * up to the queue timeout); every shed request adds its shed cost to a backlog that the slots work
+     * off together, {@code maxInFlight} seconds of work per second, and no request is admitted while any
+     * backlog is left. Time is the requests' arrival time (never going back), and the waiting requests'
+     * own clock while they wait. Its state is guarded by its own monitor, never taken with another
+     * held except by {@link #decide} (under the runtime's lock, which a waiting request does not hold).
      */
     private static final class CircuitBreaker implements Rule {
+        static final Duration MAX_BACKLOG = Duration.ofSeconds(60);
         private final UpstreamFault.Overload overload;
         private final Decision shed;
-        private final AtomicInteger admitted = new AtomicInteger();
+        private final Decision admittedDecision;
+        private final long shedCostNanos;
+        private final long queueTimeoutNanos;
+        /** The backlog never holds more than {@link #MAX_BACKLOG} of every slot's time, so a storm cannot stall a session for good. */
+        private final long maxBacklog;
+        private int admitted;
+        /** Work left from shed requests, in nanoseconds of one slot's time, as of {@link #backlogAt}. */
+        private long backlog;
+        private long backlogAt = Long.MIN_VALUE;
+        private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
         CircuitBreaker(UpstreamFault.Overload overload) {
             this.overload = overload;
             this.shed = fire(overload.shed()).relabel(overload.label());
+            this.admittedDecision = Decision.normalAfter(overload.serviceTime());
+            this.shedCostNanos = overload.shedCost().toNanos();
+            this.queueTimeoutNanos = overload.queueTimeout().toNanos();
+            int slots = Math.max(1, overload.maxInFlight());
+            this.maxBacklog = slots > Long.MAX_VALUE / MAX_BACKLOG.toNanos() ? Long.MAX_VALUE : MAX_BACKLOG.toNanos() * slots;
         }
 
         @Override
-        public Decision decide(RequestFacts facts) {
-            if (admitted.get() >= overload.maxInFlight()) {
-                return shed;
+        public synchronized Decision decide(RequestFacts facts) {
+            long now = workOff(facts.nanos());
+            if (waiting.isEmpty() && free()) {
+                return admit(facts);
             }
-            admitted.incrementAndGet();
-            facts.onFinish(admitted::decrementAndGet);
-            return Decision.NORMAL;
+            if (waiting.size() < overload.queue()) {
+                Object ticket = new Object();
+                waiting.addLast(ticket);
+                long deadline = now + queueTimeoutNanos;
+                return Decision.pending(() -> awaitSlot(ticket, deadline, facts));
+            }
+            return shedAt();
+        }
+
+        /** A slot is free and no backlog is left. */
+        private boolean free() {
+            return admitted < overload.maxInFlight() && backlog == 0;
+        }
+
+        private Decision admit(RequestFacts facts) {
+            admitted++;
+            facts.onFinish(this::release);
+            return admittedDecision;
+        }
+
+        private Decision shedAt() {
+            if (shedCostNanos > 0) {
+                backlog = backlog >= maxBacklog - shedCostNanos ? maxBacklog : backlog + shedCostNanos;
+            }
+            return shed;
+        }
+
+        private synchronized void release() {
+            admitted--;
+            notifyAll();
+        }
+
+        /** Works the backlog off up to {@code nanos} (never going back in time) and returns the time it is now. */
+        private long workOff(long nanos) {
+            if (backlogAt == Long.MIN_VALUE || nanos - backlogAt < 0) {
+                backlogAt = backlogAt == Long.MIN_VALUE ? nanos : backlogAt;
+                return backlogAt;
+            }
+            long elapsed = nanos - backlogAt;
+            int slots = Math.max(1, overload.maxInFlight());
+            backlog = elapsed >= backlog / slots + 1 ? 0 : backlog - elapsed * slots;
+            backlogAt = nanos;
+            return nanos;
+        }
+
+        /** A queued request: admitted when it is first in line and {@link #free()}, else shed at its deadline. */
+        private synchronized Decision awaitSlot(Object ticket, long deadline, RequestFacts facts) {
+            try {
+                while (true) {
+                    long now = workOff(System.nanoTime());
+                    if (waiting.peekFirst() == ticket && free()) {
+                        waiting.pollFirst();
+                        notifyAll();
+                        return admit(facts);
+                    }
+                    long left = deadline - now;
+                    if (left <= 0) {
+                        waiting.remove(ticket);
+                        notifyAll();
+                        return shedAt();
+                    }
+                    // Woken by a slot freed or the line moving; the backlog runs out on its own, so wake then too.
+                    long untilWorkedOff = backlog == 0 ? left : backlog / Math.max(1, overload.maxInFlight()) + 1;
+                    long wait = Math.max(1, Math.min(left, untilWorkedOff));
+                    wait(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                waiting.remove(ticket);
+                notifyAll();
+                return shedAt();
+            }
         }
     }
 

@@ -155,6 +155,10 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         if (fault instanceof UpstreamFault.SlowAnswer slow) {
             answer.incrementInitialDelay(slow.delay().toMillis());
         }
+        if (!decision.serviceTime().isZero()) {
+            // An overload's admitted request holds its slot this long before its answer starts.
+            answer.incrementInitialDelay(decision.serviceTime().toMillis());
+        }
         return answer.build();
     }
 

@@ -251,6 +251,8 @@ public final class UpstreamServer implements AutoCloseable {
                 }
             }
         }
+        // A request queued by an overload waits for its slot here, holding no lock: the others are decided meanwhile.
+        decision = decision.settle();
         if (!decisionListeners.isEmpty()) {
             long sequence = facts.scope() == null ? 0 : facts.scope().sequence;
             FaultDecision heard = new FaultDecision(sequence, facts.generation(), decision.phase(), decision.label(),
@@ -283,7 +285,7 @@ public final class UpstreamServer implements AutoCloseable {
         if (--injection.remaining == 0) {
             steering.injected.pollFirst();
         }
-        return decision.relabel(injection.fault.label() + " (injected)").inPhase(faults.phase());
+        return decision.relabelIfFaulted(injection.fault.label() + " (injected)").inPhase(faults.phase());
     }
 
     /** Serves {@code fault} to the next {@code count} generation requests, ahead of whatever is served. */
