@@ -47,7 +47,7 @@ import java.util.regex.Pattern;
  * {@code scenarios/scenario.schema.json} for editors; a test keeps the schema equal to the key sets below.
  */
 public final class ScenarioLoader {
-    static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "clock", "phases", "expect");
+    static final Set<String> TOP_KEYS = Set.of("name", "description", "situation", "seed", "tags", "clock", "phases", "expect", "crowd");
     static final Set<String> PHASE_KEYS = Set.of("name", "requests", "duration", "upstream", "link", "step");
     static final Set<String> EXPECT_KEYS = Set.of("outcome", "retry", "maxAttempts", "minBackoff", "honourRetryAfter", "guidance",
             "promptSurvives", "userWaitsAtMost", "anyOf");
@@ -201,8 +201,9 @@ public final class ScenarioLoader {
         Scenario.Clock clock = top.string("clock").map(c -> clock(top, c)).orElse(Scenario.Clock.CLIENT);
         List<Phase> phases = phases(top.require("phases"));
         Expectation expectation = top.mapping("expect", "`expect`").map(this::expectation).orElse(Expectation.recovers());
+        Crowd crowd = top.mapping("crowd", "`crowd`").map(c -> CrowdReader.read(c, expectation)).orElse(null);
         try {
-            return new Scenario(name, description, situation, seed, phases, expectation, tags, clock);
+            return new Scenario(name, description, situation, seed, phases, expectation, tags, clock, crowd);
         } catch (IllegalArgumentException e) {
             // Every rule of the model is checked above with a precise location; this is a safety net.
             throw YamlFields.problem(top.entry("name").orElseThrow().value().location(), "name", e.getMessage(), null);
@@ -756,7 +757,7 @@ public final class ScenarioLoader {
         return null;
     }
 
-    private static double number(YamlNode.Entry entry, double min, double max, String hint) {
+    static double number(YamlNode.Entry entry, double min, double max, String hint) {
         if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Number number) {
             double value = number.doubleValue();
             if (!(value >= min && value <= max)) {

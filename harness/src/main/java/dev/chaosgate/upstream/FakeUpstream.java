@@ -185,6 +185,19 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /**
+     * How long writing each answer takes from now on (zero: at once, the default): a model answers in
+     * seconds, so a crowd's requests overlap as they do in production. Added before every answer's first byte,
+     * not before an error answer (a shed 503 is quick); an answer in flight holds its {@code overload} slot meanwhile.
+     */
+    public void answerTime(java.time.Duration answerTime) {
+        Objects.requireNonNull(answerTime, "answerTime cannot be null");
+        if (answerTime.isNegative()) {
+            throw new IllegalArgumentException("answerTime must be >= 0, got " + answerTime);
+        }
+        server.answerTime(answerTime);
+    }
+
+    /**
      * The recorded exchanges in arrival order (the most recent ones only, up to the journal limit).
      * An exchange is there from the moment its answer is decided, before the client receives any of
      * it; a stream still running is there with {@code complete() == false}.

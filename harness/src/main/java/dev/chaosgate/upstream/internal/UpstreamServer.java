@@ -478,6 +478,10 @@ public final class UpstreamServer implements AutoCloseable {
         pacing = newPacing;
     }
 
+    public void answerTime(java.time.Duration newAnswerTime) {
+        responder.answerTime(newAnswerTime);
+    }
+
     public void onExchange(Consumer<UpstreamExchange> listener) {
         listeners.add(listener);
     }
