@@ -17,7 +17,19 @@ interface ClientUnderTest {
      *
      * @param streamed whether the scenario faults streamed answers, so the client should ask for one
      */
-    ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed);
+    default ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
+        return act(baseUrl, scenario, prompt, streamed, SINGLE_USER);
+    }
+
+    /**
+     * Performs one user action as user {@code user} ({@code CHAOSGATE_USER}; each user of a crowd has its own).
+     *
+     * @param streamed whether the scenario faults streamed answers, so the client should ask for one
+     */
+    ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed, String user);
+
+    /** The user id of a row played by one user. */
+    String SINGLE_USER = "user-1";
 
     /**
      * What one run of the client came to.

@@ -41,7 +41,13 @@ final class CommandClient implements ClientUnderTest {
 
     /** The environment a client gets (see the client protocol in the README). */
     static Map<String, String> environment(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
+        return environment(baseUrl, scenario, prompt, streamed, SINGLE_USER);
+    }
+
+    /** The environment of user {@code user}: {@code CHAOSGATE_USER} names it (send it as the X-Chaosgate-User header). */
+    static Map<String, String> environment(String baseUrl, Scenario scenario, String prompt, boolean streamed, String user) {
         return Map.of(
+                "CHAOSGATE_USER", user,
                 "CHAOSGATE_BASE_URL", baseUrl,
                 "OPENAI_BASE_URL", baseUrl,
                 "CHAOSGATE_ORIGIN", origin(baseUrl),
@@ -61,11 +67,11 @@ final class CommandClient implements ClientUnderTest {
     }
 
     @Override
-    public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
+    public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed, String user) {
         long start = System.nanoTime();
         Instant started = Instant.now();
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
-        builder.environment().putAll(environment(baseUrl, scenario, prompt, streamed));
+        builder.environment().putAll(environment(baseUrl, scenario, prompt, streamed, user));
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process;
         try {

@@ -41,6 +41,16 @@ public enum FindingCode {
     CLIENT_HUNG("never timed out: still waiting when it was stopped"),
     /** The user waited longer than the scenario allows ({@code expect.userWaitsAtMost}) for an answer or a message. */
     USER_KEPT_WAITING("kept the user waiting too long"),
+    /**
+     * A crowd's finding: its users made more attempts per user action, on average, than the scenario's
+     * {@code crowd.maxAmplification}; their retries multiplied the load on a gateway that was already turning requests away.
+     */
+    RETRY_AMPLIFICATION("a crowd of it multiplied the load with retries"),
+    /**
+     * A crowd's finding: users turned away together honoured Retry-After with the same wait, no jitter, so their
+     * retries came back together (a thundering herd).
+     */
+    RETRIES_SYNCHRONISED("a crowd of it retried all at once after the same Retry-After"),
     /** A team's own judge (a {@link dev.chaosgate.verdict.spi.Judge}) found something; its message starts with the judge's name. */
     HOUSE_RULE("broke a rule of the team's own judge");
 
