@@ -19,8 +19,7 @@ final class BundledClient implements ClientUnderTest {
     @Override
     public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed, String user) {
         long start = System.nanoTime();
-        // Marks the user only in a crowd: a row of one user sends what it always sent.
-        ClientReport report = client.ask(baseUrl, prompt, streamed, SINGLE_USER.equals(user) ? null : user);
+        ClientReport report = client.ask(baseUrl, prompt, streamed, user);
         return new ClientRun(report, List.of(), "", Duration.ofNanos(System.nanoTime() - start), List.of());
     }
 }

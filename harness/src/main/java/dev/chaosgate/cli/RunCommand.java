@@ -93,7 +93,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Scenario names (see `chaosgate list`) or scenario files (*.yaml), played in the order given.")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--all", description = "Every built-in scenario; those needing several users at once (a `crowd:` in the file) are played by their crowd.")
+    @Option(names = "--all", description = "Every built-in scenario; those needing several users at once (a `crowd:` in the file) are played by their"
+            + " crowd (with --users 1 they are reported as skipped).")
     boolean all;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "With --all: only the scenarios with this tag (see `chaosgate list --tag`).")
@@ -181,7 +182,13 @@ public final class RunCommand implements Callable<Integer> {
     private List<Row> rows(List<Scenario> scenarios, StreamSelection selection) {
         List<Row> rows = new ArrayList<>();
         for (Scenario scenario : scenarios) {
-            StreamMode.modes(scenario, selection).forEach(mode -> rows.add(new Row(scenario, mode, null)));
+            List<StreamMode> modes = StreamMode.modes(scenario, selection);
+            if (all && scenario.crowd() != null && users != null && users < 2) {
+                rows.add(new Row(scenario, modes.get(0), "needs several users at once (its crowd: " + scenario.crowd().users()
+                        + " users), and --users 1 plays one user's action, which cannot exercise it (name it to play it anyway)"));
+            } else {
+                modes.forEach(mode -> rows.add(new Row(scenario, mode, null)));
+            }
         }
         return rows;
     }

@@ -131,20 +131,18 @@ final class CrowdJudging {
         if (marker != null) {
             return reports.containsKey(marker) ? marker : null;
         }
-        String byConnection = connectionUser.get(exchange.connection());
-        if (byConnection != null && !shared.contains(exchange.connection())) {
-            return byConnection;
-        }
-        if (!exchange.isGeneration()) {
-            return null;
-        }
-        String turn = exchange.step().step() >= 2 ? exchange.step().openingTurn() : exchange.prompt();
-        List<String> same = reports.entrySet().stream().filter(r -> ActionGrouping.same(r.getValue().prompt(), turn))
-                .map(Map.Entry::getKey).toList();
+        String turn = !exchange.isGeneration() ? null : exchange.step().step() >= 2 ? exchange.step().openingTurn() : exchange.prompt();
+        List<String> same = turn == null ? List.of() : reports.entrySet().stream()
+                .filter(r -> ActionGrouping.same(r.getValue().prompt(), turn)).map(Map.Entry::getKey).toList();
         if (same.size() == 1) {
             return same.get(0);
         }
-        if (same.isEmpty()) {
+        String byConnection = connectionUser.get(exchange.connection());
+        if (byConnection != null && !shared.contains(exchange.connection())
+                && (same.isEmpty() || same.contains(byConnection))) {
+            return byConnection;
+        }
+        if (same.isEmpty() && turn != null) {
             List<String> alike = reports.entrySet().stream().filter(r -> ActionGrouping.resembles(turn, r.getValue().prompt()))
                     .map(Map.Entry::getKey).toList();
             if (alike.size() == 1) {
