@@ -5,11 +5,11 @@
 //   no-jitter  waits exactly what retry-after-ms or Retry-After asks, up to 3 attempts (a thundering herd)
 //
 // CROWD_NAIVE_USER=user-2 makes only that user naive and the others no-jitter; CROWD_NO_MARKER=1 leaves out the
-// X-Chaosgate-User header that names the user (CHAOSGATE_USER). Prints the client protocol's SHOWN:/DRAFT: lines.
+// X-Chaosgate-User header that names the user (CHAOSGATE_USER); CROWD_MAX_ATTEMPTS=2 caps a no-jitter user's attempts. Prints the client protocol's SHOWN:/DRAFT: lines.
 
 const env = process.env;
 const naive = env.CROWD_NAIVE_USER ? env.CHAOSGATE_USER === env.CROWD_NAIVE_USER : process.argv[2] === 'naive';
-const maxAttempts = naive ? 8 : 3;
+const maxAttempts = naive ? 8 : Number(env.CROWD_MAX_ATTEMPTS ?? '3');
 const headers = { 'content-type': 'application/json', authorization: 'Bearer ' + env.OPENAI_API_KEY };
 if (env.CROWD_NO_MARKER !== '1') {
   headers['x-chaosgate-user'] = env.CHAOSGATE_USER;

@@ -575,6 +575,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (ChaosGateway gateway = builder.start()) {
             gateway.upstream().answerTime(crowd.answerTime());
+            if (crowd.arrival().isZero()) {
+                // Together means together at the gateway, however long each copy of the client takes to start.
+                gateway.gatherCrowd(crowd.users(), CROWD_GATHERING);
+            }
             ExecutorService pool = Executors.newFixedThreadPool(crowd.users(), new CrowdThreads(scenario.name()));
             List<Future<ClientUnderTest.ClientRun>> runs = new ArrayList<>();
             // A little ahead, so the first user does not start while the others are still being handed out.
@@ -638,6 +642,9 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
     }
+
+    /** The longest a crowd arriving together waits at the gateway for its slowest user's first request. */
+    static final Duration CROWD_GATHERING = Duration.ofSeconds(10);
 
     /** Daemon threads for the users of a crowd, named after the scenario. */
     private record CrowdThreads(String scenario, AtomicInteger count) implements ThreadFactory {

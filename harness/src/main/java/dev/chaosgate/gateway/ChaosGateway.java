@@ -202,6 +202,16 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         toxics.await();
     }
 
+    /**
+     * Gathers a crowd of {@code users}: their first generation requests arrive at the upstream together, when all
+     * of them have come or {@code timeout} after the first (see {@link FakeUpstream#gatherArrivals}), and the
+     * scenario's clock starts when they go on, not when the link read the first of them.
+     */
+    public void gatherCrowd(int users, java.time.Duration timeout) {
+        awaitingClockFrom.set(null);
+        upstream.gatherArrivals(users, timeout);
+    }
+
     /** What came before now is not the action's: the verdict and the waits start here; returns that instant. */
     private Instant startAction(String firstPhase) {
         awaitingClockFrom.set(null);

@@ -8,7 +8,8 @@ import java.util.Objects;
  * such a scenario declares its crowd, and {@code chaosgate run} starts that many clients against one gateway.
  *
  * @param users            how many users act (each one client process, with a prompt and a user id of its own)
- * @param arrival          over how long their first requests are spread, evenly; zero: all at once
+ * @param arrival          over how long their first requests are spread, evenly; zero: all at once (the gateway
+ *                         gathers the first requests and lets them go together, however long each client takes to start)
  * @param answerTime       how long the upstream takes to write each answer (a model takes time, so users overlap);
  *                         zero: at once
  * @param maxAmplification the most attempts per user action the crowd may make on average (the gateway's load over

@@ -185,6 +185,15 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /**
+     * Makes the next {@code users} generation requests arrive together: each waits until {@code users} have come, or
+     * until {@code timeout} after the first, then all go on at once (a crowd whose clients start at different speeds
+     * still arrives as one). Requests after them, and other calls, pass.
+     */
+    public void gatherArrivals(int users, java.time.Duration timeout) {
+        server.gatherArrivals(users, Objects.requireNonNull(timeout, "timeout cannot be null"));
+    }
+
+    /**
      * How long writing each answer takes from now on (zero: at once, the default): a model answers in
      * seconds, so a crowd's requests overlap as they do in production. Added before every answer's first byte,
      * not before an error answer (a shed 503 is quick); an answer in flight holds its {@code overload} slot meanwhile.

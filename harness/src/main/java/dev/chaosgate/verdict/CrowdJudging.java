@@ -39,9 +39,13 @@ final class CrowdJudging {
     static final String USER_HEADER = "x-chaosgate-user";
     /** Fewer users retrying after a wait than this is no herd. */
     static final int MIN_HERD = 4;
-    /** Retries whose waits beyond Retry-After differ by less than this (or {@link #HERD_SHARE} of the wait) landed together. */
+    /**
+     * Retries whose waits beyond Retry-After differ by less than this, or {@link #HERD_SHARE} of the wait asked if more,
+     * landed together. A good client's jitter spreads them over a fair share of the wait (the bundled client's: up to
+     * 25 %); the share leaves room for the scheduling noise of many client processes waking at once on a busy machine.
+     */
     static final Duration HERD_SPREAD = Duration.ofMillis(100);
-    static final double HERD_SHARE = 0.05;
+    static final double HERD_SHARE = 0.10;
     /** A retry this much before the wait asked still honoured it (the judges' own tolerance is separate). */
     private static final Duration HONOURED_TOLERANCE = Duration.ofMillis(50);
     private static final ObjectMapper JSON = new ObjectMapper();
