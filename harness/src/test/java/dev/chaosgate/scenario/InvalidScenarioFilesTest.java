@@ -49,7 +49,7 @@ class InvalidScenarioFilesTest {
     static List<Broken> table() {
         return List.of(
                 broken("unknown-top-key.yaml", 2, 1, "descripton",
-                        "unknown key `descripton` in the scenario. Did you mean `description`? Valid keys: clock, description, expect, name, phases, seed, situation, tags"),
+                        "unknown key `descripton` in the scenario. Did you mean `description`? Valid keys: clock, crowd, description, expect, name, phases, seed, situation, tags"),
                 broken("clock-typo.yaml", 2, 8, "clock",
                         "`clock` cannot be `clinet`. Did you mean `client`? Write `clock: client` (time starts at the client's first generation request, the default) or `clock: scenario` (time starts when the scenario starts playing)"),
                 broken("seed-not-a-number.yaml", 2, 7, "seed",
