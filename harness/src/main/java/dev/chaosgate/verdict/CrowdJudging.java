@@ -91,8 +91,8 @@ final class CrowdJudging {
             verdicts.add(new CrowdVerdict.UserVerdict(user.getKey(),
                     engine.judge(scenario, byUser.get(user.getKey()), heads, connections, user.getValue())));
         }
-        boolean crowdMetFault = verdicts.stream().flatMap(v -> v.verdict().attempts().stream())
-                .anyMatch(a -> a.reachedUpstream() && a.exchange().fault() != null);
+        // Any request of the crowd that met the fault, whoever sent it: one no user could be told apart by counts too.
+        boolean crowdMetFault = exchanges.stream().anyMatch(e -> e.isGeneration() && e.fault() != null);
         if (crowdMetFault) {
             // In a crowd, a user the fault spared was served normally while others met it: nothing vacuous about that.
             verdicts = verdicts.stream().map(v -> spared(v)).toList();

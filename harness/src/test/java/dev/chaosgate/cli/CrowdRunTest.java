@@ -189,9 +189,23 @@ class CrowdRunTest {
         JsonNode crowd = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios").get(0).path("crowd");
         assertThat(crowd.path("unattributed").asInt()).as(run.toString()).isEqualTo(crowd.path("attempts").asInt()).isPositive();
         assertThat(crowd.path("notes").get(0).asText()).contains("could not be told apart by user").contains("X-Chaosgate-User");
+        assertThat(crowd.path("findings").findValuesAsText("code")).as("the crowd met the fault, whoever sent the requests")
+                .doesNotContain("FAULT_NOT_EXERCISED");
         for (JsonNode user : crowd.path("perUser")) {
             assertThat(user.path("attempts").asInt()).as("no user got another's attempts: " + user).isZero();
         }
         assertThat(run.out()).contains("note: ").contains("could not be told apart");
+    }
+
+    @Test
+    void aCrowdTooSmallToMeetTheFaultIsToldItTestedNothing() throws IOException {
+        // Three users and a limit of 3 requests per window: every request is answered.
+        CliRun run = CliRun.of("run", "rate-limit-window", "--users", "3", "--report-dir", dir.toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(RunCommand.EXIT_FAILED);
+        JsonNode crowd = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios").get(0).path("crowd");
+        assertThat(crowd.path("findings").findValuesAsText("code")).as(run.toString()).containsExactly("FAULT_NOT_EXERCISED");
+        assertThat(crowd.path("turnedAway").asInt()).isZero();
+        assertThat(crowd.path("answered").asInt()).isEqualTo(3);
     }
 }
