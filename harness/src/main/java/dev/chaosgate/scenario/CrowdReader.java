@@ -26,8 +26,10 @@ final class CrowdReader {
 
     static Crowd read(YamlFields fields, Expectation expect) {
         fields.allowOnly(CROWD_KEYS);
-        int users = fields.integer("users", 2, Crowd.MAX_USERS).orElseThrow(() -> YamlFields.problem(fields.location(), "users",
-                "`crowd` needs `users`", "Say how many users act at once, e.g. `users: 20`"));
+        int users = (int) fields.entry("users").map(e -> ScenarioLoader.longValue(e, 2, Crowd.MAX_USERS,
+                        "A crowd is 2 or more users, e.g. `users: 20`; one user's action needs no `crowd`"))
+                .orElseThrow(() -> YamlFields.problem(fields.location(), "users", "`crowd` needs `users`",
+                        "Say how many users act at once, e.g. `users: 20`"));
         Duration arrival = fields.entry("arrival").map(CrowdReader::arrival).orElse(Duration.ZERO);
         Duration answerTime = fields.entry("answerTime").map(e -> ScenarioLoader.duration(e, "`crowd`")).orElse(Duration.ZERO);
         double maxAmplification = fields.entry("maxAmplification")

@@ -731,7 +731,7 @@ public final class ScenarioLoader {
         return containing.isPresent() ? containing : Closest.likelyTypo(input, candidates);
     }
 
-    private static long longValue(YamlNode.Entry entry, long min, long max, String hint) {
+    static long longValue(YamlNode.Entry entry, long min, long max, String hint) {
         BigInteger whole = whole(entry.value());
         if (whole != null) {
             boolean low = whole.compareTo(BigInteger.valueOf(min)) < 0;
