@@ -26,7 +26,7 @@ final class CrowdReader {
 
     static Crowd read(YamlFields fields, Expectation expect) {
         fields.allowOnly(CROWD_KEYS);
-        int users = (int) fields.entry("users").map(e -> ScenarioLoader.longValue(e, 2, Crowd.MAX_USERS,
+        int users = fields.entry("users").map(e -> (int) ScenarioLoader.longValue(e, 2, Crowd.MAX_USERS,
                         "A crowd is 2 or more users, e.g. `users: 20`; one user's action needs no `crowd`"))
                 .orElseThrow(() -> YamlFields.problem(fields.location(), "users", "`crowd` needs `users`",
                         "Say how many users act at once, e.g. `users: 20`"));
