@@ -41,17 +41,12 @@ final class BundledClient implements ClientUnderTest {
     }
 
     @Override
-    public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
-        return act(baseUrl, null, scenario, prompt, streamed);
-    }
-
-    @Override
-    public ClientRun act(String baseUrl, Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
+    public ClientRun act(String baseUrl, Path caCertificate, Scenario scenario, String prompt, boolean streamed, String user) {
         long start = System.nanoTime();
         // Over HTTPS the client trusts the gateway's authority, as an app is configured to; nothing else.
         WellBehavedClient asking = caCertificate == null ? client : new WellBehavedClient(Timeouts.defaults(), provider,
                 trusting(caCertificate));
-        ClientReport report = asking.ask(baseUrl, prompt, streamed);
+        ClientReport report = asking.ask(baseUrl, prompt, streamed, user);
         return new ClientRun(report, List.of(), "", Duration.ofNanos(System.nanoTime() - start), List.of());
     }
 

@@ -17,15 +17,31 @@ interface ClientUnderTest {
      *
      * @param streamed whether the scenario faults streamed answers, so the client should ask for one
      */
-    ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed);
+    default ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
+        return act(baseUrl, null, scenario, prompt, streamed, SINGLE_USER);
+    }
+
+    /** {@link #act(String, Scenario, String, boolean)} as user {@code user} ({@code CHAOSGATE_USER}; each user of a crowd has its own). */
+    default ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed, String user) {
+        return act(baseUrl, null, scenario, prompt, streamed, user);
+    }
+
+    /** {@link #act(String, Scenario, String, boolean)} against an HTTPS gateway (see the six-argument form). */
+    default ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
+        return act(baseUrl, caCertificate, scenario, prompt, streamed, SINGLE_USER);
+    }
 
     /**
-     * {@link #act(String, Scenario, String, boolean)} against an HTTPS gateway whose certificate authority is the PEM
-     * file {@code caCertificate} (null for plain HTTP): the client is told to trust it the usual ways.
+     * Performs one user action as user {@code user} against {@code baseUrl}, an HTTPS gateway whose certificate
+     * authority is the PEM file {@code caCertificate} (null for plain HTTP): the client is told to trust it the usual
+     * ways.
+     *
+     * @param streamed whether the scenario faults streamed answers, so the client should ask for one
      */
-    default ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
-        return act(baseUrl, scenario, prompt, streamed);
-    }
+    ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed, String user);
+
+    /** The user id of a row played by one user. */
+    String SINGLE_USER = "user-1";
 
     /**
      * What one run of the client came to.

@@ -50,7 +50,13 @@ final class CommandClient implements ClientUnderTest {
 
     /** The environment a client gets (see the client protocol in the README). */
     static Map<String, String> environment(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
+        return environment(baseUrl, scenario, prompt, streamed, SINGLE_USER);
+    }
+
+    /** The environment of user {@code user}: {@code CHAOSGATE_USER} names it (send it as the X-Chaosgate-User header). */
+    static Map<String, String> environment(String baseUrl, Scenario scenario, String prompt, boolean streamed, String user) {
         return Map.of(
+                "CHAOSGATE_USER", user,
                 "CHAOSGATE_BASE_URL", baseUrl,
                 "OPENAI_BASE_URL", baseUrl,
                 "CHAOSGATE_ORIGIN", origin(baseUrl),
@@ -69,11 +75,6 @@ final class CommandClient implements ClientUnderTest {
         return url.endsWith("/v1") ? url.substring(0, url.length() - 3) : url;
     }
 
-    @Override
-    public ClientRun act(String baseUrl, Scenario scenario, String prompt, boolean streamed) {
-        return act(baseUrl, null, scenario, prompt, streamed);
-    }
-
     /**
      * How a client is told to trust an HTTPS gateway's authority ({@code caCertificate}, a PEM file): the
      * variables OpenSSL-based clients (Python, curl, Ruby), Node and requests read, and chaosgate's own.
@@ -84,11 +85,12 @@ final class CommandClient implements ClientUnderTest {
     }
 
     @Override
-    public ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed) {
+    public ClientRun act(String baseUrl, java.nio.file.Path caCertificate, Scenario scenario, String prompt, boolean streamed,
+                         String user) {
         long start = System.nanoTime();
         Instant started = Instant.now();
         ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command);
-        builder.environment().putAll(environment(baseUrl, scenario, prompt, streamed));
+        builder.environment().putAll(environment(baseUrl, scenario, prompt, streamed, user));
         if (caCertificate != null) {
             builder.environment().putAll(tlsEnvironment(caCertificate));
         }

@@ -6,6 +6,7 @@ import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.report.Reports;
 import dev.chaosgate.report.RunResult;
 import dev.chaosgate.report.ScenarioOutcome;
+import dev.chaosgate.scenario.Crowd;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.scenario.ScenarioLoader;
@@ -60,7 +61,8 @@ import java.util.stream.Collectors;
                         + " /bin/sh -c CMD) with CHAOSGATE_BASE_URL and OPENAI_BASE_URL (the gateway's /v1 base URL),"
                         + " CHAOSGATE_ORIGIN (the same without /v1, for SDKs that append it), OPENAI_API_KEY,"
                         + " CHAOSGATE_SCENARIO, CHAOSGATE_PROMPT, CHAOSGATE_STREAM (true: ask for a streamed"
-                        + " answer; see --stream), CHAOSGATE_PROTOCOL=2 and PYTHONUNBUFFERED=1. It sends the prompt once, as a user"
+                        + " answer; see --stream), CHAOSGATE_USER (user-1; user-1..user-N in a crowd: send it as the"
+                        + " X-Chaosgate-User header), CHAOSGATE_PROTOCOL=2 and PYTHONUNBUFFERED=1. It sends the prompt once, as a user"
                         + " would, and prints what the user sees, one line each, flushed as printed: `SHOWN: <text>` per"
                         + " text shown (answer or message; the last one is judged), `PARTIAL: <text>` for an answer still"
                         + " growing (the whole text so far; each replaces the previous, a SHOWN equal to it completes it),"
@@ -81,8 +83,6 @@ import java.util.stream.Collectors;
 public final class RunCommand implements Callable<Integer> {
     /** Exit code when at least one verdict failed. */
     public static final int EXIT_FAILED = 1;
-    /** The tag of scenarios that need several users at once: a single action cannot exercise them. */
-    static final String CONCURRENT_TAG = "load";
     /** Rows played at once by default for the bundled client: most of a row is waiting, so 4 fit on 2 cores. */
     static final int DEFAULT_PARALLEL = 4;
     static final int MAX_PARALLEL = 32;
@@ -95,7 +95,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Scenario names (see `chaosgate list`) or scenario files (*.yaml), played in the order given.")
     List<String> names = new ArrayList<>();
 
-    @Option(names = "--all", description = "Every built-in scenario, except those needing concurrent users (tag `load`), which are reported as skipped.")
+    @Option(names = "--all", description = "Every built-in scenario; those needing several users at once (a `crowd:` in the file) are played by their"
+            + " crowd (with --users 1 they are reported as skipped).")
     boolean all;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "With --all: only the scenarios with this tag (see `chaosgate list --tag`).")
@@ -143,6 +144,17 @@ public final class RunCommand implements Callable<Integer> {
                     + " give --parallel when it can run beside itself).")
     Integer parallel;
 
+    @Option(names = "--users", paramLabel = "N",
+            description = "Users acting at once in each scenario (2.." + Crowd.MAX_USERS + "): N copies of the client started"
+                    + " together against one gateway, each with its own CHAOSGATE_USER and prompt; one verdict per user plus"
+                    + " the crowd's. Default: the scenario's crowd (overloaded-under-concurrency, rate-limit-window: 20), else 1.")
+    Integer users;
+
+    @Option(names = "--identical-prompts",
+            description = "With several users: every user sends the same prompt (by default each one's differs); their"
+                    + " requests are told apart by the user marker (X-Chaosgate-User: CHAOSGATE_USER).")
+    boolean identicalPrompts;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -153,6 +165,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (client != null && client.isBlank()) {
             throw new ParameterException(spec.commandLine(), "--client needs a command, e.g. --client \"node client.mjs\"");
+        }
+        if (users != null && (users < 1 || users > Crowd.MAX_USERS)) {
+            throw new ParameterException(spec.commandLine(), "--users must be between 1 and " + Crowd.MAX_USERS + ", got " + users);
         }
         Provider wire;
         try {
@@ -183,9 +198,9 @@ public final class RunCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             List<StreamMode> modes = StreamMode.modes(scenario, selection);
-            if (all && names.isEmpty() && scenario.tags().contains(CONCURRENT_TAG)) {
-                rows.add(new Row(scenario, modes.get(0), "needs several users at once; a single action cannot exercise"
-                        + " it (run it by name to play it anyway, or drive it with the load simulations)"));
+            if (all && scenario.crowd() != null && users != null && users < 2) {
+                rows.add(new Row(scenario, modes.get(0), "needs several users at once (its crowd: " + scenario.crowd().users()
+                        + " users), and --users 1 plays one user's action, which cannot exercise it (name it to play it anyway)"));
             } else {
                 modes.forEach(mode -> rows.add(new Row(scenario, mode, null)));
             }
@@ -518,6 +533,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private Played play(ClientUnderTest judged, Scenario scenario, StreamMode mode) {
+        Crowd crowd = crowdOf(scenario);
+        if (crowd != null) {
+            return playCrowd(judged, scenario.withCrowd(crowd), mode);
+        }
         long start = System.nanoTime();
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
         if (seed != null) {
@@ -548,6 +567,124 @@ public final class RunCommand implements Callable<Integer> {
             return gateway.certificateAuthority().writePem(file);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the gateway's certificate authority to a temporary file", e);
+        }
+    }
+
+    /** The crowd that plays {@code scenario}: --users, else its own; null for one user. */
+    private Crowd crowdOf(Scenario scenario) {
+        int n = users != null ? users : scenario.crowd() != null ? scenario.crowd().users() : 1;
+        if (n < 2) {
+            return null;
+        }
+        return scenario.crowd() != null ? scenario.crowd().withUsers(n)
+                : new Crowd(n, Duration.ZERO, Duration.ZERO, scenario.expect().maxAttempts());
+    }
+
+    /** User {@code index}'s id ({@code user-1}, ...) and prompt: its own unless --identical-prompts. */
+    static String userId(int index) {
+        return "user-" + (index + 1);
+    }
+
+    String promptOf(int index) {
+        return identicalPrompts ? prompt : prompt + " (" + userId(index) + ")";
+    }
+
+    /**
+     * A crowd on one gateway: every user a copy of the client, started at its arrival time (evenly over the crowd's
+     * arrival, all at once by default), judged per user and as a crowd.
+     */
+    private Played playCrowd(ClientUnderTest judged, Scenario scenario, StreamMode mode) {
+        long start = System.nanoTime();
+        Crowd crowd = scenario.crowd();
+        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (seed != null) {
+            builder.seed(seed);
+        }
+        try (ChaosGateway gateway = builder.start()) {
+            gateway.upstream().answerTime(crowd.answerTime());
+            if (crowd.arrival().isZero()) {
+                // Together means together at the gateway, however long each copy of the client takes to start.
+                gateway.gatherCrowd(crowd.users(), CROWD_GATHERING);
+            }
+            java.nio.file.Path caCertificate = gateway.https() ? writeCaCertificate(gateway) : null;
+            ExecutorService pool = Executors.newFixedThreadPool(crowd.users(), new CrowdThreads(scenario.name()));
+            List<Future<ClientUnderTest.ClientRun>> runs = new ArrayList<>();
+            // A little ahead, so the first user does not start while the others are still being handed out.
+            long go = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            try {
+                for (int i = 0; i < crowd.users(); i++) {
+                    int index = i;
+                    long at = go + crowd.startOf(i).toNanos();
+                    runs.add(pool.submit(() -> {
+                        long wait = at - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                        return judged.act(gateway.baseUrl(), caCertificate, scenario, promptOf(index), mode.streamed(), userId(index));
+                    }));
+                }
+                Map<String, dev.chaosgate.verdict.ClientReport> reports = new LinkedHashMap<>();
+                List<String> stdout = new ArrayList<>();
+                List<String> stderr = new ArrayList<>();
+                List<String> notes = new ArrayList<>();
+                ClientUnderTest.ClientRun failed = null;
+                String failedUser = null;
+                for (int i = 0; i < runs.size(); i++) {
+                    ClientUnderTest.ClientRun run = runs.get(i).get();
+                    String user = userId(i);
+                    run.stdout().forEach(line -> stdout.add("[" + user + "] " + line));
+                    run.stderr().forEach(line -> stderr.add("[" + user + "] " + line));
+                    if (run.problem() != null) {
+                        if (failed == null) {
+                            failed = run;
+                            failedUser = user;
+                        }
+                        continue;
+                    }
+                    reports.put(user, run.report());
+                    if (!run.note().isEmpty()) {
+                        notes.add(user + ": " + run.note());
+                    }
+                }
+                if (failed != null) {
+                    String problem = failed.problem() + " (" + failedUser + " of " + crowd.users() + " users"
+                            + (mode.streamed() ? ", in the stream row: CHAOSGATE_STREAM=true" : "") + ")";
+                    return new Played(null, problem, ScenarioOutcome.error(scenario, mode, problem, since(start), stdout,
+                            ClientStderr.tail(stderr)), failed.usage());
+                }
+                dev.chaosgate.verdict.CrowdVerdict verdict = gateway.crowdVerdict(reports);
+                String modeNote = modeNote(verdict.combined(), mode);
+                if (!modeNote.isEmpty()) {
+                    notes.add(modeNote);
+                }
+                return new Played(ScenarioOutcome.judgedCrowd(scenario, mode, verdict, since(start), String.join("; ", notes),
+                        stdout, ClientStderr.tail(stderr)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Played(null, "interrupted while the crowd ran", null, false);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a user of the crowd failed to play", e.getCause());
+            } finally {
+                pool.shutdownNow();
+                awaitQuietly(pool);
+            }
+        }
+    }
+
+    /** The longest a crowd arriving together waits at the gateway for its slowest user's first request. */
+    static final Duration CROWD_GATHERING = Duration.ofSeconds(10);
+
+    /** Daemon threads for the users of a crowd, named after the scenario. */
+    private record CrowdThreads(String scenario, AtomicInteger count) implements ThreadFactory {
+        CrowdThreads(String scenario) {
+            this(scenario, new AtomicInteger());
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "chaosgate-crowd-" + scenario + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         }
     }
 
@@ -637,6 +774,10 @@ public final class RunCommand implements Callable<Integer> {
         if (!headPrinted) {
             out.printf("%s %-" + width + "s ", position, outcome.label());
         }
+        if (outcome.crowd() != null) {
+            printCrowd(out, outcome);
+            return;
+        }
         switch (outcome.status()) {
             case SKIPPED -> out.printf("SKIPPED  %s%n", outcome.note());
             case PASS -> out.printf("PASS  %d attempt%s, %s%n", outcome.verdict().attempts().size(),
@@ -665,6 +806,36 @@ public final class RunCommand implements Callable<Integer> {
         if (outcome.verdict() != null) {
             outcome.verdict().notes().forEach(note -> out.println("        note: " + note));
         }
+        out.flush();
+    }
+
+    /** A crowd's row: the aggregate, its findings, then one line per user that failed and the first one's findings. */
+    private static void printCrowd(PrintWriter out, ScenarioOutcome outcome) {
+        dev.chaosgate.verdict.CrowdVerdict crowd = outcome.crowd();
+        List<dev.chaosgate.verdict.CrowdVerdict.UserVerdict> failed = crowd.failedUsers();
+        if (outcome.status() == ScenarioOutcome.Status.PASS) {
+            out.printf("PASS  %d users passed, %s%n", crowd.users().size(), seconds(outcome.elapsed()));
+        } else {
+            out.printf("FAIL  %s, %s%n", codes(outcome.verdict()), seconds(outcome.elapsed()));
+        }
+        out.println("        crowd: " + crowd.figures().summary());
+        for (Finding finding : crowd.findings()) {
+            out.println("        " + finding.code() + ": " + finding.message());
+        }
+        if (!failed.isEmpty()) {
+            out.println("        " + failed.size() + " of " + crowd.users().size() + " users failed:");
+            for (dev.chaosgate.verdict.CrowdVerdict.UserVerdict user : failed) {
+                out.println("          " + user.user() + ": " + user.verdict().attempts().size() + " attempt"
+                        + (user.verdict().attempts().size() == 1 ? "" : "s") + ", " + codes(user.verdict()));
+            }
+            for (Finding finding : failed.get(0).verdict().findings()) {
+                out.println("          " + failed.get(0).user() + " " + finding.code() + ": " + finding.message());
+            }
+        }
+        if (!outcome.note().isEmpty()) {
+            out.println("        note: " + outcome.note());
+        }
+        crowd.notes().forEach(note -> out.println("        note: " + note));
         out.flush();
     }
 

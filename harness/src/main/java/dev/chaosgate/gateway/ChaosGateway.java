@@ -18,6 +18,7 @@ import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
 import dev.chaosgate.verdict.ClientReport;
+import dev.chaosgate.verdict.CrowdVerdict;
 import dev.chaosgate.verdict.LinkRequest;
 import dev.chaosgate.verdict.Verdict;
 import dev.chaosgate.verdict.VerdictEngine;
@@ -287,6 +288,16 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         toxics.await();
     }
 
+    /**
+     * Gathers a crowd of {@code users}: their first generation requests arrive at the upstream together, when all
+     * of them have come or {@code timeout} after the first (see {@link FakeUpstream#gatherArrivals}), and the
+     * scenario's clock starts when they go on, not when the link read the first of them.
+     */
+    public void gatherCrowd(int users, java.time.Duration timeout) {
+        awaitingClockFrom.set(null);
+        upstream.gatherArrivals(users, timeout);
+    }
+
     /** What came before now is not the action's: the verdict and the waits start here; returns that instant. */
     private Instant startAction(String firstPhase) {
         awaitingClockFrom.set(null);
@@ -434,6 +445,22 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         }
         return VerdictEngine.standard().judge(played, waits.sincePlayed(), linkLog.sinceStarted(),
                 linkCounters().connectionsAccepted() - linkConnectionsBefore, Objects.requireNonNull(report, "report cannot be null"));
+    }
+
+    /**
+     * Judges the crowd that acted in the scenario playing (its {@link Scenario#crowd()}, or a crowd of as many users as
+     * {@code reports} holds): every user's action on that user's requests only, and the crowd as a whole.
+     *
+     * @param reports what each user's client showed, by user id ({@code CHAOSGATE_USER}), in the order the users started
+     * @throws IllegalStateException when no scenario plays
+     */
+    public CrowdVerdict crowdVerdict(java.util.Map<String, ClientReport> reports) {
+        Scenario played = scenario;
+        if (played == null) {
+            throw new IllegalStateException("no scenario is playing: start the gateway with ChaosGateway.builder().scenario(...)"
+                    + " or call play(scenario) before asking for a verdict");
+        }
+        return VerdictEngine.standard().judgeCrowd(played, waits.sincePlayed(), linkLog.sinceStarted(), reports);
     }
 
     /**

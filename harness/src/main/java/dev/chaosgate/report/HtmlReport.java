@@ -4,12 +4,14 @@ import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.Attempt;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.FindingCode;
+import dev.chaosgate.verdict.CrowdVerdict;
 import dev.chaosgate.verdict.Verdict;
 
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -171,6 +173,10 @@ public final class HtmlReport {
             return;
         }
         html.append("<dt>Verdict</dt><dd>").append(verdictLine(outcome)).append("</dd>\n</dl>\n");
+        if (outcome.crowd() != null) {
+            crowd(html, outcome);
+            return;
+        }
         findings(html, verdict);
         html.append("<h3>Timeline</h3>\n<div class=\"chart\">")
                 .append(TimelineSvg.render(verdict.attempts(), verdict.findings(), verdict.catalog())).append("</div>\n");
@@ -179,6 +185,55 @@ public final class HtmlReport {
         }
         attemptsTable(html, verdict);
         shown(html, verdict);
+        if (!outcome.note().isEmpty()) {
+            html.append("<p class=\"note\"><strong>Client run:</strong> ").append(Html.escape(outcome.note())).append("</p>\n");
+        }
+        stderr(html, outcome, false);
+        if (!outcome.clientOutput().isEmpty()) {
+            html.append("<details class=\"output\"><summary>Client output (").append(outcome.clientOutput().size())
+                    .append(outcome.clientOutput().size() == 1 ? " line" : " lines").append(")</summary>\n<pre>")
+                    .append(Html.escape(String.join("\n", outcome.clientOutput()))).append("</pre></details>\n");
+        }
+        html.append(backLink());
+    }
+
+    /**
+     * A row played by several users: the crowd's figures and findings, a table with one line per user, and each
+     * user's own verdict (findings, timeline, what it saw) folded, the failed ones first and open.
+     */
+    private static void crowd(StringBuilder html, ScenarioOutcome outcome) {
+        CrowdVerdict crowd = outcome.crowd();
+        html.append("<h3>Crowd</h3>\n<p class=\"crowd\">").append(Html.escape(crowd.figures().summary())).append("</p>\n");
+        if (!crowd.findings().isEmpty()) {
+            findings(html, crowd.combined().withFindings(crowd.findings()));
+        }
+        for (String note : crowd.notes()) {
+            html.append("<p class=\"note\"><strong>Note:</strong> ").append(Html.escape(note)).append("</p>\n");
+        }
+        html.append("<table class=\"users\">\n<thead><tr><th>User</th><th>Verdict</th><th>Attempts</th><th>Answered</th>")
+                .append("<th>Findings</th></tr></thead>\n<tbody>\n");
+        for (CrowdVerdict.UserVerdict user : crowd.users()) {
+            html.append("<tr><td>").append(Html.escape(user.user())).append("</td><td>")
+                    .append(user.verdict().passed() ? "<strong class=\"pass\">PASS</strong>" : "<strong class=\"fail\">FAIL</strong>")
+                    .append("</td><td class=\"num\">").append(user.verdict().attempts().size()).append("</td><td>")
+                    .append(user.answered() ? "yes" : "no").append("</td><td>").append(Html.escape(codes(user.verdict())))
+                    .append("</td></tr>\n");
+        }
+        html.append("</tbody>\n</table>\n");
+        List<CrowdVerdict.UserVerdict> ordered = new java.util.ArrayList<>(crowd.failedUsers());
+        crowd.users().stream().filter(u -> u.verdict().passed()).forEach(ordered::add);
+        for (CrowdVerdict.UserVerdict user : ordered) {
+            Verdict verdict = user.verdict();
+            html.append("<details class=\"user\"").append(verdict.passed() ? "" : " open").append("><summary>")
+                    .append(Html.escape(user.user())).append(": ").append(verdict.passed() ? "PASS" : "FAIL " + Html.escape(codes(verdict)))
+                    .append("</summary>\n");
+            findings(html, verdict);
+            html.append("<div class=\"chart\">").append(TimelineSvg.render(verdict.attempts(), verdict.findings(), verdict.catalog()))
+                    .append("</div>\n");
+            attemptsTable(html, verdict);
+            shown(html, verdict);
+            html.append("</details>\n");
+        }
         if (!outcome.note().isEmpty()) {
             html.append("<p class=\"note\"><strong>Client run:</strong> ").append(Html.escape(outcome.note())).append("</p>\n");
         }

@@ -9,6 +9,7 @@ import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.verdict.Attempt;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Finding;
+import dev.chaosgate.verdict.CrowdVerdict;
 import dev.chaosgate.verdict.Verdict;
 
 import java.time.Duration;
@@ -138,6 +139,66 @@ public final class JsonReport {
         node.put("stream", outcome.mode().streamed());
         ArrayNode stderr = node.putArray("clientStderr");
         outcome.clientStderr().forEach(stderr::add);
+        // A row played by several users at once: the aggregate and each user's verdict; null for one user's action.
+        if (outcome.crowd() == null) {
+            node.putNull("crowd");
+        } else {
+            node.set("crowd", crowd(outcome.crowd()));
+        }
+        return node;
+    }
+
+    private static ObjectNode crowd(CrowdVerdict crowd) {
+        ObjectNode node = MAPPER.createObjectNode();
+        CrowdVerdict.Figures figures = crowd.figures();
+        node.put("users", figures.users());
+        node.put("answered", figures.answered());
+        node.put("attempts", figures.attempts());
+        node.put("amplification", Math.round(figures.amplification() * 100) / 100.0);
+        node.put("maxAmplification", crowd.crowd().maxAmplification());
+        node.put("peakLoad", figures.peakLoad());
+        node.put("capacity", figures.capacity());
+        node.put("loadUnit", figures.loadUnit());
+        node.put("turnedAway", figures.turnedAway());
+        node.put("overloadLastedMs", figures.overloadLasted().toMillis());
+        node.put("retriesAfterWait", figures.retriesAfterWait());
+        putMillis(node, "retryWaitSpreadMs", figures.retryWaitSpread());
+        node.put("unattributed", figures.unattributed());
+        node.put("arrivalMs", crowd.crowd().arrival().toMillis());
+        node.put("answerTimeMs", crowd.crowd().answerTime().toMillis());
+        ArrayNode findings = node.putArray("findings");
+        for (Finding finding : crowd.findings()) {
+            ObjectNode f = findings.addObject();
+            f.put("code", finding.code().name());
+            f.put("message", finding.message());
+            ArrayNode evidence = f.putArray("evidence");
+            finding.evidence().forEach(evidence::add);
+        }
+        ArrayNode notes = node.putArray("notes");
+        crowd.notes().forEach(notes::add);
+        ArrayNode users = node.putArray("perUser");
+        for (CrowdVerdict.UserVerdict user : crowd.users()) {
+            Verdict verdict = user.verdict();
+            ObjectNode u = users.addObject();
+            u.put("user", user.user());
+            u.put("verdict", verdict.passed() ? "PASS" : "FAIL");
+            u.put("prompt", verdict.report().prompt());
+            u.put("attempts", verdict.attempts().size());
+            u.put("answered", user.answered());
+            ArrayNode userFindings = u.putArray("findings");
+            for (Finding finding : verdict.findings()) {
+                ObjectNode f = userFindings.addObject();
+                f.put("code", finding.code().name());
+                f.put("message", finding.message());
+                ArrayNode evidence = f.putArray("evidence");
+                finding.evidence().forEach(evidence::add);
+            }
+            ArrayNode timeline = u.putArray("timeline");
+            verdict.attempts().forEach(a -> timeline.add(attempt(a, verdict)));
+            ArrayNode shown = u.putArray("shown");
+            verdict.report().shown().forEach(shown::add);
+            u.put("draft", verdict.report().draft());
+        }
         return node;
     }
 

@@ -112,7 +112,8 @@ public final class JunitXmlReport {
             xml.writeStartElement("failure");
             xml.writeAttribute("type", codes(verdict, ","));
             xml.writeAttribute("message", failureMessage(verdict));
-            xml.writeCharacters(XmlText.clean(verdict.explain()));
+            // A crowd: the aggregate, then the verdict of each user that failed.
+            xml.writeCharacters(XmlText.clean(outcome.crowd() != null ? outcome.crowd().explain() : verdict.explain()));
             xml.writeEndElement();
         }
         if (!outcome.clientOutput().isEmpty()) {
@@ -124,6 +125,13 @@ public final class JunitXmlReport {
         // For a judged scenario the note is what the client run reported (exit code, stderr tail); the verdict's
         // notes (what the judges could not judge) follow, so a passed test case still says it.
         List<String> notes = new ArrayList<>();
+        if (outcome.crowd() != null) {
+            // Every user's verdict, passed or not, and the aggregate: a crowd passes only when all of them do.
+            notes.add("crowd: " + outcome.crowd().figures().summary());
+            outcome.crowd().users().forEach(u -> notes.add(u.user() + ": " + (u.verdict().passed() ? "PASS" : "FAIL "
+                    + codes(u.verdict(), ", ")) + ", " + u.verdict().attempts().size() + " attempt(s)"
+                    + (u.answered() ? ", answered" : "")));
+        }
         if (verdict != null && !outcome.note().isEmpty()) {
             notes.add(outcome.note());
         }

@@ -2,6 +2,7 @@ package dev.chaosgate.report;
 
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.StreamMode;
+import dev.chaosgate.verdict.CrowdVerdict;
 import dev.chaosgate.verdict.Verdict;
 
 import java.time.Duration;
@@ -22,9 +23,11 @@ import java.util.Objects;
  * @param mode         whether the client was asked to stream ({@code CHAOSGATE_STREAM})
  * @param clientStderr the last lines of the client's stderr (at most 20 lines, 4 KB), empty when it wrote none or
  *                     ran in-process: what says why a client crashed
+ * @param crowd        for a row played by several users at once, the crowd's verdict (each user's and the aggregate;
+ *                     {@code verdict} is then {@link CrowdVerdict#combined()}), else null
  */
 public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict, Duration elapsed, String note,
-                              List<String> clientOutput, StreamMode mode, List<String> clientStderr) {
+                              List<String> clientOutput, StreamMode mode, List<String> clientStderr, CrowdVerdict crowd) {
 
     public enum Status { PASS, FAIL, SKIPPED, ERROR }
 
@@ -39,6 +42,12 @@ public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict,
         clientOutput = List.copyOf(clientOutput);
         Objects.requireNonNull(mode, "mode");
         clientStderr = clientStderr == null ? List.of() : List.copyOf(clientStderr);
+    }
+
+    /** An outcome of one user's action. */
+    public ScenarioOutcome(Scenario scenario, Status status, Verdict verdict, Duration elapsed, String note,
+                           List<String> clientOutput, StreamMode mode, List<String> clientStderr) {
+        this(scenario, status, verdict, elapsed, note, clientOutput, mode, clientStderr, null);
     }
 
     public ScenarioOutcome(Scenario scenario, Status status, Verdict verdict, Duration elapsed, String note,
@@ -66,6 +75,13 @@ public record ScenarioOutcome(Scenario scenario, Status status, Verdict verdict,
                                          List<String> clientOutput, List<String> clientStderr) {
         return new ScenarioOutcome(scenario, verdict.passed() ? Status.PASS : Status.FAIL, verdict, elapsed, note, clientOutput,
                 mode, clientStderr);
+    }
+
+    /** Judged, played by a crowd: PASS when every user passed and the aggregate found nothing. */
+    public static ScenarioOutcome judgedCrowd(Scenario scenario, StreamMode mode, CrowdVerdict crowd, Duration elapsed, String note,
+                                              List<String> clientOutput, List<String> clientStderr) {
+        return new ScenarioOutcome(scenario, crowd.passed() ? Status.PASS : Status.FAIL, crowd.combined(), elapsed, note,
+                clientOutput, mode, clientStderr, crowd);
     }
 
     /**

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param seed        seed of every random draw while it plays (fault probabilities, toxicity, fixture values)
  * @param tags        free labels for selecting scenarios ({@code stream}, {@code must-not-retry}, ...)
  * @param clock       when time starts for the phases: durations, flapping cycles, outages and rate-limit windows
+ * @param crowd       the users it needs at once ({@link Crowd}), or null for one user's action
  */
 public record Scenario(String name, String description, String situation, long seed, List<Phase> phases,
-                       Expectation expect, Set<String> tags, Clock clock) {
+                       Expectation expect, Set<String> tags, Clock clock, Crowd crowd) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     /**
@@ -46,6 +47,12 @@ public record Scenario(String name, String description, String situation, long s
         public String yamlName() {
             return yamlName;
         }
+    }
+
+    /** A scenario for one user's action. */
+    public Scenario(String name, String description, String situation, long seed, List<Phase> phases,
+                    Expectation expect, Set<String> tags, Clock clock) {
+        this(name, description, situation, seed, phases, expect, tags, clock, null);
     }
 
     /** A scenario whose time starts at the client's first generation request ({@link Clock#CLIENT}). */
@@ -83,11 +90,16 @@ public record Scenario(String name, String description, String situation, long s
 
     /** This scenario with its random choices drawn from {@code newSeed}. */
     public Scenario withSeed(long newSeed) {
-        return new Scenario(name, description, situation, newSeed, phases, expect, tags, clock);
+        return new Scenario(name, description, situation, newSeed, phases, expect, tags, clock, crowd);
     }
 
     /** This scenario with its time starting as {@code newClock} says. */
     public Scenario withClock(Clock newClock) {
-        return new Scenario(name, description, situation, seed, phases, expect, tags, newClock);
+        return new Scenario(name, description, situation, seed, phases, expect, tags, newClock, crowd);
+    }
+
+    /** This scenario played by {@code newCrowd} (null: one user's action). */
+    public Scenario withCrowd(Crowd newCrowd) {
+        return new Scenario(name, description, situation, seed, phases, expect, tags, clock, newCrowd);
     }
 }

@@ -16,6 +16,7 @@ public final class ScenarioBuilder {
     private Expectation expect = Expectation.recovers();
     private final Set<String> tags = new LinkedHashSet<>();
     private Scenario.Clock clock = Scenario.Clock.CLIENT;
+    private Crowd crowd;
 
     ScenarioBuilder(String name) {
         this.name = Objects.requireNonNull(name, "name cannot be null");
@@ -66,7 +67,13 @@ public final class ScenarioBuilder {
         return this;
     }
 
+    /** The users the scenario needs at once (see {@link Crowd}); none by default: one user's action. */
+    public ScenarioBuilder crowd(Crowd users) {
+        this.crowd = users;
+        return this;
+    }
+
     public Scenario build() {
-        return new Scenario(name, description, situation, seed, phases, expect, tags, clock);
+        return new Scenario(name, description, situation, seed, phases, expect, tags, clock, crowd);
     }
 }

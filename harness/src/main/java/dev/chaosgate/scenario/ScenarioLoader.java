@@ -164,8 +164,9 @@ public final class ScenarioLoader {
         Scenario.Clock clock = top.string("clock").map(c -> clock(top, c)).orElse(Scenario.Clock.CLIENT);
         List<Phase> phases = phases(top.require("phases"));
         Expectation expectation = top.mapping("expect", "`expect`").map(this::expectation).orElse(Expectation.recovers());
+        Crowd crowd = top.mapping(ScenarioSyntax.CROWD, "`crowd`").map(c -> CrowdReader.read(c, expectation)).orElse(null);
         try {
-            return new Scenario(name, description, situation, seed, phases, expectation, tags, clock);
+            return new Scenario(name, description, situation, seed, phases, expectation, tags, clock, crowd);
         } catch (IllegalArgumentException e) {
             // Every rule of the model is checked above with a precise location; this is a safety net.
             throw YamlFields.problem(top.entry("name").orElseThrow().value().location(), "name", e.getMessage(), null);

@@ -185,6 +185,28 @@ public final class FakeUpstream implements AutoCloseable {
     }
 
     /**
+     * Makes the next {@code users} generation requests arrive together: each waits until {@code users} have come, or
+     * until {@code timeout} after the first, then all go on at once (a crowd whose clients start at different speeds
+     * still arrives as one). Requests after them, and other calls, pass.
+     */
+    public void gatherArrivals(int users, java.time.Duration timeout) {
+        server.gatherArrivals(users, Objects.requireNonNull(timeout, "timeout cannot be null"));
+    }
+
+    /**
+     * How long writing each answer takes from now on (zero: at once, the default): a model answers in
+     * seconds, so a crowd's requests overlap as they do in production. Added before every answer's first byte,
+     * not before an error answer (a shed 503 is quick); an answer in flight holds its {@code overload} slot meanwhile.
+     */
+    public void answerTime(java.time.Duration answerTime) {
+        Objects.requireNonNull(answerTime, "answerTime cannot be null");
+        if (answerTime.isNegative()) {
+            throw new IllegalArgumentException("answerTime must be >= 0, got " + answerTime);
+        }
+        server.answerTime(answerTime);
+    }
+
+    /**
      * The recorded exchanges in arrival order (the most recent ones only, up to the journal limit).
      * An exchange is there from the moment its answer is decided, before the client receives any of
      * it; a stream still running is there with {@code complete() == false}.

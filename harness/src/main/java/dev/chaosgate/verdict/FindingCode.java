@@ -47,6 +47,16 @@ public enum FindingCode {
      * path (a TLS-inspecting proxy, an attacker) reads the user's prompts and the API key.
      */
     TLS_VERIFICATION_DISABLED("went on past a certificate it should have refused"),
+    /**
+     * A crowd's finding: its users made more attempts per user action, on average, than the scenario's
+     * {@code crowd.maxAmplification}; their retries multiplied the load on a gateway that was already turning requests away.
+     */
+    RETRY_AMPLIFICATION("a crowd of it multiplied the load with retries"),
+    /**
+     * A crowd's finding: users turned away together honoured Retry-After with the same wait, no jitter, so their
+     * retries came back together (a thundering herd).
+     */
+    RETRIES_SYNCHRONISED("a crowd of it retried all at once after the same Retry-After"),
     /** A team's own judge (a {@link dev.chaosgate.verdict.spi.Judge}) found something; its message starts with the judge's name. */
     HOUSE_RULE("broke a rule of the team's own judge");
 

@@ -98,7 +98,7 @@ final class LinkAttempts {
         return attempts;
     }
 
-    private static boolean sameRequest(LinkRequest head, UpstreamExchange exchange) {
+    static boolean sameRequest(LinkRequest head, UpstreamExchange exchange) {
         if (exchange.connection() != head.upstreamPort() || exchange.arrived().isBefore(head.at().minus(CLOCK_TOLERANCE))) {
             return false;
         }

@@ -108,6 +108,20 @@ public final class VerdictEngine {
         return verdict.withFindings(alternatives.get(verdict.closest()).findings());
     }
 
+    /**
+     * Judges a crowd: several users acting at once against one gateway ({@link Scenario#crowd()}). The requests are
+     * split per user first (the user marker, the connection, the prompt; see docs/verdicts.md, "Crowds"), each user's
+     * action is judged on its own requests only, then the crowd as a whole.
+     *
+     * @param exchanges    every request the upstream saw while the crowd acted, oldest first
+     * @param linkRequests every request the link saw meanwhile
+     * @param reports      what each user's client showed, by user id ({@code CHAOSGATE_USER}), in the order the users started
+     */
+    public CrowdVerdict judgeCrowd(Scenario scenario, List<UpstreamExchange> exchanges, List<LinkRequest> linkRequests,
+                                   java.util.Map<String, ClientReport> reports) {
+        return CrowdJudging.judge(this, scenario, exchanges, linkRequests, reports);
+    }
+
     private List<Finding> findings(VerdictCase verdictCase) {
         List<Finding> findings = new ArrayList<>();
         for (Judge judge : Judge.all()) {

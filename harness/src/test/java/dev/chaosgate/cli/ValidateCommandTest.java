@@ -75,7 +75,7 @@ class ValidateCommandTest {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out()).isEqualTo(bad + ":2:1: unknown key `descripton` in the scenario. Did you mean `description`? "
-                + "Valid keys: clock, description, expect, name, phases, seed, situation, tags" + System.lineSeparator());
+                + "Valid keys: clock, crowd, description, expect, name, phases, seed, situation, tags" + System.lineSeparator());
         assertThat(run.err()).isEqualTo("chaosgate validate: 1 of 1 file invalid" + System.lineSeparator());
     }
 
@@ -90,7 +90,7 @@ class ValidateCommandTest {
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.out().lines()).containsExactly(
                 "OK " + good + " (good, 2 phases)",
-                bad + ":2:1: unknown key `descripton` in the scenario. Did you mean `description`? Valid keys: clock, description, expect, name, phases, seed, situation, tags",
+                bad + ":2:1: unknown key `descripton` in the scenario. Did you mean `description`? Valid keys: clock, crowd, description, expect, name, phases, seed, situation, tags",
                 misnamed + ":1:7: the scenario is named `good` but its file is other-name.yaml. Name the file good.yaml, or the scenario other-name");
         assertThat(run.err()).isEqualTo("chaosgate validate: 2 of 3 files invalid" + System.lineSeparator());
     }

@@ -197,7 +197,7 @@ class ReportsTest {
             for (JsonNode scenario : root.get("scenarios")) {
                 assertThat(names(scenario)).containsExactly("name", "description", "verdict", "seed", "durationMs", "attempts",
                         "findings", "notes", "thread", "expected", "alternatives", "timeline", "otherCalls", "shown", "screen", "draft", "clientStoppedAfterMs",
-                        "note", "clientOutput", "stream", "clientStderr");
+                        "note", "clientOutput", "stream", "clientStderr", "crowd");
             }
         }
 

@@ -49,9 +49,13 @@ class InvalidScenarioFilesTest {
     static List<Broken> table() {
         return List.of(
                 broken("unknown-top-key.yaml", 2, 1, "descripton",
-                        "unknown key `descripton` in the scenario. Did you mean `description`? Valid keys: clock, description, expect, name, phases, seed, situation, tags"),
+                        "unknown key `descripton` in the scenario. Did you mean `description`? Valid keys: clock, crowd, description, expect, name, phases, seed, situation, tags"),
                 broken("clock-typo.yaml", 2, 8, "clock",
                         "`clock` cannot be `clinet`. Did you mean `client`? Write `clock: client` (time starts at the client's first generation request, the default) or `clock: scenario` (time starts when the scenario starts playing)"),
+                broken("crowd-arrival-typo.yaml", 8, 12, "arrival",
+                        "`arrival` of `crowd` cannot be `togther`. Write `arrival: together` (all at once) or a duration to spread the users over, e.g. `arrival: 2s`"),
+                broken("crowd-one-user.yaml", 7, 10, "users",
+                        "`users` must be in 2..200, got 1. A crowd is 2 or more users, e.g. `users: 20`; one user's action needs no `crowd`"),
                 broken("seed-not-a-number.yaml", 2, 7, "seed",
                         "`seed` must be a whole number, but it is a string (`abc`). Write a whole number, e.g. `seed: 42`"),
                 broken("missing-phases.yaml", 1, 1, "phases",

@@ -67,7 +67,8 @@ import java.util.concurrent.TimeUnit;
  *       accepted, as the SDKs do) or an HTTP-date. Invalid, negative or past values are ignored (own backoff).
  *       A value above {@value #MAX_SERVER_WAIT_S} s is not believed (a user does not sit through it): like
  *       openai-node's 60 s rule, the client falls back to its own backoff and still retries. The wait is
- *       max(Retry-After + up to 10 % jitter, own backoff): Retry-After is a minimum.</td></tr>
+ *       max(Retry-After + up to 25 % jitter, own backoff): Retry-After is a minimum, and the jitter keeps a crowd
+ *       told the same Retry-After from coming back all at once (RETRIES_SYNCHRONISED).</td></tr>
  *   <tr><td>streams</td><td>complete only with {@code data: [DONE]} or a {@code finish_reason}; a clean EOF
  *       before that, an error frame, a reset or the idle timeout is a cut: the partial text is shown as it
  *       came, followed by a "Response interrupted" banner offering Regenerate; no replay.</td></tr>
@@ -90,6 +91,8 @@ public class WellBehavedClient {
     public static final long BACKOFF_BASE_MS = 500;
     public static final Duration BACKOFF_CAP = Duration.ofSeconds(8);
     public static final long MAX_SERVER_WAIT_S = 20;
+    /** The most a wait Retry-After asked for is lengthened, as a share of it: spreads a crowd told the same wait. */
+    public static final double RETRY_AFTER_JITTER = 0.25;
     public static final Duration MAX_SERVER_WAIT = Duration.ofSeconds(MAX_SERVER_WAIT_S);
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -229,14 +232,25 @@ public class WellBehavedClient {
         return name();
     }
 
+    /** The header that names the user of a request when several users share a gateway (see docs/verdicts.md). */
+    public static final String USER_HEADER = "X-Chaosgate-User";
+
     /** One user action: send {@code prompt}, retry per the policy above, report what the UI shows. */
     public final ClientReport ask(String baseUrl, String prompt, boolean stream) {
+        return ask(baseUrl, prompt, stream, null);
+    }
+
+    /**
+     * {@link #ask(String, String, boolean)} for one user of a crowd: every attempt carries {@value #USER_HEADER}
+     * with {@code user} (null: no header), so its attempts are never mixed with another user's, even for the same prompt.
+     */
+    public final ClientReport ask(String baseUrl, String prompt, boolean stream, String user) {
         String idempotencyKey = UUID.randomUUID().toString();
         int attempts = 0;
         int timeoutAttempts = 0;
         while (true) {
             attempts++;
-            Attempt attempt = send(baseUrl, promptForAttempt(prompt, attempts), stream, idempotencyKey, attempts);
+            Attempt attempt = send(baseUrl, promptForAttempt(prompt, attempts), stream, idempotencyKey, user);
             if (attempt.failure() == null) {
                 return new ClientReport(prompt, List.of(attempt.answer()), "");
             }
@@ -340,7 +354,7 @@ public class WellBehavedClient {
             return own;
         }
         Duration asked = server.get();
-        Duration jittered = asked.plusMillis((long) (asked.toMillis() * 0.1 * ThreadLocalRandom.current().nextDouble()))
+        Duration jittered = asked.plusMillis((long) (asked.toMillis() * RETRY_AFTER_JITTER * ThreadLocalRandom.current().nextDouble()))
                 .plusMillis(20);
         return jittered.compareTo(own) > 0 ? jittered : own;
     }
@@ -510,14 +524,18 @@ public class WellBehavedClient {
         return false;
     }
 
-    private Attempt send(String baseUrl, String prompt, boolean stream, String idempotencyKey, int attempt) {
+    private Attempt send(String baseUrl, String prompt, boolean stream, String idempotencyKey, String user) {
         boolean anthropic = provider == Provider.ANTHROPIC;
         String url = switch (provider) {
             case ANTHROPIC -> provider.sdkBaseUrl(baseUrl) + "/v1/messages";
             case AZURE -> provider.sdkBaseUrl(baseUrl) + "/openai/deployments/" + MODEL + "/chat/completions?api-version=2024-10-21";
             case OPENAI -> baseUrl + "/chat/completions";
         };
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
+        if (user != null) {
+            builder.header(USER_HEADER, user);
+        }
+        builder
                 .timeout(timeouts.response())
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.fixtures.GuidanceCatalog;
+import dev.chaosgate.fixtures.yaml.YamlFields;
+import dev.chaosgate.fixtures.yaml.YamlNode;
 import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.link.toxic.ToxicAttribute;
 import dev.chaosgate.link.toxic.ToxicProvider;
@@ -27,6 +29,36 @@ public final class ScenarioSyntax {
     public static final List<String> OUTCOMES = List.of("succeeds", "gives-up");
     public static final List<String> STREAMS = List.of("upstream", "downstream");
 
+    // ---- the crowd (read by the loader's CrowdReader, which adds the `together` keyword and its own errors) ----
+    public static final int MAX_CROWD_USERS = 200;
+    public static final String TOGETHER = "together";
+    public static final Key<Integer> CROWD_USERS = Key.count("users", 2, MAX_CROWD_USERS,
+            "A crowd is 2 or more users, e.g. `users: 20`; one user's action needs no `crowd`",
+            "How many users act at once (run --users overrides it).");
+    public static final Key<Duration> CROWD_ARRIVAL = Key.of("arrival", "together (all first requests at once, the default) or a"
+                    + " duration the users' first requests are spread over evenly, e.g. 2s.",
+            Json.obj("anyOf", Json.array(Json.obj("const", TOGETHER), Json.ref("duration"))),
+            (fields, entry) -> {
+                if (entry.value() instanceof YamlNode.Scalar scalar && TOGETHER.equals(scalar.value())) {
+                    return Duration.ZERO;
+                }
+                if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof String text && !text.matches("\\d.*")) {
+                    throw YamlFields.problem(entry.value().location(), "arrival", "`arrival` of `crowd` cannot be `" + text + "`",
+                            "Write `arrival: together` (all at once) or a duration to spread the users over, e.g. `arrival: 2s`");
+                }
+                return Values.duration(entry, "`crowd`", false);
+            });
+    public static final Key<Duration> CROWD_ANSWER_TIME = Key.duration("answerTime",
+            "How long the upstream takes to write each answer, so users overlap as with a real model; default: at once.");
+    public static final Key<Double> CROWD_MAX_AMPLIFICATION = Key.number("maxAmplification", 1, 1000,
+            "At least 1 (one attempt per user action), e.g. `maxAmplification: 3`",
+            "The most attempts per user action the crowd may make on average; above it the crowd gets RETRY_AMPLIFICATION."
+                    + " Default: the expectation's maxAttempts.");
+    public static final ObjectSyntax CROWD_SYNTAX = ObjectSyntax.of("The users the scenario needs at once (overload, rate limits):"
+                    + " `chaosgate run` starts that many clients against one gateway, each with its own prompt and CHAOSGATE_USER, and"
+                    + " judges each user and the crowd. Absent: one user's action.",
+            CROWD_USERS, CROWD_ARRIVAL, CROWD_ANSWER_TIME, CROWD_MAX_AMPLIFICATION).requiring("users");
+
     // ---- the scenario ----
     public static final Key<String> NAME = Key.text("name", "Lower-case words joined by dashes, equal to the file name without .yaml.")
             .withSchema(Json.obj("pattern", "^[a-z0-9]+(-[a-z0-9]+)*$", "examples", Json.array("bad-gateway-burst")));
@@ -42,6 +74,7 @@ public final class ScenarioSyntax {
     public static final String CLOCK = "clock";
     public static final String PHASES = "phases";
     public static final String EXPECT = "expect";
+    public static final String CROWD = "crowd";
     public static final ObjectSyntax SCENARIO = ObjectSyntax.of("A chaosgate scenario file: a named failure story the gateway plays to a"
                     + " client (a timeline of phases) and what a good client does (expect). One scenario per file, named as the file."
                     + " Reference: docs/scenarios.md. Checked strictly by `chaosgate validate FILE`, which also checks what a schema cannot"
@@ -54,7 +87,8 @@ public final class ScenarioSyntax {
                             + " long the client takes to start; scenario = when the scenario starts playing. Default client.",
                     Json.obj("enum", Json.array("client", "scenario"), "default", "client")),
             declared(PHASES, "The timeline, played in order.", Json.obj("type", "array", "minItems", 1, "items", Json.ref("phase"))),
-            declared(EXPECT, null, Json.ref("expect")))
+            declared(EXPECT, null, Json.ref("expect")),
+            declared(CROWD, null, CROWD_SYNTAX.schema()))
             .requiring("name", "phases");
 
     // ---- a phase ----

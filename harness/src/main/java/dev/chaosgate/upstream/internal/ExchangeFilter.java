@@ -20,11 +20,17 @@ final class ExchangeFilter implements Filter {
     private final AtomicLong arrivals = new AtomicLong();
     private final RequestScope.Journal journal;
     private final java.util.function.Supplier<String> consoleOrigin;
+    private final java.util.function.Supplier<ArrivalGate> gate;
 
-    /** @param consoleOrigin where {@code /__chaosgate/...} is redirected (e.g. {@code http://127.0.0.1:8788}), or null for nowhere */
-    ExchangeFilter(RequestScope.Journal journal, java.util.function.Supplier<String> consoleOrigin) {
+    /**
+     * @param consoleOrigin where {@code /__chaosgate/...} is redirected (e.g. {@code http://127.0.0.1:8788}), or null for nowhere
+     * @param gate          the gate a crowd's first generation requests wait at, or null for none
+     */
+    ExchangeFilter(RequestScope.Journal journal, java.util.function.Supplier<String> consoleOrigin,
+                   java.util.function.Supplier<ArrivalGate> gate) {
         this.journal = journal;
         this.consoleOrigin = consoleOrigin;
+        this.gate = gate;
     }
 
     @Override
@@ -39,6 +45,16 @@ final class ExchangeFilter implements Filter {
                     + (http.getQueryString() == null ? "" : "?" + http.getQueryString()));
             redirect.setContentLength(0);
             return;
+        }
+        ArrivalGate crowd = gate.get();
+        if (crowd != null && UpstreamServer.isGenerationCall(http.getMethod(), http.getRequestURI())) {
+            // Before the scope: the request arrives, for the journal and the faults, when the gate lets it go.
+            try {
+                crowd.pass();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         RequestScope scope = new RequestScope(arrivals.incrementAndGet(), (HttpServletRequest) request, (HttpServletResponse) response, journal);
         RequestScope.enter(scope);

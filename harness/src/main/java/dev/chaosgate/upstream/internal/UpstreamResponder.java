@@ -68,11 +68,17 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private final Supplier<FixtureValues> values;
     private final Supplier<StreamPacing> pacing;
     private final ActionSteps actionSteps = new ActionSteps();
+    /** Added before every answer's first byte (a crowd's answers take a model's time), not before errors; see FakeUpstream.answerTime. */
+    private volatile long answerMillis;
 
     UpstreamResponder(Function<RequestFacts, Decision> decide, Supplier<FixtureValues> values, Supplier<StreamPacing> pacing) {
         this.decide = decide;
         this.values = values;
         this.pacing = pacing;
+    }
+
+    void answerTime(java.time.Duration answerTime) {
+        answerMillis = answerTime.toMillis();
     }
 
     @Override
@@ -158,6 +164,9 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         if (!decision.serviceTime().isZero()) {
             // An overload's admitted request holds its slot this long before its answer starts.
             answer.incrementInitialDelay(decision.serviceTime().toMillis());
+        } else if (generation && answerMillis > 0) {
+            // A model's time to answer: accepted requests stay in flight meanwhile; errors (a shed 503) stay quick.
+            answer.incrementInitialDelay(answerMillis);
         }
         return answer.build();
     }

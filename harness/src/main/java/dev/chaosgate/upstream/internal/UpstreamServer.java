@@ -93,7 +93,7 @@ public final class UpstreamServer implements AutoCloseable {
             public void finished(RequestScope scope) {
                 UpstreamServer.this.finished(scope);
             }
-        }, () -> consoleOrigin);
+        }, () -> consoleOrigin, () -> gate);
         this.responder = new UpstreamResponder(this::decide, this::nextValues, () -> this.pacing);
         this.wireMock = startWireMock(port);
         this.port = wireMock.port();
@@ -478,6 +478,17 @@ public final class UpstreamServer implements AutoCloseable {
 
     public void pacing(StreamPacing newPacing) {
         pacing = newPacing;
+    }
+
+    private volatile ArrivalGate gate;
+
+    /** Gathers the next {@code size} generation requests at a gate of their own (see {@link ArrivalGate}). */
+    public void gatherArrivals(int size, java.time.Duration timeout) {
+        gate = new ArrivalGate(size, timeout);
+    }
+
+    public void answerTime(java.time.Duration newAnswerTime) {
+        responder.answerTime(newAnswerTime);
     }
 
     public void onExchange(Consumer<UpstreamExchange> listener) {

@@ -128,7 +128,8 @@ class ClientMessagesTest {
             assertThat(client.backoff(10)).isBetween(Duration.ofSeconds(8), Duration.ofSeconds(10));
         }
         Failure limited = Failure.http(429, Map.of("retry-after", "3"), "{\"error\":{\"code\":\"rate_limit_exceeded\"}}");
-        assertThat(client.delayBeforeRetry(1, limited)).isBetween(Duration.ofSeconds(3), Duration.ofMillis(3400));
+        // Retry-After 3 plus up to 25 % jitter (a crowd told the same wait spreads out) and 20 ms.
+        assertThat(client.delayBeforeRetry(1, limited)).isBetween(Duration.ofSeconds(3), Duration.ofMillis(3770));
         Failure garbage = Failure.http(429, Map.of("retry-after", "soon"), "{\"error\":{\"code\":\"slow_down\"}}");
         assertThat(client.delayBeforeRetry(1, garbage)).isBetween(Duration.ofMillis(500), Duration.ofMillis(625));
     }
