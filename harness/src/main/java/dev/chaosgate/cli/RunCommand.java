@@ -132,9 +132,9 @@ public final class RunCommand implements Callable<Integer> {
     String stream;
 
     @Option(names = "--provider", paramLabel = "NAME",
-            description = "The provider's wire the client speaks: openai (default), anthropic (POST /v1/messages) or azure"
-                    + " (POST /openai/deployments/D/chat/completions, key in api-key). The"
-                    + " gateway serves both at once; this picks the bundled client's wire and is passed to a --client as"
+            description = "The provider's wire the client speaks: openai (default), anthropic (POST /v1/messages), azure"
+                    + " (POST /openai/deployments/D/chat/completions, key in api-key) or gemini"
+                    + " (POST /v1beta/models/M:generateContent, key in x-goog-api-key). The gateway serves them all at once; this picks the bundled client's wire and is passed to a --client as"
                     + " CHAOSGATE_PROVIDER.")
     String provider = Provider.OPENAI.id();
 

@@ -52,6 +52,18 @@ public interface WireDialect {
         return Map.of();
     }
 
+    /**
+     * The provider's error answer {@code error} (its own, from {@link #error}) for a fault that sets a Retry-After:
+     * by default with the {@link #besideRetryAfter} headers added. Gemini also writes the wait into its body.
+     */
+    default WireResponse withRetryAfter(WireResponse error, RetryAfter retryAfter) {
+        WireResponse wire = error;
+        for (Map.Entry<String, String> header : besideRetryAfter(retryAfter).entrySet()) {
+            wire = wire.withHeader(header.getKey(), header.getValue());
+        }
+        return wire;
+    }
+
     /** The error event an already open 200 stream ends with, for a stream fault of kind {@code error}. */
     SseEvent streamError(FixtureValues values);
 

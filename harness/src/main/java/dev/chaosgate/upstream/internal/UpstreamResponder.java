@@ -198,9 +198,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             }
             wire = dialect.error(error.status(), meaning, values);
             if (wire != null && error.retryAfter() != null) {
-                for (Map.Entry<String, String> header : dialect.besideRetryAfter(error.retryAfter()).entrySet()) {
-                    wire = wire.withHeader(header.getKey(), header.getValue());
-                }
+                wire = dialect.withRetryAfter(wire, error.retryAfter());
             }
         } else {
             wire = null;
