@@ -67,6 +67,15 @@ public interface WireDialect {
     /** The error event an already open 200 stream ends with, for a stream fault of kind {@code error}. */
     SseEvent streamError(FixtureValues values);
 
+    /**
+     * The bytes that end an already open 200 stream for a stream fault of kind {@code error}: {@link #streamError} as
+     * an SSE event by default. A provider that writes its error into the stream some other way (Gemini: a bare JSON
+     * object, no {@code data:}) says so here.
+     */
+    default byte[] streamErrorBytes(FixtureValues values) {
+        return streamError(values).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** What an event of this dialect's stream carries, so a stream fault strikes at the same point in every dialect. */
     Piece piece(SseEvent event);
 

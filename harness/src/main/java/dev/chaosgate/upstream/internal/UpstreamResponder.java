@@ -378,8 +378,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
                     steps.add(emit(events.get(i)));
                 }
             }
-            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> steps.add(emit(dialect != null ? dialect.streamError(values)
-                    : errorEvent(fault.kind(), responses, keep, model, values)));
+            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> steps.add(dialect != null ? new EventStream.Emit(dialect.streamErrorBytes(values))
+                    : emit(errorEvent(fault.kind(), responses, keep, model, values)));
         }
         return steps;
     }

@@ -196,13 +196,30 @@ public final class GeminiDialect implements WireDialect {
         return new WireResponse(error.status(), error.reason(), error.headers(), bytes(root), error.contentType());
     }
 
-    /** The error chunk an open stream ends with: Google's overload, as a {@code data:} line like every other chunk. */
+    /** Google's overload as the error of an open stream, read as an event (on the wire: {@link #streamErrorBytes}). */
     @Override
     public SseEvent streamError(FixtureValues values) {
+        return SseEvent.data(new String(bytes(streamErrorBody()), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The Gemini API breaks an open stream with its error object written bare into the body, pretty-printed and
+     * without {@code data:} (reported against both Google Gen AI SDKs: googleapis/python-genai#1162,
+     * googleapis/js-genai#461); {@code @google/genai} looks for it by parsing each chunk it reads as JSON.
+     */
+    @Override
+    public byte[] streamErrorBytes(FixtureValues values) {
+        try {
+            return (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(streamErrorBody()) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    private static ObjectNode streamErrorBody() {
         ObjectNode root = JSON.createObjectNode();
-        root.putObject("error").put("code", 503).put("message", ErrorKind.OVERLOADED.message(values))
-                .put("status", ErrorKind.OVERLOADED.status);
-        return SseEvent.data(new String(bytes(root), StandardCharsets.UTF_8));
+        root.putObject("error").put("code", 503).put("message", ErrorKind.OVERLOADED.message).put("status", ErrorKind.OVERLOADED.status);
+        return root;
     }
 
     @Override
