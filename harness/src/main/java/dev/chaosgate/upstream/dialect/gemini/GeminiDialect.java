@@ -418,7 +418,7 @@ public final class GeminiDialect implements WireDialect {
         long hash = 1125899906842597L;
         for (int i = 0; i < length; i++) {
             hash = 31 * hash + seed.charAt(i % Math.max(1, seed.length())) + i;
-            id.append(ALNUM.charAt((int) Math.floorMod(hash ^ (hash >>> 29), ALNUM.length())));
+            id.append(ALNUM.charAt(Math.floorMod(hash ^ (hash >>> 29), ALNUM.length())));
         }
         return id.toString();
     }
