@@ -169,7 +169,8 @@ public final class GeminiDialect implements WireDialect {
         if (!details.isEmpty()) {
             error.set("details", details);
         }
-        return new WireResponse(status, kind.reason, headers("application/json; charset=UTF-8"), bytes(root), "application/json");
+        String reason = status == 408 ? "Request Timeout" : status == 529 ? "Overloaded" : kind.reason;
+        return new WireResponse(status, reason, headers("application/json; charset=UTF-8"), bytes(root), "application/json");
     }
 
     /**
