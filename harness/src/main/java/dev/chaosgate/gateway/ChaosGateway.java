@@ -448,6 +448,14 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
     }
 
     /**
+     * Several users acting at once through a Java client, judged per user and as a crowd:
+     * {@code gateway.crowd().users(20).act(user -> ...)} (see {@link CrowdActionBuilder}).
+     */
+    public CrowdActionBuilder crowd() {
+        return new CrowdActionBuilder(this);
+    }
+
+    /**
      * Judges the crowd that acted in the scenario playing (its {@link Scenario#crowd()}, or a crowd of as many users as
      * {@code reports} holds): every user's action on that user's requests only, and the crowd as a whole.
      *
