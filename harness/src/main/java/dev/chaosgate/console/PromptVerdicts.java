@@ -31,6 +31,9 @@ import java.util.function.Function;
  * is not one of those attempts and came after the last of them (a side call running alongside an attempt stays
  * with its action). Each action is then judged on the requests that arrived from its opening until the next
  * opening, with the link's request heads that belong to them.
+ *
+ * <p>With several users, the session makes one of these per user, on that user's requests and link heads only
+ * (told apart by {@link dev.chaosgate.verdict.UserAttribution}), so two users' identical prompts are never one action.
  */
 final class PromptVerdicts {
     /** The link and the upstream take their timestamps in either order; as the engine's matching allows. */
