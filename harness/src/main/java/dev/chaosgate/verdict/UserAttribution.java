@@ -24,7 +24,8 @@ import java.util.Set;
  * none of these tells apart is nobody's.
  *
  * <p>Each request is decided once, the first time it is asked about, and remembered: the connection rule depends on
- * the requests decided before it, so ask in arrival order. Thread-safe.
+ * the requests decided before it, so ask in arrival order. Thread-safe; the lock is held for one request at a time,
+ * so a long {@link #headsByUser} does not hold up requests being decided meanwhile.
  *
  * <pre>{@code
  * UserAttribution users = UserAttribution.anyMarkedUser();
@@ -91,7 +92,7 @@ public final class UserAttribution {
      * first, each paired with the earliest request not yet paired that it can be), else the user of its connection.
      * Heads no user is told for are left out.
      */
-    public synchronized Map<String, List<LinkRequest>> headsByUser(List<UpstreamExchange> exchanges, List<LinkRequest> linkRequests) {
+    public Map<String, List<LinkRequest>> headsByUser(List<UpstreamExchange> exchanges, List<LinkRequest> linkRequests) {
         List<LinkRequest> heads = new ArrayList<>(linkRequests);
         heads.sort(Comparator.comparing(LinkRequest::at));
         List<UpstreamExchange> byArrival = new ArrayList<>(exchanges);
@@ -107,14 +108,19 @@ public final class UserAttribution {
                     break;
                 }
             }
-            if (user == null && !shared.contains(head.upstreamPort())) {
-                user = connectionUser.get(head.upstreamPort());
+            if (user == null) {
+                user = connectionOwner(head.upstreamPort());
             }
             if (user != null) {
                 out.computeIfAbsent(user, u -> new ArrayList<>()).add(head);
             }
         }
         return out;
+    }
+
+    /** The one user whose requests used this connection, or null (none, or several). */
+    private synchronized String connectionOwner(int connection) {
+        return shared.contains(connection) ? null : connectionUser.get(connection);
     }
 
     private String decide(UpstreamExchange exchange) {
