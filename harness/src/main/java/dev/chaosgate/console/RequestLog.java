@@ -41,13 +41,16 @@ final class RequestLog {
         sources.put(decision.sequence(), decision.source());
     }
 
-    /** Logs a finished request and returns its entry; unfinished versions are left for their finished one (null). */
-    synchronized LogEntry finished(UpstreamExchange exchange) {
+    /**
+     * Logs a finished request of {@code user} (null: nobody told) and returns its entry; unfinished versions are left
+     * for their finished one (null).
+     */
+    synchronized LogEntry finished(UpstreamExchange exchange, String user) {
         if (!exchange.complete()) {
             return null;
         }
         FaultDecision.Source source = sources.remove(exchange.sequence());
-        LogEntry entry = entry(++last, exchange, source == null ? FaultDecision.Source.SCENARIO : source);
+        LogEntry entry = entry(++last, exchange, source == null ? FaultDecision.Source.SCENARIO : source, user);
         entries.addLast(entry);
         while (entries.size() > capacity) {
             entries.removeFirst();
@@ -71,13 +74,13 @@ final class RequestLog {
         return last;
     }
 
-    private static LogEntry entry(long sequence, UpstreamExchange e, FaultDecision.Source source) {
+    private static LogEntry entry(long sequence, UpstreamExchange e, FaultDecision.Source source, String user) {
         return new LogEntry(sequence, e.sequence(), e.arrived().toString(), e.method(), e.path(), e.status(),
                 e.fault() == null ? "answered" : e.fault(), e.fault() != null,
                 e.delivered() ? null : e.failureClass(), e.phase(),
                 source.name().toLowerCase(Locale.ROOT), excerpt(e.prompt()),
                 e.duration() == null ? 0 : e.duration().toMillis(), e.streamed(), e.clientClosed(),
-                e.fault() == null ? "answered" : PlainNames.fault(e.fault()));
+                e.fault() == null ? "answered" : PlainNames.fault(e.fault()), user);
     }
 
     private static String excerpt(String prompt) {

@@ -15,6 +15,8 @@ import dev.chaosgate.upstream.UpstreamFault;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.FindingCode;
+import dev.chaosgate.verdict.LinkRequest;
+import dev.chaosgate.verdict.UserAttribution;
 import dev.chaosgate.verdict.Verdict;
 
 import java.io.IOException;
@@ -71,6 +73,8 @@ public final class ServeSession implements AutoCloseable {
     private volatile int replayIndex;
     private final RecordingFile recordingFile;
     private final RequestLog log = new RequestLog(LOG_CAPACITY);
+    /** Whose each request is, by the crowd verdict's rule; for the whole session, as connections outlive a reset. */
+    private final UserAttribution users = UserAttribution.anyMarkedUser();
     private final ConsoleMetrics metrics;
     private final Object steering = new Object();
     /** What fail-next queued since the last switch or reset, oldest first (the gateway serves them in this order). */
@@ -356,7 +360,16 @@ public final class ServeSession implements AutoCloseable {
      * @param draft  what the composer held at the end ({@code ""} when cleared)
      */
     public RunningVerdict verdict(String prompt, List<String> shown, String draft) {
-        UiReport report = new UiReport(prompt == null ? "" : prompt, List.copyOf(shown), draft == null ? "" : draft, -1);
+        return verdict(null, prompt, shown, draft);
+    }
+
+    /**
+     * {@link #verdict(String, List, String)} for a prompt of {@code user} ({@link LogEntry#user()}); null or blank: of
+     * whichever user.
+     */
+    public RunningVerdict verdict(String user, String prompt, List<String> shown, String draft) {
+        UiReport report = new UiReport(user == null || user.isBlank() ? null : user.strip(), prompt == null ? "" : prompt,
+                List.copyOf(shown), draft == null ? "" : draft, -1);
         uiReport = report;
         return judge(report);
     }
@@ -367,16 +380,59 @@ public final class ServeSession implements AutoCloseable {
         if (since.stream().noneMatch(UpstreamExchange::isGeneration)) {
             return RunningVerdict.pending(ui != null);
         }
-        PromptVerdicts prompts = new PromptVerdicts(gateway.scenario(), since, gateway.linkRequests(), gateway.linkConnections());
-        List<PromptVerdicts.Action> actions = prompts.actions();
-        PromptVerdicts.Action reported = ui == null ? null : ui.target(actions);
+        // Whose each request is, oldest first: the users in the order their first requests came.
+        Map<String, List<UpstreamExchange>> byUser = new LinkedHashMap<>();
+        int nobodys = 0;
+        for (UpstreamExchange exchange : since.stream().sorted(java.util.Comparator.comparing(UpstreamExchange::arrived)).toList()) {
+            String user = users.userOf(exchange).orElse(null);
+            if (user != null) {
+                byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(exchange);
+            } else if (exchange.isGeneration()) {
+                nobodys++;
+            }
+        }
+        Scenario scenario = gateway.scenario();
+        List<PromptVerdicts.Judging> judgings = new ArrayList<>();
+        List<String> lanes = new ArrayList<>();
+        if (byUser.size() < 2) {
+            // One user or none told: judged together, as the console always did.
+            PromptVerdicts prompts = new PromptVerdicts(scenario, since, gateway.linkRequests(), gateway.linkConnections());
+            prompts.actions().forEach(action -> judgings.add(new PromptVerdicts.Judging(prompts, action)));
+        } else {
+            // Several users: each one's requests alone, so identical prompts of two users are never one action.
+            Map<String, List<LinkRequest>> heads = users.headsByUser(since, gateway.linkRequests());
+            for (Map.Entry<String, List<UpstreamExchange>> user : byUser.entrySet()) {
+                List<LinkRequest> own = heads.getOrDefault(user.getKey(), List.of());
+                PromptVerdicts prompts = new PromptVerdicts(scenario, user.getKey(), user.getValue(), own,
+                        own.stream().map(LinkRequest::connection).distinct().count());
+                prompts.actions().forEach(action -> judgings.add(new PromptVerdicts.Judging(prompts, action)));
+                lanes.add(user.getKey());
+            }
+            judgings.sort(java.util.Comparator.comparing(j -> j.action().opening().arrived()));
+        }
+        List<PromptVerdicts.Action> actions = judgings.stream().map(PromptVerdicts.Judging::action).toList();
+        PromptVerdicts.Action reported = ui == null ? null : ui.target(actions, users);
         if (reported != null && ui.opening() < 0 && uiReport == ui) {
             // Pinned to the prompt it was given for: a later prompt does not take it over.
             uiReport = ui.pinnedTo(reported.opening().sequence());
         }
-        List<RunningVerdict> judged = prompts.judgeAll(actions, action -> action != reported ? null
+        List<RunningVerdict> judged = PromptVerdicts.judgeAll(judgings, action -> action != reported ? null
                 : ClientReport.of(ui.prompt().isBlank() ? action.prompt() : ui.prompt(), ui.shown(), ui.draft()));
-        return judged.get(0).withPrompts(judged);
+        if (judged.isEmpty()) {
+            // Generation requests, but none a user is told for: nothing to judge yet.
+            return RunningVerdict.pending(ui != null).withUsers(lanes.stream()
+                    .map(user -> RunningVerdict.pending(ui != null, user)).toList(), nobodys);
+        }
+        RunningVerdict all = judged.get(0).withPrompts(judged);
+        if (lanes.isEmpty()) {
+            return all;
+        }
+        List<RunningVerdict> perUser = new ArrayList<>();
+        for (String user : lanes) {
+            List<RunningVerdict> own = judged.stream().filter(v -> user.equals(v.user())).toList();
+            perUser.add(own.isEmpty() ? RunningVerdict.pending(ui != null, user) : own.get(0).withPrompts(own));
+        }
+        return all.withUsers(perUser, nobodys);
     }
 
     /** {@code verdict} without the findings that rest on what the app showed. */
@@ -477,7 +533,9 @@ public final class ServeSession implements AutoCloseable {
 
     private void journalled(Journal.Entry entry) {
         if (entry instanceof Journal.Request request) {
-            LogEntry logged = log.finished(request.exchange());
+            // Decided as each request is journalled, so the log and the verdict name the same user.
+            String user = users.userOf(request.exchange()).orElse(null);
+            LogEntry logged = log.finished(request.exchange(), user);
             if (logged != null) {
                 metrics.counted(logged);
             }
@@ -510,14 +568,25 @@ public final class ServeSession implements AutoCloseable {
     private record Queued(String name, String description, boolean streamOnly, int count, long afterRequest) {
     }
 
-    /** What QA said the app showed for one action: the one whose prompt it names, else the newest. */
-    private record UiReport(String prompt, List<String> shown, String draft, long opening) {
+    /**
+     * What QA said the app showed for one action: the one whose prompt it names, else the newest; of {@code user}'s
+     * actions when a user is named (null: anyone's).
+     */
+    private record UiReport(String user, String prompt, List<String> shown, String draft, long opening) {
         UiReport pinnedTo(long sequence) {
-            return new UiReport(prompt, shown, draft, sequence);
+            return new UiReport(user, prompt, shown, draft, sequence);
         }
 
-        /** The action reported on: the one pinned to, else the newest whose prompt holds the typed one, else the newest. */
-        PromptVerdicts.Action target(List<PromptVerdicts.Action> actions) {
+        /**
+         * The action reported on: the one pinned to, else the newest whose prompt holds the typed one, else the newest;
+         * null when the user named has no action yet (the report waits for one).
+         */
+        PromptVerdicts.Action target(List<PromptVerdicts.Action> all, UserAttribution users) {
+            List<PromptVerdicts.Action> actions = user == null ? all : all.stream()
+                    .filter(a -> users.userOf(a.opening()).filter(user::equals).isPresent()).toList();
+            if (actions.isEmpty()) {
+                return null;
+            }
             for (PromptVerdicts.Action action : actions) {
                 if (action.opening().sequence() == opening) {
                     return action;
