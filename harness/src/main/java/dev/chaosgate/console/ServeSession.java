@@ -535,6 +535,7 @@ public final class ServeSession implements AutoCloseable {
     }
 
     private void answered(LiveAnswer answer) {
+        log.answeredLive(answer.sequence());
         if (recordingFile != null) {
             recordingFile.add(answer);
         }

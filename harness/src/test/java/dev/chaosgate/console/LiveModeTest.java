@@ -82,6 +82,8 @@ class LiveModeTest {
         assertThat(got.headers()).as("hop-by-hop headers and Accept-Encoding are not passed on")
                 .doesNotContainKeys("keep-alive", "te", "accept-encoding");
         assertThat(got.header("host")).as("the real API's own host").isEqualTo(api.baseUrl().getAuthority());
+        assertThat(console.session.log(0)).extracting(LogEntry::faultName).as("the console's log")
+                .containsExactly("502 bad gateway (Cloudflare page)", "502 bad gateway (Cloudflare page)", "answered by the real API");
     }
 
     @Test
@@ -173,6 +175,9 @@ class LiveModeTest {
         }
         assertThat(text(replayed.get(3))).isEqualTo(StandInApi.STREAM_HEAD + StandInApi.STREAM_TAIL);
         assertThat(warnings).as("a replay of the same requests warns of nothing").isEmpty();
+        assertThat(replay.session.log(0)).extracting(LogEntry::faultName).as("the replay's log").endsWith(
+                "answered as the real API did (recorded)", "answered as the real API did (recorded)",
+                "answered as the real API did (recorded)");
     }
 
     @Test
