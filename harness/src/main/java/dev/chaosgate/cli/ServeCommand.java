@@ -47,7 +47,8 @@ import java.util.concurrent.TimeUnit;
                 "Example:",
                 "  chaosgate serve --scenario bad-gateway-burst",
                 "  OPENAI_BASE_URL=http://127.0.0.1:8787/v1 your-app      # then open the console URL printed",
-                "  chaosgate serve --scenario bad-gateway-burst --upstream https://api.openai.com/v1   # live mode",
+                "  chaosgate serve --scenario bad-gateway-burst \\",
+                "      --upstream https://api.openai.com/v1    # live mode: the real API answers the rest",
                 "",
                 "The console page and its admin API: docs/console.md. `chaosgate list` shows the scenarios.",
                 "Exit code 2: a bad option, an unknown scenario, a port in use or a recording that cannot be used."})
