@@ -179,7 +179,8 @@ public final class ServeSession implements AutoCloseable {
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
                 recordingFile == null ? null : recordingFile.problem(),
                 replayingNow || gateway.clockStart() == null ? null : gateway.clockStart().toString(),
-                queue(gateway.injectedRemaining()), recordingFile == null ? 0 : recordingFile.segments().size());
+                queue(gateway.injectedRemaining()), recordingFile == null ? 0 : recordingFile.segments().size(),
+                gateway.live() == null ? null : gateway.live().toString());
     }
 
     /** The fail-next faults still to fire, from what was queued and how many the gateway has still to serve. */

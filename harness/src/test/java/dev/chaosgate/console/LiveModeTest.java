@@ -82,6 +82,7 @@ class LiveModeTest {
         assertThat(got.headers()).as("hop-by-hop headers and Accept-Encoding are not passed on")
                 .doesNotContainKeys("keep-alive", "te", "accept-encoding");
         assertThat(got.header("host")).as("the real API's own host").isEqualTo(api.baseUrl().getAuthority());
+        assertThat(console.session.state().liveUpstream()).as("the state the console page shows").isEqualTo(api.baseUrl().toString());
         assertThat(console.session.log(0)).extracting(LogEntry::faultName).as("the console's log")
                 .containsExactly("502 bad gateway (Cloudflare page)", "502 bad gateway (Cloudflare page)", "answered by the real API");
     }
