@@ -12,6 +12,8 @@ import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.upstream.live.LiveAnswer;
+import dev.chaosgate.upstream.live.LiveUpstream;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.FindingCode;
@@ -20,6 +22,7 @@ import dev.chaosgate.verdict.UserAttribution;
 import dev.chaosgate.verdict.Verdict;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -176,7 +179,8 @@ public final class ServeSession implements AutoCloseable {
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
                 recordingFile == null ? null : recordingFile.problem(),
                 replayingNow || gateway.clockStart() == null ? null : gateway.clockStart().toString(),
-                queue(gateway.injectedRemaining()), recordingFile == null ? 0 : recordingFile.segments().size());
+                queue(gateway.injectedRemaining()), recordingFile == null ? 0 : recordingFile.segments().size(),
+                gateway.live() == null ? null : gateway.live().toString());
     }
 
     /** The fail-next faults still to fire, from what was queued and how many the gateway has still to serve. */
@@ -332,7 +336,7 @@ public final class ServeSession implements AutoCloseable {
                 if (recordingFile != null) {
                     recordingFile.restart(replayed.scenario(), replayed.seed(), Recording.RESET);
                 }
-                gateway.replay(replayed.scenario(), replayed.decisions());
+                gateway.replay(replayed.scenario(), replayed.decisions(), replayed.answers());
             } else {
                 gateway.resumeFaults();
                 Scenario playing = gateway.scenario();
@@ -527,8 +531,20 @@ public final class ServeSession implements AutoCloseable {
             if (recordingFile != null) {
                 recordingFile.restart(next.scenario(), next.seed(), next.cause());
             }
-            gateway.replay(next.scenario(), next.decisions());
+            gateway.replay(next.scenario(), next.decisions(), next.answers());
         }
+    }
+
+    private void answered(LiveAnswer answer) {
+        log.answeredLive(answer.sequence());
+        if (recordingFile != null) {
+            recordingFile.add(answer);
+        }
+    }
+
+    /** The real API answering what meets no fault ({@code serve --upstream}), or null. */
+    public LiveUpstream live() {
+        return gateway.live();
     }
 
     private void journalled(Journal.Entry entry) {
@@ -615,6 +631,7 @@ public final class ServeSession implements AutoCloseable {
         private StreamPacing pacing = StreamPacing.realistic();
         private Consumer<String> warnings = message -> System.err.println("chaosgate serve: warning: " + message);
         private boolean https;
+        private URI upstream;
 
         private Builder() {
         }
@@ -674,6 +691,21 @@ public final class ServeSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Live mode: requests the scenario does not fault go to the real API at {@code url} (with the app's own key,
+         * never stored), and its answers are recorded, so a replay serves them again offline (see
+         * {@link ChaosGatewayBuilder#upstream}). Null: the fake model answers (the default).
+         *
+         * @throws IllegalArgumentException for a URL that is not an absolute http or https URL without query or credentials
+         */
+        public Builder upstream(URI url) {
+            if (url != null) {
+                LiveUpstream.of(url);
+            }
+            this.upstream = url;
+            return this;
+        }
+
         /** Records the run into {@code file} (rewritten as the run goes); default: no recording. */
         public Builder recordTo(Path file) {
             this.recordTo = file;
@@ -723,9 +755,11 @@ public final class ServeSession implements AutoCloseable {
             // Listeners first, then the scenario: every decision of the run is recorded.
             gateway.onDecision(session::decided);
             gateway.journal().onEntry(session::journalled);
+            gateway.onLiveAnswer(session::answered);
+            gateway.onWarning(warnings);
             if (replay != null) {
                 session.replaying = true;
-                gateway.replay(first.scenario(), first.decisions());
+                gateway.replay(first.scenario(), first.decisions(), first.answers());
             } else {
                 gateway.play(played);
             }
@@ -739,6 +773,9 @@ public final class ServeSession implements AutoCloseable {
         private ChaosGateway startGateway(long gatewaySeed, boolean overHttps) {
             try {
                 ChaosGatewayBuilder gatewayBuilder = ChaosGateway.builder().seed(gatewaySeed).pacing(pacing).listen(host, port);
+                if (upstream != null) {
+                    gatewayBuilder.upstream(upstream);
+                }
                 if (overHttps) {
                     gatewayBuilder.https();
                 }

@@ -82,6 +82,8 @@
     // A scenario's time starts at the app's first generation request (clock: client): say so until it comes.
     $('clock-waiting').hidden = state.replaying || !!state.clockStart;
     setText($('base-url'), state.baseUrl);
+    $('live-upstream-label').hidden = $('live-upstream-row').hidden = !state.liveUpstream;
+    setText($('live-upstream'), state.liveUpstream || '');
     setText($('recording-path'), state.recording || 'not recording');
     $('recording-problem').hidden = !state.recordingProblem;
     setText($('recording-problem'), state.recordingProblem
