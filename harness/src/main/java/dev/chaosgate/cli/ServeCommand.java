@@ -8,6 +8,7 @@ import dev.chaosgate.console.ServeSession;
 import dev.chaosgate.console.UnknownScenarioException;
 import dev.chaosgate.fixtures.yaml.Closest;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.upstream.live.LiveUpstream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,8 @@ import java.util.concurrent.TimeUnit;
                 "Example:",
                 "  chaosgate serve --scenario bad-gateway-burst",
                 "  OPENAI_BASE_URL=http://127.0.0.1:8787/v1 your-app      # then open the console URL printed",
+                "  chaosgate serve --scenario bad-gateway-burst \\",
+                "      --upstream https://api.openai.com/v1    # live mode: the real API answers the rest",
                 "",
                 "The console page and its admin API: docs/console.md. `chaosgate list` shows the scenarios.",
                 "Exit code 2: a bad option, an unknown scenario, a port in use or a recording that cannot be used."})
@@ -86,6 +90,13 @@ public final class ServeCommand implements Callable<Integer> {
                     + " file the app must trust (the banner names it). Implied by a scenario that breaks TLS; needed to"
                     + " switch to one from the console.")
     boolean https;
+
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "Live mode: requests the scenario does not fault go to the real API at URL (its base URL, e.g."
+                    + " https://api.openai.com/v1) with the app's own headers and key, and its answers go back to the app"
+                    + " and into the recording. The key is never stored. A --replay without it serves the recorded"
+                    + " answers offline.")
+    String upstream;
 
     @Option(names = "--record", paramLabel = "FILE",
             description = "Where the session is recorded, rewritten as it goes; it must not exist yet (a recording is never"
@@ -223,7 +234,15 @@ public final class ServeCommand implements Callable<Integer> {
         } else if (catalog.find(scenario).isEmpty()) {
             throw new UsageException(new UnknownScenarioException(scenario, catalog.names()).getMessage());
         }
-        return new Settings(catalog, appPort, fixedConsolePort, seedValue, recordTo, segments);
+        URI live = null;
+        if (upstream != null) {
+            try {
+                live = LiveUpstream.parse(upstream).baseUrl();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--upstream: " + e.getMessage());
+            }
+        }
+        return new Settings(catalog, appPort, fixedConsolePort, seedValue, recordTo, segments, live);
     }
 
     /**
@@ -258,6 +277,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (https) {
             builder.https();
         }
+        if (settings.upstream() != null) {
+            builder.upstream(settings.upstream());
+        }
         try {
             return builder.start();
         } catch (ListenException e) {
@@ -286,6 +308,9 @@ public final class ServeCommand implements Callable<Integer> {
         out.printf("  app base URL:  %s   (set OPENAI_BASE_URL to this)%n", running.baseUrl());
         if (running.certificateAuthority() != null) {
             out.printf("  trust this CA: %s   (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, REQUESTS_CA_BUNDLE)%n", caFile(running));
+        }
+        if (running.live() != null) {
+            out.printf("  live upstream: %s   (requests without a fault go there, with the app's own key)%n", running.live());
         }
         out.printf("  console:       %s%n", consoleServer.url());
         if (running.recordingPath() != null) {
@@ -414,7 +439,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The checked options. */
     private record Settings(ScenarioCatalog catalog, int port, Integer fixedConsolePort, Long seed, Path recordTo,
-                            List<Recording> recording) {
+                            List<Recording> recording, URI upstream) {
         /** {@code --console-port}, or the port after the gateway's (a free one when the gateway took any port). */
         int consolePort() {
             if (fixedConsolePort != null) {

@@ -188,7 +188,8 @@ final class AdminApi {
             return session.verdict();
         }
         JsonNode body = request.body();
-        return session.verdict(request.optionalText("prompt"), texts(body.get("shown")), request.optionalText("draft"));
+        return session.verdict(request.optionalText("user"), request.optionalText("prompt"), texts(body.get("shown")),
+                request.optionalText("draft"));
     }
 
     /** {@code shown}: a list of texts, or one text with a text per line. */

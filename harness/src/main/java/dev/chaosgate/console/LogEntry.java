@@ -15,10 +15,16 @@ package dev.chaosgate.console;
  * @param prompt       the start of the user prompt of a generation request, or null
  * @param durationMs   from arrival to the last byte written (or the break)
  * @param clientClosed whether the app closed the connection before the end of the answer (it went away mid-stream)
- * @param faultName    the fault in plain words ({@code 429 rate limit (requests)}), or {@code answered};
+ * @param faultName    the fault in plain words ({@code 429 rate limit (requests)}), or {@code answered} ({@code answered by
+ *                     the real API} in live mode, {@code answered as the real API did (recorded)} in its replay);
  *                     {@code fault} keeps the fixture id
+ * @param user         whose request it is, by the rule the crowd's verdict tells users apart with
+ *                     ({@link dev.chaosgate.verdict.UserAttribution}: the {@code X-Chaosgate-User} header, else the
+ *                     body's {@code user} or {@code safety_identifier}, else a connection only that user's requests
+ *                     used); null when nothing tells
  */
 public record LogEntry(long sequence, long request, String time, String method, String path, int status, String fault,
                        boolean faulted, String failureClass, String phase, String source, String prompt,
-                       long durationMs, boolean streamed, boolean clientClosed, String faultName) {
+                       long durationMs, boolean streamed, boolean clientClosed, String faultName,
+                       String user) {
 }

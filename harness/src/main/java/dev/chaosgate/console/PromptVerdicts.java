@@ -31,6 +31,9 @@ import java.util.function.Function;
  * is not one of those attempts and came after the last of them (a side call running alongside an attempt stays
  * with its action). Each action is then judged on the requests that arrived from its opening until the next
  * opening, with the link's request heads that belong to them.
+ *
+ * <p>With several users, the session makes one of these per user, on that user's requests and link heads only
+ * (told apart by {@link dev.chaosgate.verdict.UserAttribution}), so two users' identical prompts are never one action.
  */
 final class PromptVerdicts {
     /** The link and the upstream take their timestamps in either order; as the engine's matching allows. */
@@ -39,6 +42,8 @@ final class PromptVerdicts {
     static final int PROMPT_CHARS = 2_000;
 
     private final Scenario scenario;
+    /** Whose requests these are when the session's users are told apart, else null. */
+    private final String user;
     private final List<UpstreamExchange> exchanges;
     private final List<LinkRequest> heads;
     private final long linkConnections;
@@ -51,7 +56,17 @@ final class PromptVerdicts {
      * @param heads     every request head the link saw since then
      */
     PromptVerdicts(Scenario scenario, List<UpstreamExchange> exchanges, List<LinkRequest> heads, long linkConnections) {
+        this(scenario, null, exchanges, heads, linkConnections);
+    }
+
+    /**
+     * The prompts of one {@code user}: {@code exchanges} and {@code heads} are that user's only, so identical prompts of
+     * two users are never one action.
+     */
+    PromptVerdicts(Scenario scenario, String user, List<UpstreamExchange> exchanges, List<LinkRequest> heads,
+                   long linkConnections) {
         this.scenario = scenario;
+        this.user = user;
         this.exchanges = exchanges.stream().sorted(Comparator.comparing(UpstreamExchange::arrived)).toList();
         this.heads = heads.stream().sorted(Comparator.comparing(LinkRequest::at)).toList();
         this.linkConnections = linkConnections;
@@ -102,17 +117,24 @@ final class PromptVerdicts {
         return actions;
     }
 
+    /** One action and the prompts it is one of (its user's). */
+    record Judging(PromptVerdicts prompts, Action action) {
+    }
+
     /**
-     * Judges every action, newest first, each with the report {@code reportFor} gives it (null: what the
-     * app showed is not known, so only its network behaviour is judged).
+     * Judges every action (of one user, or of several: each on its own user's requests), oldest first in
+     * {@code judgings}, each with the report {@code reportFor} gives it (null: what the app showed is not known, so
+     * only its network behaviour is judged); answers newest first. A prompt that met no fault after an earlier
+     * prompt did, whoever's, is not failed for it.
      */
-    List<RunningVerdict> judgeAll(List<Action> actions, Function<Action, ClientReport> reportFor) {
+    static List<RunningVerdict> judgeAll(List<Judging> judgings, Function<Action, ClientReport> reportFor) {
         List<RunningVerdict> judged = new ArrayList<>();
         boolean faultMet = false;
-        for (Action action : actions) {
+        for (Judging judging : judgings) {
+            Action action = judging.action();
             ClientReport shown = reportFor.apply(action);
             ClientReport report = shown != null ? shown : ClientReport.of(action.prompt(), List.of(), "");
-            Verdict verdict = judge(action, report);
+            Verdict verdict = judging.prompts().judge(action, report);
             String explain = verdict.explain();
             if (shown == null) {
                 verdict = ServeSession.networkOnly(verdict);
@@ -131,7 +153,7 @@ final class PromptVerdicts {
             judged.add(new RunningVerdict(verdict.passed() ? RunningVerdict.PASS : RunningVerdict.FAIL,
                     plain(verdict.findings()), verdict.attempts().size(), explain, shown != null,
                     RunningVerdict.timeline(verdict), shorten(action.prompt()), action.opening().arrived().toString(), note,
-                    List.of()));
+                    judging.prompts().user, List.of(), List.of(), 0));
         }
         Collections.reverse(judged);
         return judged;

@@ -6,13 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chaosgate.fixtures.HttpHeader;
 import dev.chaosgate.journal.Journal;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.upstream.live.LiveAnswer;
+import dev.chaosgate.upstream.live.Redaction;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -23,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,11 +50,16 @@ import java.util.Objects;
  *                "scenario": "brownout-30-percent", "seed": 7,
  *                "decisions": [{"sequence": 1, "generation": true, "phase": "brownout", "label": "502 cloudflare/502-branded (30%)",
  *                               "source": "SCENARIO", "values": {}, "fault": {"type": "error", "status": 502, ...}}, ...],
+ *                "answers": [{"sequence": 2, "method": "POST", "path": "/v1/chat/completions", "requestSha256": "…",
+ *                             "status": 200, "streamed": true, "complete": true, "reached": true,
+ *                             "headers": [{"name": "content-type", "value": "text/event-stream"}], "body": "data: …"}],
  *                "journal": [ ...the journal's entries, as in its JSON lines export... ]},
  *               {"segment": 2, "cause": "reset", ...}]}
  * }</pre>
  * A file of the first format ({@value #FORMAT_1}: one object with {@code scenario}, {@code seed},
- * {@code decisions} and {@code journal}) is read as one segment.
+ * {@code decisions} and {@code journal}) is read as one segment. {@code answers} is there only for a live run
+ * ({@code serve --upstream}): the real API's answers, each to the request of the decision with its {@code sequence};
+ * a body that is not UTF-8 is in {@code bodyBase64}.
  */
 public final class Recording {
     public static final String FORMAT = "chaosgate-recording/2";
@@ -64,6 +76,8 @@ public final class Recording {
     private final String cause;
     private final Instant started;
     private final List<FaultDecision> decisions = new ArrayList<>();
+    /** The real API's answers of a live run, by their request's sequence. */
+    private final Map<Long, LiveAnswer> answers = new LinkedHashMap<>();
     /** Bumped on every change, so a writer can tell whether there is anything new to save. */
     private long version;
 
@@ -102,6 +116,27 @@ public final class Recording {
 
     public synchronized List<FaultDecision> decisions() {
         return List.copyOf(decisions);
+    }
+
+    /** Records the real API's answer to the request of the decision with the same sequence (live mode). */
+    public synchronized void add(LiveAnswer answer) {
+        answers.put(Objects.requireNonNull(answer, "answer cannot be null").sequence(), answer);
+        version++;
+    }
+
+    /** The real API's answers recorded in a live run, in the order their requests finished; empty otherwise. */
+    public synchronized List<LiveAnswer> answers() {
+        return List.copyOf(answers.values());
+    }
+
+    /** Whether this segment holds the decision for the request of {@code sequence}. */
+    public synchronized boolean decided(long sequence) {
+        for (int i = decisions.size() - 1; i >= 0; i--) {
+            if (decisions.get(i).sequence() == sequence) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Changes so far (decisions added); equal versions mean nothing new to write. */
@@ -194,12 +229,93 @@ public final class Recording {
                 entry.set("fault", FaultJson.write(decision.fault()));
             }
         }
+        List<LiveAnswer> live = answers();
+        if (!live.isEmpty()) {
+            ArrayNode list2 = node.putArray("answers");
+            for (LiveAnswer answer : live) {
+                list2.add(answerJson(answer));
+            }
+        }
         ArrayNode entries = node.putArray("journal");
         if (journal != null) {
             for (Journal.Entry entry : journal.entries()) {
                 entries.add(Journal.toJson(entry));
             }
         }
+    }
+
+    /** A real answer as the file holds it: its body as text when it is UTF-8, else in base64 ({@code bodyBase64}). */
+    private static ObjectNode answerJson(LiveAnswer answer) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("sequence", answer.sequence());
+        node.put("method", answer.method());
+        node.put("path", answer.path());
+        node.put("requestSha256", answer.requestSha256());
+        node.put("status", answer.status());
+        node.put("streamed", answer.streamed());
+        node.put("complete", answer.complete());
+        node.put("reached", answer.reached());
+        ArrayNode headers = node.putArray("headers");
+        for (HttpHeader header : answer.headers()) {
+            headers.addObject().put("name", header.name()).put("value", Redaction.headerValue(header.name(), header.value()));
+        }
+        String text = utf8(answer.body());
+        if (text != null) {
+            node.put("body", text);
+        } else {
+            node.put("bodyBase64", Base64.getEncoder().encodeToString(answer.body()));
+        }
+        return node;
+    }
+
+    /** The bytes as text when they are valid UTF-8 (so they come back the same), else null. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static LiveAnswer answer(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new RecordingException(where + ": not an object");
+        }
+        for (String field : List.of("sequence", "status")) {
+            if (!node.path(field).canConvertToLong()) {
+                throw new RecordingException(where + "." + field + ": missing or not a whole number");
+            }
+        }
+        for (String field : List.of("method", "path", "requestSha256")) {
+            if (!node.path(field).isTextual()) {
+                throw new RecordingException(where + "." + field + ": missing or not text");
+            }
+        }
+        List<HttpHeader> headers = new ArrayList<>();
+        JsonNode list = node.path("headers");
+        for (int i = 0; i < list.size(); i++) {
+            try {
+                headers.add(new HttpHeader(list.get(i).path("name").asText(), list.get(i).path("value").asText()));
+            } catch (IllegalArgumentException e) {
+                throw new RecordingException(where + ".headers[" + i + "]: " + e.getMessage());
+            }
+        }
+        byte[] body;
+        if (node.path("body").isTextual()) {
+            body = node.get("body").asText().getBytes(StandardCharsets.UTF_8);
+        } else if (node.path("bodyBase64").isTextual()) {
+            try {
+                body = Base64.getDecoder().decode(node.get("bodyBase64").asText());
+            } catch (IllegalArgumentException e) {
+                throw new RecordingException(where + ".bodyBase64: not base64 (" + e.getMessage() + ")");
+            }
+        } else {
+            throw new RecordingException(where + ": no body or bodyBase64");
+        }
+        return new LiveAnswer(node.get("sequence").asLong(), node.get("method").asText(), node.get("path").asText(),
+                node.get("requestSha256").asText(), node.get("status").asInt(), headers, body,
+                node.path("streamed").asBoolean(false), node.path("complete").asBoolean(true), node.path("reached").asBoolean(true));
     }
 
     /**
@@ -285,7 +401,15 @@ public final class Recording {
                 throw new RecordingException(where + "started: not an ISO-8601 instant, got '" + node.get("started").asText() + "'");
             }
         }
-        return new Recording(scenario, node.get("seed").asLong(), node.path("cause").asText(START), started, decisions);
+        Recording segment = new Recording(scenario, node.get("seed").asLong(), node.path("cause").asText(START), started, decisions);
+        JsonNode answers = node.path("answers");
+        if (!answers.isMissingNode() && !answers.isArray()) {
+            throw new RecordingException(where + "answers: not a list");
+        }
+        for (int i = 0; i < answers.size(); i++) {
+            segment.answers.put(answers.get(i).path("sequence").asLong(), answer(answers.get(i), where + "answers[" + i + "]"));
+        }
+        return segment;
     }
 
     private static FaultDecision decision(JsonNode node, String where) {

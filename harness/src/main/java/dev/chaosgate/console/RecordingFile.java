@@ -95,6 +95,19 @@ final class RecordingFile implements AutoCloseable {
         changes++;
     }
 
+    /** A real API's answer: kept in the segment that holds its request's decision (the newest, if none does). */
+    synchronized void add(dev.chaosgate.upstream.live.LiveAnswer answer) {
+        Recording holder = current();
+        for (int i = segments.size() - 1; i >= 0; i--) {
+            if (segments.get(i).decided(answer.sequence())) {
+                holder = segments.get(i);
+                break;
+            }
+        }
+        holder.add(answer);
+        changes++;
+    }
+
     synchronized void record(Journal.Entry entry) {
         Journal journal = journals.get(journals.size() - 1);
         if (entry instanceof Journal.Request request) {

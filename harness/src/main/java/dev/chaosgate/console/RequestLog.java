@@ -28,6 +28,13 @@ final class RequestLog {
             return size() > PENDING_SOURCES;
         }
     };
+    /** Requests the real API answered (live mode), until they are logged; bounded like the sources. */
+    private final Map<Long, Boolean> live = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > PENDING_SOURCES;
+        }
+    };
     private long last;
 
     RequestLog(int capacity) {
@@ -41,13 +48,22 @@ final class RequestLog {
         sources.put(decision.sequence(), decision.source());
     }
 
-    /** Logs a finished request and returns its entry; unfinished versions are left for their finished one (null). */
-    synchronized LogEntry finished(UpstreamExchange exchange) {
+    /** The request of {@code sequence} got the real API's answer (live mode), or its recorded one in a replay. */
+    synchronized void answeredLive(long sequence) {
+        live.put(sequence, Boolean.TRUE);
+    }
+
+    /**
+     * Logs a finished request of {@code user} (null: nobody told) and returns its entry; unfinished versions are left
+     * for their finished one (null).
+     */
+    synchronized LogEntry finished(UpstreamExchange exchange, String user) {
         if (!exchange.complete()) {
             return null;
         }
         FaultDecision.Source source = sources.remove(exchange.sequence());
-        LogEntry entry = entry(++last, exchange, source == null ? FaultDecision.Source.SCENARIO : source);
+        LogEntry entry = entry(++last, exchange, source == null ? FaultDecision.Source.SCENARIO : source, user,
+                live.remove(exchange.sequence()) != null);
         entries.addLast(entry);
         while (entries.size() > capacity) {
             entries.removeFirst();
@@ -71,13 +87,15 @@ final class RequestLog {
         return last;
     }
 
-    private static LogEntry entry(long sequence, UpstreamExchange e, FaultDecision.Source source) {
+    private static LogEntry entry(long sequence, UpstreamExchange e, FaultDecision.Source source, String user, boolean real) {
+        String answered = !real ? "answered" : source == FaultDecision.Source.REPLAY ? "answered as the real API did (recorded)"
+                : "answered by the real API";
         return new LogEntry(sequence, e.sequence(), e.arrived().toString(), e.method(), e.path(), e.status(),
                 e.fault() == null ? "answered" : e.fault(), e.fault() != null,
                 e.delivered() ? null : e.failureClass(), e.phase(),
                 source.name().toLowerCase(Locale.ROOT), excerpt(e.prompt()),
                 e.duration() == null ? 0 : e.duration().toMillis(), e.streamed(), e.clientClosed(),
-                e.fault() == null ? "answered" : PlainNames.fault(e.fault()));
+                e.fault() == null ? answered : PlainNames.fault(e.fault()), user);
     }
 
     private static String excerpt(String prompt) {

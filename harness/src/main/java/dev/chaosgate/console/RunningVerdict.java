@@ -17,12 +17,18 @@ import java.util.List;
  * @param prompt     the prompt judged: the user turn of the action's first request (null while pending)
  * @param started    when the action's first request arrived (ISO-8601), null while pending
  * @param note       what the page should say besides the findings (a prompt that met no fault), or null
+ * @param user       whose prompt it is when requests of several users came since the last switch or reset (by the
+ *                   rule the crowd's verdict tells users apart with, {@link dev.chaosgate.verdict.UserAttribution}),
+ *                   else null
  * @param prompts    every prompt since the last switch or reset, each judged on its own, newest first
  *                   (empty inside an element of this list)
+ * @param users      with several users: one verdict per user, in the order their first requests came, each the
+ *                   user's newest prompt's with that user's {@code prompts}; empty with one user or none told
+ * @param unattributed with several users: the generation requests no user is told for, judged for nobody; else 0
  */
 public record RunningVerdict(String verdict, List<Finding> findings, int attempts, String explain, boolean uiReported,
-                             List<AttemptOutcome> timeline, String prompt, String started, String note,
-                             List<RunningVerdict> prompts) {
+                             List<AttemptOutcome> timeline, String prompt, String started, String note, String user,
+                             List<RunningVerdict> prompts, List<RunningVerdict> users, int unattributed) {
     public static final String PASS = "PASS";
     public static final String FAIL = "FAIL";
     public static final String PENDING = "PENDING";
@@ -46,16 +52,31 @@ public record RunningVerdict(String verdict, List<Finding> findings, int attempt
         findings = List.copyOf(findings);
         timeline = timeline == null ? List.of() : List.copyOf(timeline);
         prompts = prompts == null ? List.of() : List.copyOf(prompts);
+        users = users == null ? List.of() : List.copyOf(users);
     }
 
     /** The verdict before the app's first attempt. */
     static RunningVerdict pending(boolean uiReported) {
-        return new RunningVerdict(PENDING, List.of(), 0, "", uiReported, List.of(), null, null, null, List.of());
+        return new RunningVerdict(PENDING, List.of(), 0, "", uiReported, List.of(), null, null, null, null, List.of(),
+                List.of(), 0);
+    }
+
+    /** The verdict of {@code user} before that user's first attempt. */
+    static RunningVerdict pending(boolean uiReported, String user) {
+        return new RunningVerdict(PENDING, List.of(), 0, "", uiReported, List.of(), null, null, null, user, List.of(),
+                List.of(), 0);
     }
 
     /** This verdict (the newest prompt's) heading {@code all}. */
     RunningVerdict withPrompts(List<RunningVerdict> all) {
-        return new RunningVerdict(verdict, findings, attempts, explain, uiReported, timeline, prompt, started, note, all);
+        return new RunningVerdict(verdict, findings, attempts, explain, uiReported, timeline, prompt, started, note, user,
+                all, users, unattributed);
+    }
+
+    /** This verdict with one verdict per user ({@code lanes}) and the generation requests judged for nobody. */
+    RunningVerdict withUsers(List<RunningVerdict> lanes, int nobodys) {
+        return new RunningVerdict(verdict, findings, attempts, explain, uiReported, timeline, prompt, started, note, user,
+                prompts, lanes, nobodys);
     }
 
     /** The attempts of {@code judged}, each read with the one failure rule and the catalog it was judged against. */

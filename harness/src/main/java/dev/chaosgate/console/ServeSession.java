@@ -12,12 +12,17 @@ import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.upstream.live.LiveAnswer;
+import dev.chaosgate.upstream.live.LiveUpstream;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.Finding;
 import dev.chaosgate.verdict.FindingCode;
+import dev.chaosgate.verdict.LinkRequest;
+import dev.chaosgate.verdict.UserAttribution;
 import dev.chaosgate.verdict.Verdict;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -71,6 +76,8 @@ public final class ServeSession implements AutoCloseable {
     private volatile int replayIndex;
     private final RecordingFile recordingFile;
     private final RequestLog log = new RequestLog(LOG_CAPACITY);
+    /** Whose each request is, by the crowd verdict's rule; for the whole session, as connections outlive a reset. */
+    private final UserAttribution users = UserAttribution.anyMarkedUser();
     private final ConsoleMetrics metrics;
     private final Object steering = new Object();
     /** What fail-next queued since the last switch or reset, oldest first (the gateway serves them in this order). */
@@ -172,7 +179,8 @@ public final class ServeSession implements AutoCloseable {
                 ConsoleFault.wireNames(), faultDescriptions, catalog.names(),
                 recordingFile == null ? null : recordingFile.problem(),
                 replayingNow || gateway.clockStart() == null ? null : gateway.clockStart().toString(),
-                queue(gateway.injectedRemaining()), recordingFile == null ? 0 : recordingFile.segments().size());
+                queue(gateway.injectedRemaining()), recordingFile == null ? 0 : recordingFile.segments().size(),
+                gateway.live() == null ? null : gateway.live().toString());
     }
 
     /** The fail-next faults still to fire, from what was queued and how many the gateway has still to serve. */
@@ -328,7 +336,7 @@ public final class ServeSession implements AutoCloseable {
                 if (recordingFile != null) {
                     recordingFile.restart(replayed.scenario(), replayed.seed(), Recording.RESET);
                 }
-                gateway.replay(replayed.scenario(), replayed.decisions());
+                gateway.replay(replayed.scenario(), replayed.decisions(), replayed.answers());
             } else {
                 gateway.resumeFaults();
                 Scenario playing = gateway.scenario();
@@ -356,7 +364,16 @@ public final class ServeSession implements AutoCloseable {
      * @param draft  what the composer held at the end ({@code ""} when cleared)
      */
     public RunningVerdict verdict(String prompt, List<String> shown, String draft) {
-        UiReport report = new UiReport(prompt == null ? "" : prompt, List.copyOf(shown), draft == null ? "" : draft, -1);
+        return verdict(null, prompt, shown, draft);
+    }
+
+    /**
+     * {@link #verdict(String, List, String)} for a prompt of {@code user} ({@link LogEntry#user()}); null or blank: of
+     * whichever user.
+     */
+    public RunningVerdict verdict(String user, String prompt, List<String> shown, String draft) {
+        UiReport report = new UiReport(user == null || user.isBlank() ? null : user.strip(), prompt == null ? "" : prompt,
+                List.copyOf(shown), draft == null ? "" : draft, -1);
         uiReport = report;
         return judge(report);
     }
@@ -367,16 +384,59 @@ public final class ServeSession implements AutoCloseable {
         if (since.stream().noneMatch(UpstreamExchange::isGeneration)) {
             return RunningVerdict.pending(ui != null);
         }
-        PromptVerdicts prompts = new PromptVerdicts(gateway.scenario(), since, gateway.linkRequests(), gateway.linkConnections());
-        List<PromptVerdicts.Action> actions = prompts.actions();
-        PromptVerdicts.Action reported = ui == null ? null : ui.target(actions);
+        // Whose each request is, oldest first: the users in the order their first requests came.
+        Map<String, List<UpstreamExchange>> byUser = new LinkedHashMap<>();
+        int nobodys = 0;
+        for (UpstreamExchange exchange : since.stream().sorted(java.util.Comparator.comparing(UpstreamExchange::arrived)).toList()) {
+            String user = users.userOf(exchange).orElse(null);
+            if (user != null) {
+                byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(exchange);
+            } else if (exchange.isGeneration()) {
+                nobodys++;
+            }
+        }
+        Scenario scenario = gateway.scenario();
+        List<PromptVerdicts.Judging> judgings = new ArrayList<>();
+        List<String> lanes = new ArrayList<>();
+        if (byUser.size() < 2) {
+            // One user or none told: judged together, as the console always did.
+            PromptVerdicts prompts = new PromptVerdicts(scenario, since, gateway.linkRequests(), gateway.linkConnections());
+            prompts.actions().forEach(action -> judgings.add(new PromptVerdicts.Judging(prompts, action)));
+        } else {
+            // Several users: each one's requests alone, so identical prompts of two users are never one action.
+            Map<String, List<LinkRequest>> heads = users.headsByUser(since, gateway.linkRequests());
+            for (Map.Entry<String, List<UpstreamExchange>> user : byUser.entrySet()) {
+                List<LinkRequest> own = heads.getOrDefault(user.getKey(), List.of());
+                PromptVerdicts prompts = new PromptVerdicts(scenario, user.getKey(), user.getValue(), own,
+                        own.stream().map(LinkRequest::connection).distinct().count());
+                prompts.actions().forEach(action -> judgings.add(new PromptVerdicts.Judging(prompts, action)));
+                lanes.add(user.getKey());
+            }
+            judgings.sort(java.util.Comparator.comparing(j -> j.action().opening().arrived()));
+        }
+        List<PromptVerdicts.Action> actions = judgings.stream().map(PromptVerdicts.Judging::action).toList();
+        PromptVerdicts.Action reported = ui == null ? null : ui.target(actions, users);
         if (reported != null && ui.opening() < 0 && uiReport == ui) {
             // Pinned to the prompt it was given for: a later prompt does not take it over.
             uiReport = ui.pinnedTo(reported.opening().sequence());
         }
-        List<RunningVerdict> judged = prompts.judgeAll(actions, action -> action != reported ? null
+        List<RunningVerdict> judged = PromptVerdicts.judgeAll(judgings, action -> action != reported ? null
                 : ClientReport.of(ui.prompt().isBlank() ? action.prompt() : ui.prompt(), ui.shown(), ui.draft()));
-        return judged.get(0).withPrompts(judged);
+        if (judged.isEmpty()) {
+            // Generation requests, but none a user is told for: nothing to judge yet.
+            return RunningVerdict.pending(ui != null).withUsers(lanes.stream()
+                    .map(user -> RunningVerdict.pending(ui != null, user)).toList(), nobodys);
+        }
+        RunningVerdict all = judged.get(0).withPrompts(judged);
+        if (lanes.isEmpty()) {
+            return all;
+        }
+        List<RunningVerdict> perUser = new ArrayList<>();
+        for (String user : lanes) {
+            List<RunningVerdict> own = judged.stream().filter(v -> user.equals(v.user())).toList();
+            perUser.add(own.isEmpty() ? RunningVerdict.pending(ui != null, user) : own.get(0).withPrompts(own));
+        }
+        return all.withUsers(perUser, nobodys);
     }
 
     /** {@code verdict} without the findings that rest on what the app showed. */
@@ -471,13 +531,27 @@ public final class ServeSession implements AutoCloseable {
             if (recordingFile != null) {
                 recordingFile.restart(next.scenario(), next.seed(), next.cause());
             }
-            gateway.replay(next.scenario(), next.decisions());
+            gateway.replay(next.scenario(), next.decisions(), next.answers());
         }
+    }
+
+    private void answered(LiveAnswer answer) {
+        log.answeredLive(answer.sequence());
+        if (recordingFile != null) {
+            recordingFile.add(answer);
+        }
+    }
+
+    /** The real API answering what meets no fault ({@code serve --upstream}), or null. */
+    public LiveUpstream live() {
+        return gateway.live();
     }
 
     private void journalled(Journal.Entry entry) {
         if (entry instanceof Journal.Request request) {
-            LogEntry logged = log.finished(request.exchange());
+            // Decided as each request is journalled, so the log and the verdict name the same user.
+            String user = users.userOf(request.exchange()).orElse(null);
+            LogEntry logged = log.finished(request.exchange(), user);
             if (logged != null) {
                 metrics.counted(logged);
             }
@@ -510,14 +584,25 @@ public final class ServeSession implements AutoCloseable {
     private record Queued(String name, String description, boolean streamOnly, int count, long afterRequest) {
     }
 
-    /** What QA said the app showed for one action: the one whose prompt it names, else the newest. */
-    private record UiReport(String prompt, List<String> shown, String draft, long opening) {
+    /**
+     * What QA said the app showed for one action: the one whose prompt it names, else the newest; of {@code user}'s
+     * actions when a user is named (null: anyone's).
+     */
+    private record UiReport(String user, String prompt, List<String> shown, String draft, long opening) {
         UiReport pinnedTo(long sequence) {
-            return new UiReport(prompt, shown, draft, sequence);
+            return new UiReport(user, prompt, shown, draft, sequence);
         }
 
-        /** The action reported on: the one pinned to, else the newest whose prompt holds the typed one, else the newest. */
-        PromptVerdicts.Action target(List<PromptVerdicts.Action> actions) {
+        /**
+         * The action reported on: the one pinned to, else the newest whose prompt holds the typed one, else the newest;
+         * null when the user named has no action yet (the report waits for one).
+         */
+        PromptVerdicts.Action target(List<PromptVerdicts.Action> all, UserAttribution users) {
+            List<PromptVerdicts.Action> actions = user == null ? all : all.stream()
+                    .filter(a -> users.userOf(a.opening()).filter(user::equals).isPresent()).toList();
+            if (actions.isEmpty()) {
+                return null;
+            }
             for (PromptVerdicts.Action action : actions) {
                 if (action.opening().sequence() == opening) {
                     return action;
@@ -546,6 +631,7 @@ public final class ServeSession implements AutoCloseable {
         private StreamPacing pacing = StreamPacing.realistic();
         private Consumer<String> warnings = message -> System.err.println("chaosgate serve: warning: " + message);
         private boolean https;
+        private URI upstream;
 
         private Builder() {
         }
@@ -605,6 +691,21 @@ public final class ServeSession implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Live mode: requests the scenario does not fault go to the real API at {@code url} (with the app's own key,
+         * never stored), and its answers are recorded, so a replay serves them again offline (see
+         * {@link ChaosGatewayBuilder#upstream}). Null: the fake model answers (the default).
+         *
+         * @throws IllegalArgumentException for a URL that is not an absolute http or https URL without query or credentials
+         */
+        public Builder upstream(URI url) {
+            if (url != null) {
+                LiveUpstream.of(url);
+            }
+            this.upstream = url;
+            return this;
+        }
+
         /** Records the run into {@code file} (rewritten as the run goes); default: no recording. */
         public Builder recordTo(Path file) {
             this.recordTo = file;
@@ -654,9 +755,11 @@ public final class ServeSession implements AutoCloseable {
             // Listeners first, then the scenario: every decision of the run is recorded.
             gateway.onDecision(session::decided);
             gateway.journal().onEntry(session::journalled);
+            gateway.onLiveAnswer(session::answered);
+            gateway.onWarning(warnings);
             if (replay != null) {
                 session.replaying = true;
-                gateway.replay(first.scenario(), first.decisions());
+                gateway.replay(first.scenario(), first.decisions(), first.answers());
             } else {
                 gateway.play(played);
             }
@@ -670,6 +773,9 @@ public final class ServeSession implements AutoCloseable {
         private ChaosGateway startGateway(long gatewaySeed, boolean overHttps) {
             try {
                 ChaosGatewayBuilder gatewayBuilder = ChaosGateway.builder().seed(gatewaySeed).pacing(pacing).listen(host, port);
+                if (upstream != null) {
+                    gatewayBuilder.upstream(upstream);
+                }
                 if (overHttps) {
                     gatewayBuilder.https();
                 }

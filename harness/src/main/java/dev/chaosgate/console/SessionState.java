@@ -24,10 +24,11 @@ import java.util.Map;
  * @param queue             the faults queued with fail-next that requests have still to meet, first to fire first
  * @param segment           the number (from 1) of the recording's segment being made, one per start, reset and
  *                          switch; 0 when the session does not record
+ * @param liveUpstream      the real API answering what meets no fault ({@code serve --upstream}), or null
  */
 public record SessionState(String scenario, String description, String phase, List<String> phases, boolean paused,
                            int injectedRemaining, boolean replaying, int replayRemaining, String baseUrl,
                            String consoleUrl, String recording, long seed, long verdictFrom, List<String> faults,
                            Map<String, String> faultDescriptions, List<String> scenarios, String recordingProblem,
-                           String clockStart, List<QueuedFault> queue, int segment) {
+                           String clockStart, List<QueuedFault> queue, int segment, String liveUpstream) {
 }

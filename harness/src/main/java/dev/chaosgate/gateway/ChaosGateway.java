@@ -17,6 +17,8 @@ import dev.chaosgate.upstream.TimelineStart;
 import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.upstream.live.LiveAnswer;
+import dev.chaosgate.upstream.live.LiveUpstream;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.CrowdVerdict;
 import dev.chaosgate.verdict.LinkRequest;
@@ -390,16 +392,40 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
      * generation decision, switched as each one is served. Verdicts judge against {@code recorded}.
      */
     public void replay(Scenario recorded, List<FaultDecision> decisions) {
+        replay(recorded, decisions, List.of());
+    }
+
+    /**
+     * {@link #replay(Scenario, List)} with the real API's answers recorded in a live run, served again byte for byte
+     * to the same requests in the same order, with no real API needed (see {@link FakeUpstream#replay(List, List)}).
+     */
+    public void replay(Scenario recorded, List<FaultDecision> decisions, List<LiveAnswer> answers) {
         Objects.requireNonNull(recorded, "scenario cannot be null");
+        Objects.requireNonNull(answers, "answers cannot be null");
         List<String> phases = decisions.stream().filter(FaultDecision::generation).map(FaultDecision::phase).toList();
         startAction(null);
         scenario = recorded;
         upstream.clearInjected();
         upstream.serveNormally();
         replayPhases = new ReplayPhases(recorded, phases);
-        upstream.replay(decisions);
+        upstream.replay(decisions, answers);
         switchReplayPhase(replayPhases, 0);
         toxics.await();
+    }
+
+    /** The real API answering what meets no fault ({@link ChaosGatewayBuilder#upstream}), or null. */
+    public LiveUpstream live() {
+        return upstream.live();
+    }
+
+    /** Hears every answer passed on from the real API, or from a replayed recording of it (see {@link FakeUpstream#onLiveAnswer}). */
+    public void onLiveAnswer(java.util.function.Consumer<LiveAnswer> listener) {
+        upstream.onLiveAnswer(listener);
+    }
+
+    /** Hears problems worth telling whoever runs the gateway (see {@link FakeUpstream#onWarning}). */
+    public void onWarning(java.util.function.Consumer<String> listener) {
+        upstream.onWarning(listener);
     }
 
     /** Recorded generation decisions a replay has still to serve, or -1 when no replay runs. */
@@ -446,6 +472,14 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
         }
         return VerdictEngine.standard().judge(played, waits.sincePlayed(), linkLog.sinceStarted(),
                 linkCounters().connectionsAccepted() - linkConnectionsBefore, Objects.requireNonNull(report, "report cannot be null"));
+    }
+
+    /**
+     * Several users acting at once through a Java client, judged per user and as a crowd:
+     * {@code gateway.crowd().users(20).act(user -> ...)} (see {@link CrowdActionBuilder}).
+     */
+    public CrowdActionBuilder crowd() {
+        return new CrowdActionBuilder(this);
     }
 
     /**

@@ -11,6 +11,9 @@ import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.FakeUpstream;
 import dev.chaosgate.upstream.StreamPacing;
 
+import dev.chaosgate.upstream.live.LiveUpstream;
+
+import java.net.URI;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +30,7 @@ public final class ChaosGatewayBuilder {
     private int listenPort = 0;
     private boolean https;
     private Provider provider = Provider.OPENAI;
+    private LiveUpstream live;
 
     ChaosGatewayBuilder() {
     }
@@ -108,6 +112,19 @@ public final class ChaosGatewayBuilder {
         return this;
     }
 
+    /**
+     * Live mode: what the scenario does not fault is forwarded to the real API at {@code url} (the base URL the app
+     * would otherwise use, e.g. {@code https://api.openai.com/v1}) with the client's own headers, its API key
+     * included, and the real answer goes back to the client; faulted requests never reach it. The key is never
+     * stored: the journal redacts it. See {@code docs/https.md}, "Live mode".
+     *
+     * @throws IllegalArgumentException for a URL that is not an absolute http or https URL without query or credentials
+     */
+    public ChaosGatewayBuilder upstream(URI url) {
+        this.live = LiveUpstream.of(url);
+        return this;
+    }
+
     /** Creates the link proxy on the listen address; a bind failure says which address and what to do. */
     private int listen(LinkEngine engine, int upstreamPort) {
         try {
@@ -129,7 +146,7 @@ public final class ChaosGatewayBuilder {
         if (scenario != null && !seedSet) {
             seed = scenario.seed();
         }
-        FakeUpstream upstream = FakeUpstream.builder().seed(seed).pacing(pacing).threads(upstreamThreads)
+        FakeUpstream upstream = FakeUpstream.builder().seed(seed).pacing(pacing).threads(upstreamThreads).live(live)
                 .journalLimit(Math.min(journalCapacity, ChaosGateway.UPSTREAM_JOURNAL_LIMIT)).start();
         LinkServer link;
         try {

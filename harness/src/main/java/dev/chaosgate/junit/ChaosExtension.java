@@ -327,6 +327,9 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         if (settings.https) {
             builder.https();
         }
+        if (settings.upstream != null) {
+            builder.upstream(settings.upstream);
+        }
         return builder.start();
     }
 
@@ -424,8 +427,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     }
 
     /** Seed (empty: each scenario's own) and pacing of the gateways. */
-    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https, Provider provider) {
-        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false, Provider.OPENAI);
+    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https, Provider provider, java.net.URI upstream) {
+        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false, Provider.OPENAI, null);
 
         static Settings of(ChaosTest annotation, Class<?> on) {
             long[] seeds = annotation.seed();
@@ -435,8 +438,16 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                         + seeds[0] + "), or leave `seed` out to use each scenario's own seed");
             }
             StreamPacing pacing = annotation.pacing() == ChaosTest.Pacing.IMMEDIATE ? StreamPacing.immediate() : StreamPacing.realistic();
+            java.net.URI upstream = null;
+            if (!annotation.upstream().isBlank()) {
+                try {
+                    upstream = dev.chaosgate.upstream.live.LiveUpstream.parse(annotation.upstream()).baseUrl();
+                } catch (IllegalArgumentException e) {
+                    throw Scenarios.configuration("@ChaosTest(upstream = ...) on " + Scenarios.where(on) + ": " + e.getMessage());
+                }
+            }
             return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing, annotation.https(),
-                    annotation.provider());
+                    annotation.provider(), upstream);
         }
     }
 
@@ -454,6 +465,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         private StreamPacing pacing = StreamPacing.realistic();
         private boolean https;
         private Provider provider = Provider.OPENAI;
+        private java.net.URI upstream;
 
         private Builder() {
         }
@@ -523,8 +535,18 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
+        /**
+         * Live mode: requests the scenario does not fault go to the real API at {@code url} (see {@link ChaosTest#upstream()}).
+         *
+         * @throws IllegalArgumentException for a URL that is not an absolute http or https URL without query or credentials
+         */
+        public Builder upstream(java.net.URI url) {
+            this.upstream = dev.chaosgate.upstream.live.LiveUpstream.of(url).baseUrl();
+            return this;
+        }
+
         public ChaosExtension build() {
-            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https, provider)));
+            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https, provider, upstream)));
         }
     }
 }

@@ -87,6 +87,13 @@ public @interface ChaosTest {
      */
     boolean https() default false;
 
+    /**
+     * Live mode: the base URL of a real API ({@code "https://api.openai.com/v1"}) that answers every request the
+     * scenario does not fault, with the client's own headers and key (never stored); faulted requests never reach it.
+     * Empty (the default): the fake model answers. A URL that is not absolute http or https fails the test class.
+     */
+    String upstream() default "";
+
     /** How a streamed answer is spaced in time (see {@link dev.chaosgate.upstream.StreamPacing}). */
     enum Pacing {
         /** Like a hosted chat model: about 150 ms to the first token, then 25 ms per chunk. */

@@ -1,6 +1,8 @@
 package dev.chaosgate.upstream;
 
 import dev.chaosgate.upstream.internal.UpstreamServer;
+import dev.chaosgate.upstream.live.LiveAnswer;
+import dev.chaosgate.upstream.live.LiveUpstream;
 
 import java.time.Instant;
 import java.util.List;
@@ -157,6 +159,38 @@ public final class FakeUpstream implements AutoCloseable {
         server.replay(decisions == null ? null : List.copyOf(decisions));
     }
 
+    /**
+     * {@link #replay(List)}, with the real API's answers recorded in a live run: a request that gets the recorded
+     * decision of sequence n (one that met no fault) is answered with the recorded answer of sequence n, the same
+     * bytes, if it is the same request ({@link LiveAnswer#sameRequest}); a different one gets a 422 that says what
+     * differs, and a warning ({@link #onWarning}). Needs no real API.
+     */
+    public void replay(List<FaultDecision> decisions, List<LiveAnswer> answers) {
+        server.replay(decisions == null ? null : List.copyOf(decisions), List.copyOf(answers));
+    }
+
+    /** The real API that answers what meets no fault ({@link Builder#live}), or null for the fake model. */
+    public LiveUpstream live() {
+        return server.live();
+    }
+
+    /**
+     * Calls {@code listener} with every answer passed from the real API (or from a replayed recording of it) once its
+     * request finishes, on the serving thread: what a recording keeps. Secrets are redacted in it.
+     */
+    public void onLiveAnswer(Consumer<LiveAnswer> listener) {
+        server.onLiveAnswer(Objects.requireNonNull(listener, "listener cannot be null"));
+    }
+
+    /**
+     * Calls {@code listener} with problems worth telling the person running chaosgate, in one line each: the real API
+     * cannot be reached (once per outage, and when it answers again), a replayed request differs from the recorded
+     * one. Without a listener they are logged ({@code System.Logger} {@code dev.chaosgate.upstream}).
+     */
+    public void onWarning(Consumer<String> listener) {
+        server.onWarning(Objects.requireNonNull(listener, "listener cannot be null"));
+    }
+
     /** Recorded generation decisions not yet served again, or -1 when no replay runs. */
     public int replayRemaining() {
         return server.replayRemaining();
@@ -286,6 +320,7 @@ public final class FakeUpstream implements AutoCloseable {
         private StreamPacing pacing = StreamPacing.realistic();
         private int threads = 64;
         private int journalLimit = 10_000;
+        private LiveUpstream live;
 
         private Builder() {
         }
@@ -332,8 +367,18 @@ public final class FakeUpstream implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Live mode: requests that meet no fault go to the real API at {@code live} with the client's own headers
+         * (its key included; hop-by-hop ones left out), and its answer goes back to the client; a faulted request
+         * never reaches it. Null (the default): the fake model answers. See {@code docs/https.md}, "Live mode".
+         */
+        public Builder live(LiveUpstream live) {
+            this.live = live;
+            return this;
+        }
+
         public FakeUpstream start() {
-            return new FakeUpstream(new UpstreamServer(host, port, seed, pacing, threads, journalLimit), host);
+            return new FakeUpstream(new UpstreamServer(host, port, seed, pacing, threads, journalLimit, live), host);
         }
     }
 }

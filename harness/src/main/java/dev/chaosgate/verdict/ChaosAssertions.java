@@ -21,6 +21,11 @@ public final class ChaosAssertions {
         return new VerdictAssert(java.util.Objects.requireNonNull(gateway, "gateway cannot be null"), null);
     }
 
+    /** Assertions on a crowd's verdict: the crowd as a whole and each of its users. */
+    public static CrowdVerdictAssert assertThat(CrowdVerdict verdict) {
+        return new CrowdVerdictAssert(java.util.Objects.requireNonNull(verdict, "verdict cannot be null"));
+    }
+
     /** Assertions on a verdict already computed. */
     public static VerdictAssert assertThat(Verdict verdict) {
         return new VerdictAssert(null, java.util.Objects.requireNonNull(verdict, "verdict cannot be null"));

@@ -1,42 +1,32 @@
 package dev.chaosgate.verdict;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.scenario.Crowd;
 import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Judges a crowd: splits what the gateway saw per user first, judges each user's action on its own requests only
  * (the grouping of {@link ActionGrouping} runs inside one user's requests, never across users), then the crowd.
  *
- * <p><b>Whose request.</b> In this order: the user marker the request carries (the {@value #USER_HEADER} header,
- * else the OpenAI body field {@code user}, else {@code safety_identifier}), naming one of the crowd's users; else
- * the connection, once a marked or told-apart request of one user used it (one process per user keeps its own
- * connections); else the user's turn, when it is the prompt of exactly one user (or resembles exactly one). A
- * request none of these tells apart (identical prompts, no marker, a new connection) is judged for nobody and
- * counted in {@link CrowdVerdict.Figures#unattributed()}.
+ * <p><b>Whose request.</b> By the one rule of {@link UserAttribution}, with the crowd's users and their typed prompts
+ * known: a marker naming someone outside the crowd makes the request nobody's. A request the rule does not tell apart
+ * (identical prompts, no marker, a new connection) is judged for nobody and counted in
+ * {@link CrowdVerdict.Figures#unattributed()}.
  */
 final class CrowdJudging {
-    /** The header that names the user of a request (its value is {@code CHAOSGATE_USER}). */
-    static final String USER_HEADER = "x-chaosgate-user";
     /** Fewer users retrying after a wait than this is no herd. */
     static final int MIN_HERD = 4;
     /**
@@ -48,7 +38,6 @@ final class CrowdJudging {
     static final double HERD_SHARE = 0.10;
     /** A retry this much before the wait asked still honoured it (the judges' own tolerance is separate). */
     private static final Duration HONOURED_TOLERANCE = Duration.ofMillis(50);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CrowdJudging() {
     }
@@ -62,12 +51,10 @@ final class CrowdJudging {
                 : new Crowd(Math.max(2, reports.size()), Duration.ZERO, Duration.ZERO, scenario.expect().maxAttempts());
         Map<String, List<UpstreamExchange>> byUser = new LinkedHashMap<>();
         reports.keySet().forEach(u -> byUser.put(u, new ArrayList<>()));
-        Map<Integer, String> connectionUser = new HashMap<>();
-        Set<Integer> shared = new HashSet<>();
-        Map<Long, String> sequenceUser = new HashMap<>();
+        UserAttribution attribution = UserAttribution.of(reports);
         int unattributed = 0;
         for (UpstreamExchange exchange : exchanges) {
-            String user = userOf(exchange, reports, connectionUser, shared);
+            String user = attribution.userOf(exchange).orElse(null);
             if (user == null) {
                 if (exchange.isGeneration()) {
                     unattributed++;
@@ -75,15 +62,8 @@ final class CrowdJudging {
                 continue;
             }
             byUser.get(user).add(exchange);
-            sequenceUser.put(exchange.sequence(), user);
-            if (exchange.connection() > 0) {
-                String before = connectionUser.put(exchange.connection(), user);
-                if (before != null && !before.equals(user)) {
-                    shared.add(exchange.connection());
-                }
-            }
         }
-        Map<String, List<LinkRequest>> headsByUser = headsByUser(exchanges, linkRequests, sequenceUser, connectionUser, shared);
+        Map<String, List<LinkRequest>> headsByUser = attribution.headsByUser(exchanges, linkRequests);
         List<CrowdVerdict.UserVerdict> verdicts = new ArrayList<>();
         for (Map.Entry<String, ClientReport> user : reports.entrySet()) {
             List<LinkRequest> heads = headsByUser.getOrDefault(user.getKey(), List.of());
@@ -126,87 +106,6 @@ final class CrowdJudging {
         }
         List<Finding> kept = verdict.findings().stream().filter(f -> f.code() != FindingCode.FAULT_NOT_EXERCISED).toList();
         return kept.size() == verdict.findings().size() ? user : new CrowdVerdict.UserVerdict(user.user(), verdict.withFindings(kept));
-    }
-
-    /** Whose request this is, or null when nothing tells (see the class comment). */
-    private static String userOf(UpstreamExchange exchange, Map<String, ClientReport> reports, Map<Integer, String> connectionUser,
-                                 Set<Integer> shared) {
-        String marker = marker(exchange);
-        if (marker != null) {
-            return reports.containsKey(marker) ? marker : null;
-        }
-        String turn = !exchange.isGeneration() ? null : exchange.step().step() >= 2 ? exchange.step().openingTurn() : exchange.prompt();
-        List<String> same = turn == null ? List.of() : reports.entrySet().stream()
-                .filter(r -> ActionGrouping.same(r.getValue().prompt(), turn)).map(Map.Entry::getKey).toList();
-        if (same.size() == 1) {
-            return same.get(0);
-        }
-        String byConnection = connectionUser.get(exchange.connection());
-        if (byConnection != null && !shared.contains(exchange.connection())
-                && (same.isEmpty() || same.contains(byConnection))) {
-            return byConnection;
-        }
-        if (same.isEmpty() && turn != null) {
-            List<String> alike = reports.entrySet().stream().filter(r -> ActionGrouping.resembles(turn, r.getValue().prompt()))
-                    .map(Map.Entry::getKey).toList();
-            if (alike.size() == 1) {
-                return alike.get(0);
-            }
-        }
-        return null;
-    }
-
-    /** The user the request names: the {@value #USER_HEADER} header, else the body's {@code user}, else {@code safety_identifier}. */
-    static String marker(UpstreamExchange exchange) {
-        List<String> header = exchange.requestHeaders().get(USER_HEADER);
-        if (header != null && !header.isEmpty() && !header.get(0).isBlank()) {
-            return header.get(0).strip();
-        }
-        String body = exchange.requestBody();
-        if (body == null || body.isBlank() || body.charAt(0) != '{' && !body.strip().startsWith("{")) {
-            return null;
-        }
-        try {
-            JsonNode json = JSON.readTree(body);
-            for (String field : List.of("user", "safety_identifier")) {
-                JsonNode value = json == null ? null : json.get(field);
-                if (value != null && value.isTextual() && !value.asText().isBlank()) {
-                    return value.asText().strip();
-                }
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return null;
-    }
-
-    /** The link's request heads per user: the user of the upstream request each is, else of its connection. */
-    private static Map<String, List<LinkRequest>> headsByUser(List<UpstreamExchange> exchanges, List<LinkRequest> linkRequests,
-                                                             Map<Long, String> sequenceUser, Map<Integer, String> connectionUser,
-                                                             Set<Integer> shared) {
-        List<LinkRequest> heads = new ArrayList<>(linkRequests);
-        heads.sort(Comparator.comparing(LinkRequest::at));
-        List<UpstreamExchange> byArrival = new ArrayList<>(exchanges);
-        byArrival.sort(Comparator.comparing(UpstreamExchange::arrived));
-        Set<Long> taken = new HashSet<>();
-        Map<String, List<LinkRequest>> out = new HashMap<>();
-        for (LinkRequest head : heads) {
-            String user = null;
-            for (UpstreamExchange exchange : byArrival) {
-                if (!taken.contains(exchange.sequence()) && LinkAttempts.sameRequest(head, exchange)) {
-                    taken.add(exchange.sequence());
-                    user = sequenceUser.get(exchange.sequence());
-                    break;
-                }
-            }
-            if (user == null && !shared.contains(head.upstreamPort())) {
-                user = connectionUser.get(head.upstreamPort());
-            }
-            if (user != null) {
-                out.computeIfAbsent(user, u -> new ArrayList<>()).add(head);
-            }
-        }
-        return out;
     }
 
     private static CrowdVerdict.Figures figures(Scenario scenario, Crowd crowd, List<UpstreamExchange> generation,

@@ -16,6 +16,10 @@
   const CUSTOM_FAULT = 'other';
   let menusFilled = false;
   let pollsSinceVerdict = VERDICT_EVERY;
+  /** The users the log shows a lane for: two or more, or none (one user, or none told: the log as one list). */
+  let laneUsers = [];
+  /** Each user's running verdict, last heard, by user id; shown in the log's lane heads too. */
+  let laneVerdicts = new Map();
 
   function setText(element, value) {
     element.textContent = value === null || value === undefined ? '' : String(value);
@@ -78,6 +82,8 @@
     // A scenario's time starts at the app's first generation request (clock: client): say so until it comes.
     $('clock-waiting').hidden = state.replaying || !!state.clockStart;
     setText($('base-url'), state.baseUrl);
+    $('live-upstream-label').hidden = $('live-upstream-row').hidden = !state.liveUpstream;
+    setText($('live-upstream'), state.liveUpstream || '');
     setText($('recording-path'), state.recording || 'not recording');
     $('recording-problem').hidden = !state.recordingProblem;
     setText($('recording-problem'), state.recordingProblem
@@ -98,7 +104,7 @@
       // A switch or reset: a new action to judge, so what was reported for the last one goes.
       verdictFrom = state.verdictFrom;
       markBaseline();
-      for (const id of ['report-prompt', 'report-shown', 'report-draft']) {
+      for (const id of ['report-user', 'report-prompt', 'report-shown', 'report-draft']) {
         $(id).value = '';
       }
     }
@@ -161,39 +167,151 @@
     return failureClass ? failureClass.replaceAll('_', ' ') : '';
   }
 
-  function renderLog(page) {
-    const body = $('log').tBodies[0];
-    for (const entry of page.entries) {
-      const row = document.createElement('tr');
-      row.dataset.sequence = entry.sequence;
-      row.className = (entry.faulted ? 'fault' : 'ok') + ' source-' + entry.source;
-      if (entry.sequence <= verdictFrom) {
-        row.classList.add('before-baseline');
-      }
-      cell(row, entry.sequence);
-      cell(row, clock(entry.time), 'time', entry.time + (entry.durationMs ? ', answered in ' + entry.durationMs + ' ms' : ''));
-      // A zero-width space after each slash lets a long path wrap there rather than mid-word.
-      cell(row, entry.method + ' ' + entry.path.replaceAll('/', '/\u200b') + (entry.streamed ? ' (streamed)' : ''), 'request',
-        entry.method + ' ' + entry.path);
-      cell(row, entry.status === 0 ? 'none' : entry.status, 'status');
-      // Plain words on the page; the fixture id and the failure class on hover.
-      cell(row, (entry.faultName || entry.fault)
-        + (entry.clientClosed ? ' — the app closed the connection before the end' : ''), 'answer',
-        entry.faulted ? entry.fault + (entry.failureClass ? ' · failure class ' + entry.failureClass : '') : '');
-      cell(row, entry.source, 'source');
-      cell(row, entry.phase || '');
-      cell(row, entry.prompt || '', 'prompt', entry.prompt || '');
-      body.insertBefore(row, body.firstChild);
+  /** One request of the log as a table row. */
+  function logRow(entry) {
+    const row = document.createElement('tr');
+    row.dataset.sequence = entry.sequence;
+    row.dataset.user = entry.user || '';
+    row.className = (entry.faulted ? 'fault' : 'ok') + ' source-' + entry.source;
+    if (entry.sequence <= verdictFrom) {
+      row.classList.add('before-baseline');
     }
-    while (body.rows.length > MAX_ROWS) {
-      body.deleteRow(body.rows.length - 1);
+    cell(row, entry.sequence);
+    cell(row, clock(entry.time), 'time', entry.time + (entry.durationMs ? ', answered in ' + entry.durationMs + ' ms' : ''));
+    // A zero-width space after each slash lets a long path wrap there rather than mid-word.
+    cell(row, entry.method + ' ' + entry.path.replaceAll('/', '/\u200b') + (entry.streamed ? ' (streamed)' : ''), 'request',
+      entry.method + ' ' + entry.path);
+    cell(row, entry.status === 0 ? 'none' : entry.status, 'status');
+    // Plain words on the page; the fixture id and the failure class on hover.
+    cell(row, (entry.faultName || entry.fault)
+      + (entry.clientClosed ? ' — the app closed the connection before the end' : ''), 'answer',
+      entry.faulted ? entry.fault + (entry.failureClass ? ' · failure class ' + entry.failureClass : '') : '');
+    cell(row, entry.source, 'source');
+    cell(row, entry.phase || '');
+    cell(row, entry.prompt || '', 'prompt', entry.prompt || '');
+    return row;
+  }
+
+  /** Every request row of the log, newest first, whichever lane holds it. */
+  function logRows() {
+    return [...$('log').querySelectorAll('tbody tr[data-sequence]')];
+  }
+
+  /** The users of the log's rows, in the order their first request came; requests of nobody told are not a user. */
+  function logUsers(rows) {
+    const users = [];
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const user = rows[i].dataset.user;
+      if (user && !users.includes(user)) {
+        users.push(user);
+      }
+    }
+    return users;
+  }
+
+  function renderLog(page) {
+    const table = $('log');
+    const newest = table.tBodies[0];
+    for (const entry of page.entries) {
+      newest.insertBefore(logRow(entry), newest.firstChild);
+    }
+    let rows = logRows();
+    // Oldest first out, whichever lane holds them.
+    rows.sort((a, b) => Number(b.dataset.sequence) - Number(a.dataset.sequence));
+    while (rows.length > MAX_ROWS) {
+      rows.pop().remove();
+    }
+    if (page.entries.length > 0) {
+      layOutLog(rows);
     }
     lastLog = Math.max(lastLog, page.last);
-    setText($('log-count'), body.rows.length ? '(' + body.rows.length + ', newest first)' : '(none yet)');
+    setText($('log-count'), rows.length ? '(' + rows.length + ', newest first'
+      + (laneUsers.length > 1 ? ', one group per user' : '') + ')' : '(none yet)');
+  }
+
+  /**
+   * With requests of several users, one group of rows per user (a tbody headed by the user's id), in the order
+   * their first requests came, and one for requests no user is told for; else one list, as with a single app.
+   */
+  function layOutLog(rows) {
+    const table = $('log');
+    const users = logUsers(rows);
+    if (users.length < 2) {
+      if (table.tBodies.length === 1 && laneUsers.length === 0) {
+        return; // one list already, its rows in place
+      }
+      laneUsers = [];
+      const one = document.createElement('tbody');
+      one.append(...rows);
+      [...table.tBodies].forEach((body) => body.remove());
+      table.appendChild(one);
+      return;
+    }
+    laneUsers = users;
+    const lanes = new Map();
+    const groups = [];
+    const lane = (user, index) => {
+      const body = document.createElement('tbody');
+      body.className = 'lane';
+      body.dataset.user = user;
+      const head = document.createElement('tr');
+      head.className = 'lane-head';
+      const th = document.createElement('th');
+      th.colSpan = 8;
+      th.scope = 'rowgroup';
+      th.id = 'log-lane-' + index;
+      const name = document.createElement('span');
+      name.className = 'lane-user';
+      setText(name, user || 'no user told');
+      if (!user) {
+        name.title = 'requests that carry no X-Chaosgate-User header, no body user or safety_identifier,'
+          + ' on a connection no single user\'s requests used';
+      }
+      th.appendChild(name);
+      const count = document.createElement('span');
+      count.className = 'lane-count muted';
+      th.appendChild(count);
+      const verdictBadge = document.createElement('span');
+      verdictBadge.className = 'badge lane-verdict';
+      verdictBadge.hidden = true;
+      th.appendChild(verdictBadge);
+      head.appendChild(th);
+      body.appendChild(head);
+      lanes.set(user, body);
+      groups.push(body);
+      return body;
+    };
+    users.forEach((user, index) => lane(user, index));
+    for (const row of rows) {
+      const user = row.dataset.user;
+      (lanes.get(user) || lanes.get('') || lane('', users.length)).appendChild(row);
+    }
+    for (const body of groups) {
+      const n = body.rows.length - 1;
+      setText(body.querySelector('.lane-count'), ' · ' + n + ' request' + (n === 1 ? '' : 's'));
+    }
+    [...table.tBodies].forEach((body) => body.remove());
+    table.append(...groups);
+    showLaneVerdicts();
+  }
+
+  function showLaneVerdicts() {
+    for (const body of $('log').tBodies) {
+      const badgeElement = body.querySelector('.lane-verdict');
+      if (!badgeElement) {
+        continue;
+      }
+      const verdict = laneVerdicts.get(body.dataset.user);
+      badgeElement.hidden = !verdict;
+      if (verdict) {
+        setText(badgeElement, verdict);
+        badgeElement.className = 'badge lane-verdict verdict-' + verdict.toLowerCase();
+      }
+    }
   }
 
   function markBaseline() {
-    for (const row of $('log').tBodies[0].rows) {
+    for (const row of logRows()) {
       row.classList.toggle('before-baseline', Number(row.dataset.sequence) <= verdictFrom);
     }
   }
@@ -295,31 +413,109 @@
     return item;
   }
 
-  function renderVerdict(verdict) {
-    const prompts = verdict.prompts || [];
-    // The heading sums up: FAIL if any prompt failed.
-    const overall = prompts.length === 0 ? 'PENDING' : prompts.some((p) => p.verdict === 'FAIL') ? 'FAIL' : 'PASS';
-    const heading = $('verdict-badge');
-    setText(heading, overall);
-    heading.className = 'badge verdict-' + overall.toLowerCase();
-    setText($('verdict-summary'), prompts.length === 0 ? ''
-      : prompts.length === 1 ? 'one prompt since the last reset'
-        : prompts.length + ' prompts since the last reset, newest first');
-    $('verdict-pending').hidden = prompts.length > 0;
-    setText($('verdict-ui'), prompts.some((p) => p.uiReported) ? 'UI reported where it says so; the rest: network behaviour only.'
-      : 'UI not reported: network behaviour only.');
-    // Details left open stay open across refreshes.
-    const open = new Set([...$('verdicts').querySelectorAll('details[open]')]
-      .map((d) => d.closest('.prompt-verdict').dataset.started));
-    const items = prompts.map((judged) => {
+  /** PASS, FAIL if any prompt failed, PENDING before the first. */
+  function overall(prompts) {
+    return prompts.length === 0 ? 'PENDING' : prompts.some((p) => p.verdict === 'FAIL') ? 'FAIL' : 'PASS';
+  }
+
+  /** The prompts' verdicts as list items, details left open kept open across refreshes. */
+  function promptItems(prompts, open) {
+    return prompts.map((judged) => {
       const item = promptVerdict(judged);
+      const key = (judged.user || '') + ' ' + judged.started;
+      item.dataset.key = key;
       item.dataset.started = judged.started;
-      if (open.has(judged.started)) {
+      if (open.has(key)) {
         item.querySelector('details').open = true;
       }
       return item;
     });
-    $('verdicts').replaceChildren(...items);
+  }
+
+  /** One user's lane of the verdict: the user's id, that user's running verdict, then each prompt's. */
+  function verdictLane(user, index, open) {
+    const lane = document.createElement('section');
+    lane.className = 'verdict-lane';
+    lane.dataset.user = user.user;
+    const heading = document.createElement('h3');
+    heading.id = 'verdict-lane-' + index;
+    lane.setAttribute('aria-labelledby', heading.id);
+    const name = document.createElement('span');
+    name.className = 'lane-user';
+    setText(name, user.user);
+    heading.appendChild(name);
+    heading.appendChild(document.createTextNode(' '));
+    const verdict = overall(user.prompts || []);
+    heading.appendChild(badge(verdict));
+    const count = document.createElement('span');
+    count.className = 'muted lane-count';
+    const n = (user.prompts || []).length;
+    setText(count, n === 0 ? ' no attempt yet' : n === 1 ? ' one prompt' : ' ' + n + ' prompts, newest first');
+    heading.appendChild(count);
+    lane.appendChild(heading);
+    const list = document.createElement('ol');
+    list.className = 'verdicts';
+    list.replaceChildren(...promptItems(user.prompts || [], open));
+    lane.appendChild(list);
+    laneVerdicts.set(user.user, verdict);
+    return lane;
+  }
+
+  function renderVerdict(verdict) {
+    const prompts = verdict.prompts || [];
+    const users = verdict.users || [];
+    // The heading sums up: FAIL if any prompt failed.
+    const all = overall(prompts);
+    const heading = $('verdict-badge');
+    setText(heading, all);
+    heading.className = 'badge verdict-' + all.toLowerCase();
+    const since = prompts.length === 0 ? ''
+      : prompts.length === 1 ? 'one prompt since the last reset'
+        : prompts.length + ' prompts since the last reset' + (users.length > 1 ? '' : ', newest first');
+    setText($('verdict-summary'), users.length > 1 ? users.length + ' users' + (since ? ', ' + since : '') : since);
+    $('verdict-pending').hidden = prompts.length > 0;
+    setText($('verdict-ui'), prompts.some((p) => p.uiReported) ? 'UI reported where it says so; the rest: network behaviour only.'
+      : 'UI not reported: network behaviour only.');
+    const open = new Set([...$('verdict-panel').querySelectorAll('.prompt-verdict details[open]')]
+      .map((d) => d.closest('.prompt-verdict').dataset.key));
+    // Several users: one lane each, with its own running verdict; else one list, as with a single app.
+    laneVerdicts = new Map();
+    const lanes = users.length > 1;
+    $('verdicts').hidden = lanes;
+    $('verdict-lanes').hidden = !lanes;
+    if (lanes) {
+      $('verdicts').replaceChildren();
+      $('verdict-lanes').replaceChildren(...users.map((user, index) => verdictLane(user, index, open)));
+    } else {
+      $('verdict-lanes').replaceChildren();
+      $('verdicts').replaceChildren(...promptItems(prompts, open));
+    }
+    const nobody = lanes ? verdict.unattributed || 0 : 0;
+    $('verdict-unattributed').hidden = nobody === 0;
+    setText($('verdict-unattributed'), nobody === 0 ? '' : nobody + ' chat or responses request' + (nobody === 1 ? '' : 's')
+      + ' could not be told apart by user and ' + (nobody === 1 ? 'is' : 'are') + ' judged for nobody: mark each request'
+      + ' with the X-Chaosgate-User header, or the body\'s user field');
+    showLaneVerdicts();
+    renderReportUsers(lanes ? users.map((u) => u.user) : []);
+  }
+
+  /** The report's user menu: shown with several users, so what the app showed goes to the right user's prompt. */
+  function renderReportUsers(users) {
+    const select = $('report-user');
+    const known = [...select.options].slice(1).map((o) => o.value);
+    if (known.join('\n') !== users.join('\n')) {
+      const chosen = select.value;
+      [...select.options].slice(1).forEach((o) => o.remove());
+      for (const user of users) {
+        const option = document.createElement('option');
+        option.value = user;
+        setText(option, user);
+        select.appendChild(option);
+      }
+      select.value = users.includes(chosen) ? chosen : '';
+    }
+    select.hidden = users.length === 0;
+    $('report-user-label').hidden = users.length === 0;
   }
 
   function setConnected(connected, error) {
@@ -420,6 +616,7 @@
   action('report-button', async () => {
     const shown = $('report-shown').value.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
     const verdict = await call('POST', 'verdict', {
+      user: $('report-user').value,
       prompt: $('report-prompt').value,
       shown,
       draft: $('report-draft').value,
@@ -428,7 +625,8 @@
     return verdict;
   }, (verdict) => {
     const judged = (verdict.prompts || []).find((p) => p.uiReported);
-    return judged ? 'Judged with what the app showed: ' + judged.verdict + ' for "' + shortText(judged.prompt) + '"'
+    return judged ? 'Judged with what the app showed: ' + judged.verdict + ' for '
+      + ((verdict.users || []).length > 1 && judged.user ? judged.user + '\'s ' : '') + '"' + shortText(judged.prompt) + '"'
       : 'Saved what the app showed: it is judged with the app\'s next prompt';
   });
 

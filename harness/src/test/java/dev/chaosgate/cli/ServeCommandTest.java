@@ -189,11 +189,24 @@ class ServeCommandTest {
             same ports              | --scenario bad-gateway-single --port 9100 --console-port 9100 | --console-port must differ from --port (both 9100)
             seed not a number       | --scenario bad-gateway-single --seed x                 | --seed: 'x' is not a whole number, e.g. --seed 42
             scenario and replay     | --scenario bad-gateway-single --replay r.json          | --scenario and --replay cannot be combined
+            upstream not http       | --scenario bad-gateway-single --upstream ftp://api.example.com/v1 | --upstream: 'ftp://api.example.com/v1' is not an http or https URL; give the API's base URL, e.g. https://api.openai.com/v1
+            upstream without scheme | --scenario bad-gateway-single --upstream api.openai.com/v1 | --upstream: 'api.openai.com/v1' is not an http or https URL
+            upstream not a URL      | --scenario bad-gateway-single --upstream http://bad^host/v1 | --upstream: 'http://bad^host/v1' is not a URL
+            upstream with a query   | --scenario bad-gateway-single --upstream https://api.example.com/v1?key=sk-secret-123 | --upstream: 'https://api.example.com/v1?key=[redacted]' has a query or a fragment
             """)
     void badFlagsAreOneLineUsageErrors(String description, String args, String expected) {
         ServeRun.Finished result = ServeRun.toEnd(args.trim().split("\\s+"));
 
         assertUsageError(result, expected);
+    }
+
+    @Test
+    void anUpstreamUrlWithCredentialsIsRefusedWithoutPrintingThem() {
+        ServeRun.Finished result = ServeRun.toEnd("--scenario", "bad-gateway-single", "--port", "0",
+                "--upstream", "https://qa:sk-live-secret-9f3@api.example.com/v1");
+
+        assertUsageError(result, "--upstream: 'https://api.example.com...' carries credentials in the URL; leave them out");
+        assertThat(result.err()).doesNotContain("sk-live-secret-9f3");
     }
 
     @Test
@@ -243,7 +256,7 @@ class ServeCommandTest {
         ServeRun.Finished help = ServeRun.toEnd("--help");
 
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("--scenario", "--port", "--console-port", "--host", "--seed", "--record",
+        assertThat(help.out()).contains("--scenario", "--port", "--console-port", "--host", "--seed", "--upstream", "--record",
                 "--replay", "--segment", "8787", "127.0.0.1", "chaosgate-recording-YYYYMMDD-HHMMSS.json", "docs/console.md");
     }
 

@@ -81,6 +81,7 @@ class ConsoleApiTest {
         assertThat(first.get("source").asText()).isEqualTo("scenario");
         assertThat(first.get("prompt").asText()).isEqualTo("first try");
         assertThat(first.get("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(first.get("user").isNull()).as("a request that names no user (ConsoleUsersTest has ones that do)").isTrue();
         JsonNode third = page.get("entries").get(2);
         assertThat(third.get("fault").asText()).isEqualTo("answered");
         assertThat(third.get("faulted").asBoolean()).isFalse();

@@ -287,6 +287,86 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void twoUsersGetALaneEachInTheLogAndInTheVerdictWithTheirOwnRunningVerdict() throws Exception {
+        open("bad-gateway-burst");
+        // Two 502s, then answers. Alice retries hers after a wait; bob gives up on his at once (NO_RETRY), then
+        // asks something else. Their first prompts are the same text.
+        AppUser alice = new AppUser(console.session.baseUrl(), "alice", AppUser.Marking.HEADER);
+        AppUser bob = new AppUser(console.session.baseUrl(), "bob", AppUser.Marking.BODY_USER);
+        String same = "Where is my order?";
+        assertThat(alice.chat(same)).isEqualTo(502);
+        assertThat(bob.chat(same)).isEqualTo(502);
+        Thread.sleep(800); // alice's client backs off before its retry, as a good client does
+        assertThat(alice.chat(same)).isEqualTo(200);
+        assertThat(bob.chat("Cancel it then")).isEqualTo(200);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#log tr[data-sequence]"), 4));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#log tbody.lane"), 2));
+        List<WebElement> logLanes = browser.findElements(By.cssSelector("#log tbody.lane"));
+        assertThat(logLanes.stream().map(l -> l.findElement(By.cssSelector("tr.lane-head th")).getText()).toList())
+                .as("one group of requests per user, in the order they came, headed by the user's id")
+                .satisfiesExactly(head -> assertThat(head).startsWith("alice · 2 requests"),
+                        head -> assertThat(head).startsWith("bob · 2 requests"));
+        for (WebElement lane : logLanes) {
+            String user = lane.getAttribute("data-user");
+            List<WebElement> rows = lane.findElements(By.cssSelector("tr[data-sequence]"));
+            assertThat(rows).as("%s's requests", user).hasSize(2)
+                    .allSatisfy(row -> assertThat(row.getAttribute("data-user")).isEqualTo(user));
+            assertThat(Integer.parseInt(rows.get(0).getAttribute("data-sequence")))
+                    .as("%s's requests newest first", user).isGreaterThan(Integer.parseInt(rows.get(1).getAttribute("data-sequence")));
+        }
+        assertThat(cells(logLanes.get(0).findElements(By.cssSelector("tr[data-sequence]")).get(1)).get(7)).isEqualTo(same);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#verdict-lanes .verdict-lane"), 2));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#verdict-lanes .prompt-verdict"), 3));
+        assertThat(browser.findElement(By.id("verdicts")).isDisplayed()).as("the one list gives way to the lanes").isFalse();
+        List<WebElement> verdictLanes = browser.findElements(By.cssSelector("#verdict-lanes .verdict-lane"));
+        WebElement aliceLane = verdictLanes.get(0);
+        WebElement bobLane = verdictLanes.get(1);
+        assertThat(aliceLane.findElement(By.tagName("h3")).getText()).startsWith("alice").contains("one prompt");
+        assertThat(aliceLane.getAttribute("aria-labelledby")).isEqualTo(aliceLane.findElement(By.tagName("h3")).getAttribute("id"));
+        List<WebElement> alicePrompts = aliceLane.findElements(By.cssSelector(".prompt-verdict"));
+        assertThat(alicePrompts).hasSize(1);
+        assertThat(alicePrompts.get(0).findElement(By.cssSelector(".prompt-head")).getText())
+                .as("alice's prompt holds her two attempts only, not bob's identical one").contains("2 attempts");
+        assertThat(bobLane.findElement(By.tagName("h3")).getText()).startsWith("bob").contains("FAIL").contains("2 prompts");
+        List<WebElement> bobPrompts = bobLane.findElements(By.cssSelector(".prompt-verdict"));
+        assertThat(bobPrompts.get(1).findElement(By.cssSelector(".prompt")).getText()).isEqualTo(same);
+        assertThat(bobPrompts.get(1).findElement(By.cssSelector(".prompt-head")).getText()).contains("1 attempt");
+        assertThat(bobPrompts.get(1).findElement(By.cssSelector(".findings")).getText()).contains("NO_RETRY");
+        wait.until(ExpectedConditions.textToBePresentInElement(logLanes.get(1).findElement(By.cssSelector(".lane-verdict")), "FAIL"));
+        assertThat(browser.findElement(By.id("verdict-summary")).getText()).startsWith("2 users, 3 prompts");
+
+        Select reportUser = new Select(browser.findElement(By.id("report-user")));
+        assertThat(browser.findElement(By.id("report-user")).isDisplayed()).isTrue();
+        assertThat(reportUser.getOptions().stream().map(WebElement::getText).toList()).endsWith("alice", "bob");
+        @SuppressWarnings("unchecked")
+        List<String> overflows = (List<String>) ((JavascriptExecutor) browser).executeScript(OVERFLOWS);
+        assertThat(overflows).as("elements wider than their panel at 1280x800 with two lanes").isEmpty();
+        docsScreenshot("console-users.png");
+    }
+
+    @Test
+    void oneUserWhoseRequestsNameThemKeepsThePageAsItIsWithoutLanes() {
+        open("bad-gateway-single");
+        AppUser alice = new AppUser(console.session.baseUrl(), "alice", AppUser.Marking.HEADER);
+        assertThat(alice.chat("Where is my order?")).isEqualTo(502);
+        assertThat(alice.chat("Cancel it then")).isEqualTo(200);
+
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#log tbody tr"), 2));
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#verdicts .prompt-verdict"), 2));
+        assertThat(browser.findElements(By.cssSelector("#log tbody"))).as("one list of requests").hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#log .lane-head, #log tbody.lane"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#log tbody tr")).stream().map(r -> r.getAttribute("data-user")).toList())
+                .as("the rows know their user all the same").containsExactly("alice", "alice");
+        assertThat(browser.findElement(By.id("verdict-lanes")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("verdicts")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("report-user")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("log-count")).getText()).isEqualTo("(2, newest first)");
+        assertThat(browser.findElement(By.id("verdict-summary")).getText()).isEqualTo("2 prompts since the last reset, newest first");
+    }
+
+    @Test
     void everyButtonSaysWhatItDid() {
         open("bad-gateway-burst");
         WebElement count = browser.findElement(By.id("fail-count"));

@@ -233,9 +233,9 @@ class ServeSessionTest {
         for (long sequence = 1; sequence <= 3; sequence++) {
             log.decided(new FaultDecision(sequence, true, null, null, null, Map.of(),
                     sequence == 2 ? FaultDecision.Source.INJECTED : FaultDecision.Source.PAUSED));
-            log.finished(exchange(sequence, true));
+            log.finished(exchange(sequence, true), null);
         }
-        log.finished(exchange(4, false));
+        log.finished(exchange(4, false), null);
 
         assertThat(log.last()).isEqualTo(3);
         assertThat(log.after(0)).extracting(LogEntry::sequence).containsExactly(2L, 3L);

@@ -38,6 +38,27 @@ class RunOverHttpsTest {
     }
 
     @Test
+    void theBundledClientRefusesAMisnamedAndAnExpiredCertificateAndPasses() throws IOException {
+        CliRun run = CliRun.of("run", "tls-wrong-host", "tls-certificate-expired", "--stream", "false", "--report-dir", dir.toString());
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("2 passed, 0 failed");
+    }
+
+    @Test
+    void theOpenaiNpmSdkWithVerificationSwitchedOffTakesAMisnamedAndAnExpiredCertificateAndIsCaught() throws IOException {
+        requireNodeSdk();
+        CliRun run = CliRun.of("run", "tls-wrong-host", "tls-certificate-expired", "--client",
+                "NODE_TLS_REJECT_UNAUTHORIZED=0 " + OPENAI_NODE, "--stream", "false", "--report-dir", dir.toString());
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        JsonNode rows = JSON.readTree(Files.readString(dir.resolve("report.json"))).path("scenarios");
+        assertThat(rows).hasSize(2);
+        for (JsonNode row : rows) {
+            assertThat(row.path("findings").findValuesAsText("code")).as(row.path("name").asText() + ": " + run)
+                    .contains("TLS_VERIFICATION_DISABLED");
+        }
+    }
+
+    @Test
     void theOpenaiNpmSdkRetriesTheRefusedCertificate() throws IOException {
         requireNodeSdk();
         CliRun run = CliRun.of("run", "tls-inspection-untrusted", "--client", OPENAI_NODE, "--stream", "false",

@@ -235,7 +235,7 @@ public class WellBehavedClient {
     }
 
     /** The header that names the user of a request when several users share a gateway (see docs/verdicts.md). */
-    public static final String USER_HEADER = "X-Chaosgate-User";
+    public static final String USER_HEADER = dev.chaosgate.gateway.CrowdUser.HEADER;
 
     /** One user action: send {@code prompt}, retry per the policy above, report what the UI shows. */
     public final ClientReport ask(String baseUrl, String prompt, boolean stream) {

@@ -48,6 +48,8 @@ final class RequestScope {
     /** The request's headers (names in lower case) and path as the journal records them; read once, by {@link UpstreamServer}. */
     volatile Map<String, List<String>> headers;
     volatile String path;
+    /** In a replay, the real API's answer recorded for the decision this request got; null otherwise. */
+    volatile dev.chaosgate.upstream.live.LiveAnswer replayedAnswer;
     private final List<Runnable> onFinish = new CopyOnWriteArrayList<>();
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Journal journal;

@@ -68,11 +68,15 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private final Supplier<FixtureValues> values;
     private final Supplier<StreamPacing> pacing;
     private final ActionSteps actionSteps = new ActionSteps();
+    /** Answers what meets no fault when a real API (or a replay of its answers) is there. */
+    private final LiveResponder live;
     /** Added before every answer's first byte (a crowd's answers take a model's time), not before errors; see FakeUpstream.answerTime. */
     private volatile long answerMillis;
 
-    UpstreamResponder(Function<RequestFacts, Decision> decide, Supplier<FixtureValues> values, Supplier<StreamPacing> pacing) {
+    UpstreamResponder(Function<RequestFacts, Decision> decide, Supplier<FixtureValues> values, Supplier<StreamPacing> pacing,
+                      LiveResponder live) {
         this.decide = decide;
+        this.live = live;
         this.values = values;
         this.pacing = pacing;
     }
@@ -95,7 +99,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             return sent(scope, respond(scope, request));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "chaosgate upstream failed to answer " + request.getMethod().getName()
-                    + " " + request.getUrl() + "; answered with a JSON 500 (chaosgate_error)", e);
+                    + " " + dev.chaosgate.upstream.live.Redaction.target(request.getUrl()) + "; answered with a JSON 500 (chaosgate_error)", e);
             scope.faultLabel = "chaosgate error";
             scope.streamed = false;
             return sent(scope, failure(e, scope));
@@ -147,6 +151,10 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             requestValues = requestValues.with(value.getKey(), value.getValue());
         }
         UpstreamFault fault = decision.fault();
+        if (live.answers(scope) && answeredNormally(fault, parsed.stream())) {
+            // Live mode: what the scenario does not fault, the real API answers (or its recorded answer, in a replay).
+            return delayed(live.answer(request, scope, pacing.get()), fault, decision, generation).build();
+        }
         if (fault instanceof UpstreamFault.ConnectionFault connection) {
             scope.failureClass = FailureClass.CONNECTION_FAILURE.name();
             return Response.response().status(200).fault(wireMockFault(connection.kind())).build();
@@ -158,6 +166,16 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             scope.failureClass = FailureClass.STREAM_INTERRUPTED.name();
         }
         Response.Builder answer = answer(parsed, dialect, read, requestValues, decision, scope);
+        return delayed(answer, fault, decision, generation).build();
+    }
+
+    /** Whether a request with this fault gets the model's answer: no fault, a slow answer, or a stream fault it does not stream. */
+    private static boolean answeredNormally(UpstreamFault fault, boolean streamed) {
+        return fault == null || fault instanceof UpstreamFault.SlowAnswer || (fault instanceof UpstreamFault.StreamFault && !streamed);
+    }
+
+    /** A normal answer with the waits before its first byte: a slow answer's, an overload's service time, a model's time. */
+    private Response.Builder delayed(Response.Builder answer, UpstreamFault fault, Decision decision, boolean generation) {
         if (fault instanceof UpstreamFault.SlowAnswer slow) {
             answer.incrementInitialDelay(slow.delay().toMillis());
         }
@@ -168,7 +186,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             // A model's time to answer: accepted requests stay in flight meanwhile; errors (a shed 503) stay quick.
             answer.incrementInitialDelay(answerMillis);
         }
-        return answer.build();
+        return answer;
     }
 
     private static Fault wireMockFault(UpstreamFault.ConnectionFault.Kind kind) {
@@ -420,7 +438,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         return plain(wire, scope).build();
     }
 
-    private static HttpHeaders headers(List<dev.chaosgate.fixtures.HttpHeader> wire) {
+    static HttpHeaders headers(List<dev.chaosgate.fixtures.HttpHeader> wire) {
         List<HttpHeader> headers = new ArrayList<>();
         boolean dated = false;
         for (dev.chaosgate.fixtures.HttpHeader header : wire) {
@@ -443,7 +461,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     }
 
     /** A body that finishes its request's scope once its last byte has been read. */
-    private static final class FinishingBody extends ByteArrayInputStream {
+    static final class FinishingBody extends ByteArrayInputStream {
         private final RequestScope scope;
 
         FinishingBody(byte[] body, RequestScope scope) {

@@ -11,6 +11,9 @@ import dev.chaosgate.upstream.TimelineStep;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.FaultDecision;
 import dev.chaosgate.upstream.UpstreamFault;
+import dev.chaosgate.upstream.live.LiveAnswer;
+import dev.chaosgate.upstream.live.LiveUpstream;
+import dev.chaosgate.upstream.live.Redaction;
 import wiremock.jakarta.servlet.DispatcherType;
 import wiremock.org.eclipse.jetty.servlet.FilterHolder;
 import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
@@ -74,8 +77,16 @@ public final class UpstreamServer implements AutoCloseable {
     private final Steering steering = new Steering();
     private volatile String consoleOrigin;
     private final List<Consumer<FaultDecision>> decisionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final LiveResponder live;
+    private final List<Consumer<LiveAnswer>> liveListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> warningListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
+        this(host, port, seed, pacing, threads, journalLimit, null);
+    }
+
+    /** An upstream whose normal answers come from the real API {@code live} (null: the fake model's). */
+    public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit, LiveUpstream live) {
         this.seed = seed;
         this.pacing = pacing;
         this.journalLimit = journalLimit;
@@ -94,7 +105,8 @@ public final class UpstreamServer implements AutoCloseable {
                 UpstreamServer.this.finished(scope);
             }
         }, () -> consoleOrigin, () -> gate);
-        this.responder = new UpstreamResponder(this::decide, this::nextValues, () -> this.pacing);
+        this.live = new LiveResponder(live, this::heardLive, this::warn);
+        this.responder = new UpstreamResponder(this::decide, this::nextValues, () -> this.pacing, this.live);
         this.wireMock = startWireMock(port);
         this.port = wireMock.port();
     }
@@ -233,7 +245,13 @@ public final class UpstreamServer implements AutoCloseable {
         FaultDecision.Source source;
         synchronized (steering) {
             if (steering.replay != null) {
-                decision = steering.replay.next(facts.generation());
+                FaultDecision recorded = steering.replay.next(facts.generation());
+                decision = recorded == null ? Decision.NORMAL
+                        : new Decision(recorded.fault(), recorded.label(), recorded.values(), recorded.phase());
+                if (recorded != null && facts.scope() != null) {
+                    // The real API's answer to this decision's request, if the recorded run was live.
+                    facts.scope().replayedAnswer = steering.replay.answers.get(recorded.sequence());
+                }
                 source = FaultDecision.Source.REPLAY;
             } else if (steering.paused) {
                 decision = Decision.NORMAL;
@@ -331,8 +349,54 @@ public final class UpstreamServer implements AutoCloseable {
      * normally. {@code null} ends a replay.
      */
     public void replay(List<FaultDecision> decisions) {
+        replay(decisions, List.of());
+    }
+
+    /**
+     * {@link #replay(List)}, and the real API's recorded {@code answers} (by their request's recorded sequence)
+     * served again to the requests that get the recorded decisions of those sequences.
+     */
+    public void replay(List<FaultDecision> decisions, List<LiveAnswer> answers) {
         synchronized (steering) {
-            steering.replay = decisions == null ? null : new Replay(decisions);
+            steering.replay = decisions == null ? null : new Replay(decisions, answers);
+        }
+    }
+
+    /** The real API normal answers come from, or null. */
+    public LiveUpstream live() {
+        return live.live();
+    }
+
+    public void onLiveAnswer(Consumer<LiveAnswer> listener) {
+        liveListeners.add(listener);
+    }
+
+    public void onWarning(Consumer<String> listener) {
+        warningListeners.add(listener);
+    }
+
+    private void heardLive(LiveAnswer answer) {
+        for (Consumer<LiveAnswer> listener : liveListeners) {
+            try {
+                listener.accept(answer);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a live answer listener of the upstream failed", e);
+            }
+        }
+    }
+
+    /** A problem worth telling the person running chaosgate; logged when nobody listens. */
+    private void warn(String message) {
+        if (warningListeners.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, message);
+            return;
+        }
+        for (Consumer<String> listener : warningListeners) {
+            try {
+                listener.accept(message);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a warning listener of the upstream failed", e);
+            }
         }
     }
 
@@ -374,19 +438,20 @@ public final class UpstreamServer implements AutoCloseable {
     private static final class Replay {
         final ArrayDeque<FaultDecision> generation = new ArrayDeque<>();
         final ArrayDeque<FaultDecision> other = new ArrayDeque<>();
+        final Map<Long, LiveAnswer> answers = new java.util.HashMap<>();
 
-        Replay(List<FaultDecision> decisions) {
+        Replay(List<FaultDecision> decisions, List<LiveAnswer> recordedAnswers) {
             for (FaultDecision decision : decisions) {
                 (decision.generation() ? generation : other).addLast(decision);
             }
+            for (LiveAnswer answer : recordedAnswers) {
+                answers.put(answer.sequence(), answer);
+            }
         }
 
-        Decision next(boolean isGeneration) {
-            FaultDecision recorded = (isGeneration ? generation : other).pollFirst();
-            if (recorded == null) {
-                return Decision.NORMAL;
-            }
-            return new Decision(recorded.fault(), recorded.label(), recorded.values(), recorded.phase());
+        /** The next recorded decision of this kind, or null when they ran out. */
+        FaultDecision next(boolean isGeneration) {
+            return (isGeneration ? generation : other).pollFirst();
         }
     }
 
@@ -554,9 +619,10 @@ public final class UpstreamServer implements AutoCloseable {
         for (String name : Collections.list(scope.request.getHeaderNames())) {
             headers.put(name.toLowerCase(Locale.ROOT), Collections.list(scope.request.getHeaders(name)));
         }
-        scope.path = scope.request.getRequestURI()
-                + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString());
-        scope.headers = Collections.unmodifiableMap(headers);
+        // The one place requests are recorded: no API key gets past it into the journal, the console or a recording.
+        scope.path = Redaction.target(scope.request.getRequestURI()
+                + (scope.request.getQueryString() == null ? "" : "?" + scope.request.getQueryString()));
+        scope.headers = Redaction.headers(headers);
     }
 
     @Override

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.TestFactory;
  * selected as written in the table, {@code bad-gateway-burst[stream]});
  * {@code chaosgate.matrix.parallel} (default 3) cells at a time; {@code chaosgate.matrix.clientTimeout}
  * (default 100 s: a client without an idle timeout waits out stream-stall's 45 s stall and is judged on its answer; one that never times out is stopped on a black hole).
+ * {@code chaosgate.reportCard=DIR} (with a full run of the SDK corpus) writes the SDK report card
+ * ({@link SdkReportCard}) into DIR, mismatches marked, before the test fails on them.
  */
 class ClientMatrixTest {
     /** Surefire runs in the harness module directory. */
@@ -68,6 +70,12 @@ class ClientMatrixTest {
         System.out.println(report.matrix());
         System.out.println(report.accuracy());
         System.out.printf("matrix time: %.0f s%n", (System.nanoTime() - start) / 1e9);
+        String cardDir = System.getProperty("chaosgate.reportCard", "");
+        if (!cardDir.isBlank() && full && corpus.name().equals("sdk")) {
+            Path target = HARNESS.resolve(cardDir).normalize();
+            new SdkReportCard(corpus, results, java.time.LocalDate.now(), "scripts/sdk-report-card").writeTo(target);
+            System.out.println("report card: " + target.resolve("sdk-report-card.md") + ", " + target.resolve("sdk-report-card.html"));
+        }
         if (!report.mismatches().isEmpty()) {
             fail(report.mismatches().size() + " cell(s) of " + dir + " are not judged as " + Corpus.EXPECTED + " says.\n"
                     + report.accuracy() + "\n\n" + report.mismatchDetails() + "\n\n" + report.matrix());

@@ -1,0 +1,49 @@
+package dev.chaosgate.verdict.corpus;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The report card writes what the run said, marks where it differs from the SDK's policy, and says what the app must add. */
+class SdkReportCardTest {
+    private final Corpus sdk = Corpus.load(Path.of("src/test/sdk"));
+
+    private MatrixCell cell(String client, String scenario) {
+        return sdk.cells().stream().filter(c -> c.client().name().equals(client) && c.scenarioId().equals(scenario)).findFirst()
+                .orElseThrow();
+    }
+
+    private static CellResult judged(MatrixCell cell, String... codes) {
+        return new CellResult(cell, codes.length == 0 ? "PASS" : "FAIL", new TreeSet<>(List.of(codes)), "", List.of(), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aCardOfAgreeingCellsSaysSoAndNamesWhatTheAppMustAdd() {
+        // openai6's policy (expected.tsv): a 502 burst passes; a quota 429 is retried (RNR+TMA).
+        SdkReportCard card = new SdkReportCard(sdk, List.of(judged(cell("openai6", "bad-gateway-burst")),
+                judged(cell("openai6", "quota-exhausted"), "RETRIED_NON_RETRYABLE", "TOO_MANY_ATTEMPTS")),
+                LocalDate.of(2026, 12, 7), "scripts/sdk-report-card");
+
+        String markdown = card.markdown();
+        assertThat(markdown).contains("on 2026-12-07").contains("and all 2 agree.")
+                .contains("| `openai6` | openai npm 6.49.0 | 1 of 2 | ")
+                .contains("stop on errors a retry cannot fix").contains("(`RETRIED_NON_RETRYABLE`: 1)")
+                .contains("| bad-gateway-burst |").contains(" PASS |").contains(" RNR+TMA |");
+        assertThat(card.html()).contains("<td class=\"pass\"").contains("<td class=\"fail\"").doesNotContain("differs\"");
+    }
+
+    @Test
+    void aCellThatDiffersFromThePolicyIsMarkedWithWhatThePolicyGives() {
+        SdkReportCard card = new SdkReportCard(sdk, List.of(judged(cell("openai6", "bad-gateway-burst"), "NO_RETRY")),
+                LocalDate.of(2026, 12, 7), "scripts/sdk-report-card");
+
+        assertThat(card.markdown()).contains("and 1 of 1 differ").contains(" NR (policy: PASS) |");
+        assertThat(card.html()).contains("class=\"fail differs\"");
+    }
+}
