@@ -48,19 +48,22 @@ class RunProviderTest {
     }
 
     @Test
-    void theBundledClientOnGeminisWireWaitsItsRateLimitAndSeesAStreamErrorAsACut() throws IOException {
-        CliRun run = CliRun.of("run", "rate-limited-tokens", "stream-error-event", "--provider", "gemini",
+    void theBundledClientOnGeminisWireWaitsItsRateLimitStopsOnItsDailyQuotaAndSeesAStreamErrorAsACut() throws IOException {
+        CliRun run = CliRun.of("run", "rate-limited-tokens", "stream-error-event", "quota-exhausted", "--provider", "gemini",
                 "--report-dir", dir.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("against bundled well-behaved reference client (gemini wire)")
-                .contains("2 passed, 0 failed, 0 skipped");
+                .contains("3 passed, 0 failed, 0 skipped");
         JsonNode scenarios = JSON.readTree(dir.resolve("report.json").toFile()).path("scenarios");
         JsonNode limited = scenarios.get(0);
         assertThat(limited.path("timeline").findValuesAsText("status")).containsExactly("429", "200");
         assertThat(limited.path("timeline").get(0).path("failureClass").asText()).isEqualTo("rate_limited");
         assertThat(limited.path("timeline").get(1).path("gapMs").asLong()).isGreaterThanOrEqualTo(2000);
         assertThat(scenarios.get(1).path("timeline").get(0).path("failureClass").asText()).isEqualTo("stream_interrupted");
+        // Both 429s say "You exceeded your current quota": only the per-day quotaId makes this one final.
+        assertThat(scenarios.get(2).path("timeline").findValuesAsText("status")).containsExactly("429");
+        assertThat(scenarios.get(2).path("timeline").get(0).path("failureClass").asText()).isEqualTo("quota_exhausted");
     }
 
     @Test
