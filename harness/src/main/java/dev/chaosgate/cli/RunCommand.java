@@ -132,9 +132,9 @@ public final class RunCommand implements Callable<Integer> {
     String stream;
 
     @Option(names = "--provider", paramLabel = "NAME",
-            description = "The provider's wire the client speaks: openai (default), anthropic (POST /v1/messages) or azure"
-                    + " (POST /openai/deployments/D/chat/completions, key in api-key). The"
-                    + " gateway serves both at once; this picks the bundled client's wire and is passed to a --client as"
+            description = "The provider's wire the client speaks: openai (default), anthropic (POST /v1/messages), azure"
+                    + " (POST /openai/deployments/D/chat/completions, key in api-key) or gemini"
+                    + " (POST /v1beta/models/M:generateContent, key in x-goog-api-key). The gateway serves them all at once; this picks the bundled client's wire and is passed to a --client as"
                     + " CHAOSGATE_PROVIDER.")
     String provider = Provider.OPENAI.id();
 
@@ -698,7 +698,7 @@ public final class RunCommand implements Callable<Integer> {
     static String modeNote(Verdict verdict, StreamMode mode) {
         List<Boolean> asked = new ArrayList<>();
         for (dev.chaosgate.verdict.Attempt attempt : verdict.attempts()) {
-            Boolean streamed = asksForStream(attempt.exchange().requestBody());
+            Boolean streamed = asksForStream(attempt.exchange().path(), attempt.exchange().requestBody());
             if (streamed != null) {
                 asked.add(streamed);
             }
@@ -713,8 +713,18 @@ public final class RunCommand implements Callable<Integer> {
                         + " this row played its streamed code path";
     }
 
-    /** The request's {@code "stream"} flag (false when absent), or null when the body is not a JSON object. */
-    private static Boolean asksForStream(String body) {
+    /**
+     * Whether the request asked for a stream: Gemini's by its method ({@code :streamGenerateContent} or
+     * {@code :generateContent}), others by the body's {@code "stream"} flag (false when absent); null when the body
+     * is not a JSON object.
+     */
+    private static Boolean asksForStream(String path, String body) {
+        if (path != null && path.contains(":streamGenerateContent")) {
+            return true;
+        }
+        if (path != null && path.contains(":generateContent")) {
+            return false;
+        }
         if (body == null || body.isBlank()) {
             return null;
         }

@@ -134,7 +134,8 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
 
     /**
      * The base URL the {@linkplain #provider() provider's} SDK takes: {@link #baseUrl()} for OpenAI's, the same
-     * without {@code /v1} for Anthropic's (which appends {@code /v1/messages} itself).
+     * without {@code /v1} for Anthropic's (which appends {@code /v1/messages} itself), Azure OpenAI's and Gemini's
+     * ({@code @google/genai} appends {@code /v1beta/models/...}).
      */
     public String sdkBaseUrl() {
         return provider.sdkBaseUrl(baseUrl());

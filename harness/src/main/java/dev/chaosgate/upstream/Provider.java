@@ -18,7 +18,12 @@ public enum Provider {
      * Azure OpenAI's Chat Completions on a deployment URL ({@code POST /openai/deployments/{d}/chat/completions});
      * its SDKs take the origin as their {@code endpoint} and add {@code /openai/deployments/...} themselves.
      */
-    AZURE("azure");
+    AZURE("azure"),
+    /**
+     * Google's Gemini API ({@code POST /v1beta/models/{model}:generateContent}, {@code :streamGenerateContent});
+     * {@code @google/genai} takes the origin as its {@code httpOptions.baseUrl} and adds {@code /v1beta/models/...}.
+     */
+    GEMINI("gemini");
 
     private final String id;
 
@@ -26,14 +31,14 @@ public enum Provider {
         this.id = id;
     }
 
-    /** The name {@code run --provider} takes: {@code openai}, {@code anthropic}. */
+    /** The name {@code run --provider} takes: {@code openai}, {@code anthropic}, {@code azure}, {@code gemini}. */
     public String id() {
         return id;
     }
 
     /**
      * The base URL this provider's SDKs take, from the gateway's {@code /v1} base URL: OpenAI's SDKs take it as
-     * it is; Anthropic's and Azure OpenAI's (its {@code endpoint}) the origin without {@code /v1}.
+     * it is; Anthropic's, Azure OpenAI's (its {@code endpoint}) and Gemini's the origin without {@code /v1}.
      */
     public String sdkBaseUrl(String v1BaseUrl) {
         if (this == OPENAI) {

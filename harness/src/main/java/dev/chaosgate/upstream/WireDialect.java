@@ -52,8 +52,29 @@ public interface WireDialect {
         return Map.of();
     }
 
+    /**
+     * The provider's error answer {@code error} (its own, from {@link #error}) for a fault that sets a Retry-After:
+     * by default with the {@link #besideRetryAfter} headers added. Gemini also writes the wait into its body.
+     */
+    default WireResponse withRetryAfter(WireResponse error, RetryAfter retryAfter) {
+        WireResponse wire = error;
+        for (Map.Entry<String, String> header : besideRetryAfter(retryAfter).entrySet()) {
+            wire = wire.withHeader(header.getKey(), header.getValue());
+        }
+        return wire;
+    }
+
     /** The error event an already open 200 stream ends with, for a stream fault of kind {@code error}. */
     SseEvent streamError(FixtureValues values);
+
+    /**
+     * The bytes that end an already open 200 stream for a stream fault of kind {@code error}: {@link #streamError} as
+     * an SSE event by default. A provider that writes its error into the stream some other way (Gemini: a bare JSON
+     * object, no {@code data:}) says so here.
+     */
+    default byte[] streamErrorBytes(FixtureValues values) {
+        return streamError(values).encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     /** What an event of this dialect's stream carries, so a stream fault strikes at the same point in every dialect. */
     Piece piece(SseEvent event);

@@ -45,7 +45,7 @@ final class FaultExercisedJudge implements Judge {
                             + " the user's prompt that the upstream answered, so the scenario tested nothing",
                     heads(c.linkRequests()),
                     "generation calls go to the base URL's /chat/completions or /responses (Anthropic's: the origin's"
-                            + " /v1/messages) with the prompt as the last user message; check the path the client appends"
+                            + " /v1/messages; Gemini's: the origin's /v1beta/models/M:generateContent) with the prompt as the last user message; check the path the client appends"
                             + " to the base URL"));
         } else if (c.attempts().isEmpty()) {
             findings.add(Finding.of(FindingCode.FAULT_NOT_EXERCISED,

@@ -85,6 +85,8 @@ import java.util.concurrent.TimeUnit;
 public class WellBehavedClient {
 
     public static final String MODEL = "gpt-4o-mini";
+    /** The model the client asks Gemini for. */
+    public static final String GEMINI_MODEL = "gemini-2.5-flash";
     public static final int MAX_ATTEMPTS = 3;
     /** At most this many attempts of one action may end in a timeout-like failure (one retry). */
     public static final int MAX_TIMEOUT_ATTEMPTS = 2;
@@ -386,10 +388,12 @@ public class WellBehavedClient {
             ErrorInfo error = ErrorInfo.of(body);
             if (error.is("insufficient_quota") || error.is("credit_balance_exhausted")
                     || error.is("billing_hard_limit_reached") || error.is("billing_not_active")
-                    || error.message().toLowerCase(Locale.ROOT).contains("credit balance is too low")) {
+                    || error.message().toLowerCase(Locale.ROOT).contains("credit balance is too low")
+                    || dailyQuota(body)) {
                 return FailureClass.QUOTA_EXHAUSTED;
             }
-            if (error.is("request_too_large") || error.message().toLowerCase(Locale.ROOT).startsWith("request too large")) {
+            if (error.is("request_too_large") || error.message().toLowerCase(Locale.ROOT).startsWith("request too large")
+                    || error.message().contains("exceeds the maximum number of tokens")) {
                 return FailureClass.REQUEST_TOO_LARGE;
             }
             return FailureClass.RATE_LIMITED;
@@ -410,6 +414,28 @@ public class WellBehavedClient {
             return FailureClass.SERVER_ERROR;
         }
         return FailureClass.INVALID_REQUEST;
+    }
+
+    /**
+     * Whether a Gemini API 429 names a per-day quota ({@code google.rpc.QuotaFailure}): its message says "exceeded
+     * your current quota" for a per-minute rate limit too, so only the quota's id tells a wait of seconds from one of hours.
+     */
+    static boolean dailyQuota(String body) {
+        if (body == null || !body.stripLeading().startsWith("{")) {
+            return false;
+        }
+        try {
+            for (JsonNode detail : JSON.readTree(body).path("error").path("details")) {
+                for (JsonNode violation : detail.path("violations")) {
+                    if (violation.path("quotaId").asText("").contains("PerDay")) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     /** The {@code error} object of an OpenAI-style JSON body, defensively (HTML or odd shapes give blanks). */
@@ -529,6 +555,8 @@ public class WellBehavedClient {
         String url = switch (provider) {
             case ANTHROPIC -> provider.sdkBaseUrl(baseUrl) + "/v1/messages";
             case AZURE -> provider.sdkBaseUrl(baseUrl) + "/openai/deployments/" + MODEL + "/chat/completions?api-version=2024-10-21";
+            case GEMINI -> provider.sdkBaseUrl(baseUrl) + "/v1beta/models/" + GEMINI_MODEL
+                    + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
             case OPENAI -> baseUrl + "/chat/completions";
         };
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url));
@@ -540,11 +568,14 @@ public class WellBehavedClient {
                 .header("Content-Type", "application/json")
                 .header("Accept", stream ? "text/event-stream" : "application/json")
                 .header("Idempotency-Key", "\"" + idempotencyKey + "\"")
-                .POST(HttpRequest.BodyPublishers.ofString(anthropic ? messagesBody(prompt, stream) : requestBody(prompt, stream)));
+                .POST(HttpRequest.BodyPublishers.ofString(anthropic ? messagesBody(prompt, stream)
+                        : provider == Provider.GEMINI ? generateContentBody(prompt) : requestBody(prompt, stream)));
         if (anthropic) {
             builder.header("x-api-key", "sk-ant-chaosgate-reference").header("anthropic-version", "2023-06-01");
         } else if (provider == Provider.AZURE) {
             builder.header("api-key", "chaosgate-reference");
+        } else if (provider == Provider.GEMINI) {
+            builder.header("x-goog-api-key", "chaosgate-reference");
         } else {
             builder.header("Authorization", "Bearer sk-chaosgate-reference");
         }
@@ -590,6 +621,9 @@ public class WellBehavedClient {
                 StringBuilder text = new StringBuilder();
                 root.path("content").forEach(block -> text.append(block.path("text").asText("")));
                 return new Attempt(text.toString(), null);
+            }
+            if (provider == Provider.GEMINI && root.has("candidates")) {
+                return new Attempt(geminiText(root), null);
             }
             JsonNode content = root.path("choices").path(0).path("message").path("content");
             if (content.isTextual()) {
@@ -650,6 +684,12 @@ public class WellBehavedClient {
                     }
                     continue;
                 }
+                if (provider == Provider.GEMINI) {
+                    // Every chunk is a GenerateContentResponse; the last one has a finishReason, and the body then ends.
+                    text.append(geminiText(event));
+                    finished |= event.path("candidates").path(0).hasNonNull("finishReason");
+                    continue;
+                }
                 JsonNode choice = event.path("choices").path(0);
                 JsonNode delta = choice.path("delta").path("content");
                 if (delta.isTextual()) {
@@ -693,6 +733,27 @@ public class WellBehavedClient {
         message.put("content", prompt);
         root.put("stream", stream);
         return root.toString();
+    }
+
+    /** A Gemini generateContent request: the prompt as the one user content. */
+    private static String generateContentBody(String prompt) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode content = root.putArray("contents").addObject();
+        content.put("role", "user");
+        content.putArray("parts").addObject().put("text", prompt);
+        root.putObject("generationConfig").put("maxOutputTokens", 1024);
+        return root.toString();
+    }
+
+    /** The text parts of a Gemini response's first candidate (thought summaries left out). */
+    private static String geminiText(JsonNode response) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : response.path("candidates").path(0).path("content").path("parts")) {
+            if (!part.path("thought").asBoolean(false)) {
+                text.append(part.path("text").asText(""));
+            }
+        }
+        return text.toString();
     }
 
     private static void sleep(Duration delay) {

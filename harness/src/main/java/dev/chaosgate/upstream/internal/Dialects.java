@@ -3,12 +3,14 @@ package dev.chaosgate.upstream.internal;
 import dev.chaosgate.upstream.WireDialect;
 import dev.chaosgate.upstream.dialect.anthropic.AnthropicDialect;
 import dev.chaosgate.upstream.dialect.azure.AzureOpenAiDialect;
+import dev.chaosgate.upstream.dialect.gemini.GeminiDialect;
 
 import java.util.List;
 
 /** The providers' dialects the upstream speaks besides OpenAI's own, each picked by a request's path. */
 public final class Dialects {
-    private static final List<WireDialect> ALL = List.of(new AnthropicDialect(), new AzureOpenAiDialect());
+    private static final List<WireDialect> ALL = List.of(new AnthropicDialect(), new AzureOpenAiDialect(),
+            new GeminiDialect());
 
     private Dialects() {
     }

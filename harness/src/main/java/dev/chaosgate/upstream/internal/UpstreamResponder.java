@@ -216,9 +216,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             }
             wire = dialect.error(error.status(), meaning, values);
             if (wire != null && error.retryAfter() != null) {
-                for (Map.Entry<String, String> header : dialect.besideRetryAfter(error.retryAfter()).entrySet()) {
-                    wire = wire.withHeader(header.getKey(), header.getValue());
-                }
+                wire = dialect.withRetryAfter(wire, error.retryAfter());
             }
         } else {
             wire = null;
@@ -398,8 +396,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
                     steps.add(emit(events.get(i)));
                 }
             }
-            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> steps.add(emit(dialect != null ? dialect.streamError(values)
-                    : errorEvent(fault.kind(), responses, keep, model, values)));
+            case ERROR, ERROR_NESTED, RESPONSE_FAILED -> steps.add(dialect != null ? new EventStream.Emit(dialect.streamErrorBytes(values))
+                    : emit(errorEvent(fault.kind(), responses, keep, model, values)));
         }
         return steps;
     }
