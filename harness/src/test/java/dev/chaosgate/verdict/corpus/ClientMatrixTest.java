@@ -28,8 +28,9 @@ import org.junit.jupiter.api.TestFactory;
  * selected as written in the table, {@code bad-gateway-burst[stream]});
  * {@code chaosgate.matrix.parallel} (default 3) cells at a time; {@code chaosgate.matrix.clientTimeout}
  * (default 100 s: a client without an idle timeout waits out stream-stall's 45 s stall and is judged on its answer; one that never times out is stopped on a black hole).
- * {@code chaosgate.reportCard=DIR} (with a full run of the SDK corpus) writes the SDK report card
- * ({@link SdkReportCard}) into DIR, mismatches marked, before the test fails on them.
+ * {@code chaosgate.reportCard=DIR} (with a full run of the SDK corpus, or of some of its clients after an earlier full
+ * run into the same target directory) writes the SDK report card ({@link SdkReportCard}) into DIR from every cell's
+ * latest verdict, mismatches marked, before the test fails on them.
  */
 class ClientMatrixTest {
     /** Surefire runs in the harness module directory. */
@@ -73,7 +74,14 @@ class ClientMatrixTest {
         String cardDir = System.getProperty("chaosgate.reportCard", "");
         if (!cardDir.isBlank() && full && corpus.name().equals("sdk")) {
             Path target = HARNESS.resolve(cardDir).normalize();
-            new SdkReportCard(corpus, results, java.time.LocalDate.now(), "scripts/sdk-report-card").writeTo(target);
+            // Every judged cell: this run's, else what an earlier run into the same directory recorded.
+            List<CellResult> card = new java.util.ArrayList<>(results);
+            for (MatrixCell cell : corpus.cells()) {
+                if (cell.expected().kind() != ExpectedVerdict.Kind.SKIP && results.stream().noneMatch(r -> r.cell().equals(cell))) {
+                    runner.recorded(cell).ifPresent(card::add);
+                }
+            }
+            new SdkReportCard(corpus, card, java.time.LocalDate.now(), "scripts/sdk-report-card").writeTo(target);
             System.out.println("report card: " + target.resolve("sdk-report-card.md") + ", " + target.resolve("sdk-report-card.html"));
         }
         if (!report.mismatches().isEmpty()) {

@@ -93,6 +93,19 @@ public final class MatrixRunner {
         if (run.exit() == 2 || !Files.exists(json)) {
             return new CellResult(cell, "ERROR", new TreeSet<>(), "chaosgate run could not judge the cell:\n" + run, List.of(), elapsed);
         }
+        return resultFrom(cell, json, elapsed);
+    }
+
+    /**
+     * The verdict an earlier run of this runner's report directory left for {@code cell}, if any: so a report card can
+     * be written from a full run completed by later runs of some clients (a client added since).
+     */
+    java.util.Optional<CellResult> recorded(MatrixCell cell) throws IOException {
+        Path json = reportRoot.resolve(cell.client().name()).resolve(cell.scenarioId()).resolve("report.json");
+        return Files.exists(json) ? java.util.Optional.of(resultFrom(cell, json, Duration.ZERO)) : java.util.Optional.empty();
+    }
+
+    private static CellResult resultFrom(MatrixCell cell, Path json, Duration elapsed) throws IOException {
         JsonNode scenario = JSON.readTree(json.toFile()).path("scenarios").path(0);
         TreeSet<String> codes = new TreeSet<>();
         StringBuilder explanation = new StringBuilder();
