@@ -151,17 +151,29 @@ public final class SdkReportCard {
         }
     }
 
-    /** The version part of a client's description (its text up to the first comma or colon). */
+    /**
+     * The SDK part of a client's description: its text up to the first comma outside parentheses, or the first colon
+     * outside them that starts a sentence ({@code maxRetries: 0} is part of the SDK's settings).
+     */
     static String sdk(CorpusClient client) {
         String description = client.description();
-        int end = description.length();
-        for (char stop : new char[] {',', ':'}) {
-            int at = description.indexOf(stop);
-            if (at > 0) {
-                end = Math.min(end, at);
+        int depth = 0;
+        for (int i = 0; i < description.length(); i++) {
+            char c = description.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth = Math.max(0, depth - 1);
+            } else if (depth == 0 && (c == ',' || c == ':' && startsWords(description, i + 1))) {
+                return description.substring(0, i).strip();
             }
         }
-        return description.substring(0, end).strip();
+        return description.strip();
+    }
+
+    private static boolean startsWords(String text, int from) {
+        String rest = text.substring(from).stripLeading();
+        return !rest.isEmpty() && Character.isLetter(rest.charAt(0));
     }
 
     private int differing() {
@@ -175,7 +187,7 @@ public final class SdkReportCard {
         out.append("Every real SDK chaosgate judges, played against the whole scenario catalog on ").append(date)
                 .append(". Each SDK runs inside the same thin, careful chat app (docs/sdk-policies.md: one call with the")
                 .append(" SDK's defaults, no retry loop of its own, errors mapped to plain messages, the prompt kept), so what")
-                .append(" it gets wrong is what the SDK does. Every verdict below is chaosgate's, from one full run; each was")
+                .append(" it gets wrong is what the SDK does. Every verdict below is chaosgate's, from the latest run of each cell; each was")
                 .append(" also derived beforehand from the SDK's published retry policy and source (docs/sdk-policies.md)")
                 .append(differing() == 0 ? ", and all " + results.size() + " agree."
                         : ", and " + differing() + " of " + results.size() + " differ: those cells say what the policy gives.")

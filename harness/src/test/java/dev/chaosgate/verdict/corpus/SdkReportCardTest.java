@@ -39,6 +39,13 @@ class SdkReportCardTest {
     }
 
     @Test
+    void eachSdkIsNamedByItsDescriptionUpToItsSettings() {
+        assertThat(sdk.clients()).extracting(SdkReportCard::sdk).contains("openai npm 6.49.0", "openai npm 6.49.0 with maxRetries: 0",
+                "@langchain/openai 1.5.8 ChatOpenAI (@langchain/core 1.4.0 AsyncCaller, default maxRetries 6)",
+                "openai npm 6.49.0 AzureOpenAI (api-version 2024-10-21, deployment gpt-4o-mini)");
+    }
+
+    @Test
     void aCellThatDiffersFromThePolicyIsMarkedWithWhatThePolicyGives() {
         SdkReportCard card = new SdkReportCard(sdk, List.of(judged(cell("openai6", "bad-gateway-burst"), "NO_RETRY")),
                 LocalDate.of(2026, 12, 7), "scripts/sdk-report-card");
