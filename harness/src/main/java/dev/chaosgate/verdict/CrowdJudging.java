@@ -27,15 +27,19 @@ import java.util.stream.Collectors;
  * {@link CrowdVerdict.Figures#unattributed()}.
  */
 final class CrowdJudging {
-    /** Fewer users retrying after a wait than this is no herd. */
-    static final int MIN_HERD = 4;
+    /** Fewer users retrying after a wait than this is no herd (and too few to tell a herd from chance). */
+    static final int MIN_HERD = 6;
     /**
      * Retries whose waits beyond Retry-After differ by less than this, or {@link #HERD_SHARE} of the wait asked if more,
-     * landed together. A good client's jitter spreads them over a fair share of the wait (the bundled client's: up to
-     * 25 %); the share leaves room for the scheduling noise of many client processes waking at once on a busy machine.
+     * 10th to 90th percentile, landed together. Set so that jitter is never taken for a herd: a client adding up to 25 %
+     * of the wait spreads its users' waits uniformly over that quarter, and the 10th-to-90th spread of 10 such users falls
+     * under a fifth of it (5 % of the wait) about once in a thousand crowds (the spread of the 2nd and 9th of 10 uniform
+     * draws follows Beta(7, 4)); of 6 users, under one in a hundred. The price: separate client processes waking on a
+     * busy machine spread by scheduling noise alone (up to a few hundred ms), so a herd after a short wait (1 s) can
+     * pass unnoticed; after a wait of several seconds it is caught.
      */
-    static final Duration HERD_SPREAD = Duration.ofMillis(100);
-    static final double HERD_SHARE = 0.10;
+    static final Duration HERD_SPREAD = Duration.ofMillis(50);
+    static final double HERD_SHARE = 0.05;
     /** A retry this much before the wait asked still honoured it (the judges' own tolerance is separate). */
     private static final Duration HONOURED_TOLERANCE = Duration.ofMillis(50);
 

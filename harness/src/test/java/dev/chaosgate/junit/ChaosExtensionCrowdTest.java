@@ -83,17 +83,17 @@ class ChaosExtensionCrowdTest {
         assertThat(burst.figures().turnedAway()).as(burst.explain()).isEqualTo(8);
         assertThat(burst.users().stream().map(u -> u.verdict().attempts().size())).as(burst.explain()).containsOnly(2);
 
-        // 4 of 8 turned away with Retry-After 2; openai-java waits exactly 2 s, no jitter: the crowd's retries come
+        // 6 of 12 turned away with Retry-After 2; openai-java waits exactly 2 s, no jitter: the crowd's retries come
         // back together. Each user honoured the wait and got its answer, so only the crowd has a finding.
         CrowdVerdict overload = VERDICTS.get("overload");
         assertThat(overload).hasCrowdFindings(FindingCode.RETRIES_SYNCHRONISED);
         assertThat(overload.failedUsers()).as(overload.explain()).isEmpty();
-        assertThat(overload.figures().turnedAway()).as(overload.explain()).isEqualTo(4);
-        assertThat(overload.figures().retriesAfterWait()).as(overload.explain()).isEqualTo(4);
+        assertThat(overload.figures().turnedAway()).as(overload.explain()).isEqualTo(6);
+        assertThat(overload.figures().retriesAfterWait()).as(overload.explain()).isEqualTo(6);
         assertThat(overload).user("user-1").hasNoFinding(FindingCode.RETRY_AFTER_IGNORED);
         // A failing crowd assertion reads like a bug report: the figures, the crowd's finding, the verdict.
         AssertionError error = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> assertThat(overload).passes());
-        assertThat(error.getMessage()).contains("RETRIES_SYNCHRONISED").contains("Crowd: 8 users, 8 answered")
+        assertThat(error.getMessage()).contains("RETRIES_SYNCHRONISED").contains("Crowd: 12 users, 12 answered")
                 .contains("chaosgate crowd verdict for scenario 'crowd-overload-retry-after-2': FAIL");
 
         // Identical prompts: only the header tells the 4 users apart. The 8 failures fall two per user, so each
