@@ -582,7 +582,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** User {@code index}'s id ({@code user-1}, ...) and prompt: its own unless --identical-prompts. */
     static String userId(int index) {
-        return "user-" + (index + 1);
+        return dev.chaosgate.gateway.CrowdUser.idOf(index);
     }
 
     String promptOf(int index) {
@@ -672,7 +672,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The longest a crowd arriving together waits at the gateway for its slowest user's first request. */
-    static final Duration CROWD_GATHERING = Duration.ofSeconds(10);
+    static final Duration CROWD_GATHERING = dev.chaosgate.gateway.CrowdActionBuilder.GATHERING;
 
     /** Daemon threads for the users of a crowd, named after the scenario. */
     private record CrowdThreads(String scenario, AtomicInteger count) implements ThreadFactory {

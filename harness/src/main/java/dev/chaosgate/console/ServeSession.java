@@ -243,7 +243,7 @@ public final class ServeSession implements AutoCloseable {
      */
     public void switchScenario(String name) {
         Scenario next = seeded(catalog.find(name).orElseThrow(() -> new UnknownScenarioException(name, catalog.names())));
-        if (!gateway.https() && next.phases().stream().anyMatch(phase -> phase.tls() != null)) {
+        if (!gateway.https() && next.breaksTls()) {
             throw new IllegalStateException("scenario " + name + " breaks TLS, and this session serves the app plain HTTP;"
                     + " restart it over HTTPS (`chaosgate serve --https`) to play it");
         }
@@ -739,8 +739,8 @@ public final class ServeSession implements AutoCloseable {
             Scenario played = first != null ? first.scenario()
                     : scenarios.find(scenario).orElseThrow(() -> new UnknownScenarioException(scenario, scenarios.names()));
             long gatewaySeed = seed != null ? seed : first != null ? first.seed() : played.seed();
-            ChaosGateway gateway = startGateway(gatewaySeed, https || breaksTls(played)
-                    || (replay != null && replay.stream().anyMatch(segment -> breaksTls(segment.scenario()))));
+            ChaosGateway gateway = startGateway(gatewaySeed, https || played.breaksTls()
+                    || (replay != null && replay.stream().anyMatch(segment -> segment.scenario().breaksTls())));
             RecordingFile recordingFile = null;
             try {
                 if (recordTo != null) {
@@ -764,10 +764,6 @@ public final class ServeSession implements AutoCloseable {
                 gateway.play(played);
             }
             return session;
-        }
-
-        private static boolean breaksTls(Scenario scenario) {
-            return scenario.phases().stream().anyMatch(phase -> phase.tls() != null);
         }
 
         private ChaosGateway startGateway(long gatewaySeed, boolean overHttps) {

@@ -158,7 +158,7 @@ public final class ChaosGatewayBuilder {
         try {
             int port = listen(link.engine(), upstream.port());
             CertificateAuthority authority = null;
-            if (https || (scenario != null && scenario.phases().stream().anyMatch(p -> p.tls() != null))) {
+            if (https || (scenario != null && scenario.breaksTls())) {
                 authority = CertificateAuthority.generate("chaosgate gateway CA " + Instant.now().getEpochSecond());
                 link.engine().tls(ChaosGateway.LINK, authority.serverFor(CertificateAuthority.GATEWAY_LABEL));
             }

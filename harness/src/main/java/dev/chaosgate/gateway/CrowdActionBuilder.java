@@ -35,7 +35,7 @@ import java.util.function.Function;
  */
 public final class CrowdActionBuilder {
     /** The longest users arriving together wait at the gateway for the slowest one's first request. */
-    static final Duration GATHERING = Duration.ofSeconds(10);
+    public static final Duration GATHERING = Duration.ofSeconds(10);
 
     private final ChaosGateway gateway;
     private Integer users;

@@ -21,8 +21,8 @@ public record CrowdUser(String id, int index, String prompt) {
         Objects.requireNonNull(prompt, "prompt cannot be null");
     }
 
-    /** The id of user {@code index} (0-based). */
-    static String idOf(int index) {
+    /** The id of user {@code index} (0-based): {@code user-1} for 0; {@code run}'s CHAOSGATE_USER too. */
+    public static String idOf(int index) {
         return "user-" + (index + 1);
     }
 }

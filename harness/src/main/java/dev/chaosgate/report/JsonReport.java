@@ -80,14 +80,7 @@ public final class JsonReport {
         node.put("seed", scenario.seed());
         node.put("durationMs", outcome.elapsed().toMillis());
         node.put("attempts", verdict == null ? 0 : verdict.attempts().size());
-        ArrayNode findings = node.putArray("findings");
-        for (Finding finding : verdict == null ? List.<Finding>of() : verdict.findings()) {
-            ObjectNode f = findings.addObject();
-            f.put("code", finding.code().name());
-            f.put("message", finding.message());
-            ArrayNode evidence = f.putArray("evidence");
-            finding.evidence().forEach(evidence::add);
-        }
+        putFindings(node, verdict == null ? List.of() : verdict.findings());
         // What the judges could not judge and why (a message in a language the catalog lacks); never a failure.
         ArrayNode notes = node.putArray("notes");
         (verdict == null ? List.<String>of() : verdict.notes()).forEach(notes::add);
@@ -166,14 +159,7 @@ public final class JsonReport {
         node.put("unattributed", figures.unattributed());
         node.put("arrivalMs", crowd.crowd().arrival().toMillis());
         node.put("answerTimeMs", crowd.crowd().answerTime().toMillis());
-        ArrayNode findings = node.putArray("findings");
-        for (Finding finding : crowd.findings()) {
-            ObjectNode f = findings.addObject();
-            f.put("code", finding.code().name());
-            f.put("message", finding.message());
-            ArrayNode evidence = f.putArray("evidence");
-            finding.evidence().forEach(evidence::add);
-        }
+        putFindings(node, crowd.findings());
         ArrayNode notes = node.putArray("notes");
         crowd.notes().forEach(notes::add);
         ArrayNode users = node.putArray("perUser");
@@ -185,14 +171,7 @@ public final class JsonReport {
             u.put("prompt", verdict.report().prompt());
             u.put("attempts", verdict.attempts().size());
             u.put("answered", user.answered());
-            ArrayNode userFindings = u.putArray("findings");
-            for (Finding finding : verdict.findings()) {
-                ObjectNode f = userFindings.addObject();
-                f.put("code", finding.code().name());
-                f.put("message", finding.message());
-                ArrayNode evidence = f.putArray("evidence");
-                finding.evidence().forEach(evidence::add);
-            }
+            putFindings(u, verdict.findings());
             ArrayNode timeline = u.putArray("timeline");
             verdict.attempts().forEach(a -> timeline.add(attempt(a, verdict)));
             ArrayNode shown = u.putArray("shown");
@@ -225,6 +204,18 @@ public final class JsonReport {
             node.putNull(field);
         } else {
             node.put(field, value.toMillis());
+        }
+    }
+
+    /** {@code "findings": [{"code", "message", "evidence": [...]}, ...]} on {@code node}. */
+    private static void putFindings(ObjectNode node, List<Finding> findings) {
+        ArrayNode array = node.putArray("findings");
+        for (Finding finding : findings) {
+            ObjectNode f = array.addObject();
+            f.put("code", finding.code().name());
+            f.put("message", finding.message());
+            ArrayNode evidence = f.putArray("evidence");
+            finding.evidence().forEach(evidence::add);
         }
     }
 }

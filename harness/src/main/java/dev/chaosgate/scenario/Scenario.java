@@ -89,6 +89,11 @@ public record Scenario(String name, String description, String situation, long s
     }
 
     /** This scenario with its random choices drawn from {@code newSeed}. */
+    /** Whether a phase breaks TLS ({@link Phase#tls()}): such a scenario needs a gateway serving HTTPS. */
+    public boolean breaksTls() {
+        return phases.stream().anyMatch(phase -> phase.tls() != null);
+    }
+
     public Scenario withSeed(long newSeed) {
         return new Scenario(name, description, situation, newSeed, phases, expect, tags, clock, crowd);
     }

@@ -152,7 +152,7 @@ class AdminApiFuzzTest {
             this.port = port;
             this.appBaseUrl = appBaseUrl;
             this.allNames = catalog.names();
-            this.tlsScenarios = catalog.all().stream().filter(s -> s.phases().stream().anyMatch(p -> p.tls() != null))
+            this.tlsScenarios = catalog.all().stream().filter(Scenario::breaksTls)
                     .map(Scenario::name).toList();
             this.scenarios = allNames.stream().filter(name -> !tlsScenarios.contains(name)).toList();
             this.http = http;
