@@ -245,8 +245,10 @@ class DataPathConformanceTest extends LinkTestSupport {
         assertThat(ends.receiver().received()).isEqualTo(data);
         List<TcpPeer.Read> reads = ends.receiver().reads();
         int[] sizes = reads.stream().mapToInt(TcpPeer.Read::size).sorted().toArray();
-        // A reader descheduled on a busy machine merges slices that arrived meanwhile; most reads stay single slices.
-        assertThat(reads.size()).as("reads of 64 KiB sliced to ~64 B (%s)", reads(ends.receiver())).isGreaterThanOrEqualTo(50);
+        // A reader descheduled on a busy machine merges every slice that arrived meanwhile (a CI runner
+        // once saw 41 reads, some of several KiB), so the count bound only separates "sliced" from the
+        // old behaviour (2 reads of up to 48 KiB); the median says most reads are still single slices.
+        assertThat(reads.size()).as("reads of 64 KiB sliced to ~64 B (%s)", reads(ends.receiver())).isGreaterThanOrEqualTo(16);
         assertThat(sizes[sizes.length / 2]).as("median read size (%s)", reads(ends.receiver())).isLessThanOrEqualTo(512);
         assertThat(endOf(ends.sender(), SHORT)).as("sender's end").isEqualTo(End.FIN);
     }
