@@ -53,6 +53,19 @@ final class ChatScreen {
     }
 
     /**
+     * The base URL for an SDK that appends {@code /v1/...} itself (Spring AI, the Anthropic SDKs): the
+     * origin, never a second {@code /v1}. {@code chaosgate run} passes it as CHAOSGATE_ORIGIN; without it,
+     * the base URL loses its trailing {@code /v1}.
+     */
+    static String origin(String chaosgateOrigin, String baseUrl) {
+        if (chaosgateOrigin != null && !chaosgateOrigin.isBlank()) {
+            return chaosgateOrigin.replaceAll("/+$", "");
+        }
+        String url = baseUrl == null ? "" : baseUrl.replaceAll("/+$", "");
+        return url.endsWith("/v1") ? url.substring(0, url.length() - 3) : url;
+    }
+
+    /**
      * The message for an HTTP error, from its status first and its body second (a Cloudflare 1015 page is
      * a 429 titled "Access denied", so the body only refines 429s and unclassified 4xx).
      */

@@ -37,19 +37,10 @@ public final class SpringAiClient {
         System.exit(0);
     }
 
-    /** The base URL Spring AI wants: the origin, without the {@code /v1} it adds itself. */
-    static String origin(String chaosgateOrigin, String baseUrl) {
-        if (chaosgateOrigin != null && !chaosgateOrigin.isBlank()) {
-            return chaosgateOrigin.replaceAll("/+$", "");
-        }
-        String url = baseUrl == null ? "" : baseUrl.replaceAll("/+$", "");
-        return url.endsWith("/v1") ? url.substring(0, url.length() - 3) : url;
-    }
-
     private static void run(String[] args) {
         ChatScreen screen = ChatScreen.fromEnvironment();
         boolean streaming = args.length > 0 && "stream".equals(args[0]);
-        OpenAiApi api = OpenAiApi.builder().baseUrl(origin(System.getenv("CHAOSGATE_ORIGIN"), screen.baseUrl))
+        OpenAiApi api = OpenAiApi.builder().baseUrl(ChatScreen.origin(System.getenv("CHAOSGATE_ORIGIN"), screen.baseUrl))
                 .apiKey(screen.apiKey).build();
         OpenAiChatModel model = OpenAiChatModel.builder().openAiApi(api)
                 .defaultOptions(OpenAiChatOptions.builder().model(ChatScreen.MODEL).build()).build();
