@@ -1,6 +1,10 @@
 package dev.chaosgate.sdk;
 
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -8,10 +12,12 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A thin chat app around LangChain4j's own OpenAI client for {@code chaosgate run --client}, with the
- * models' default retries and timeouts. Usage: {@code LangChain4jClient plain|streaming}:
- * {@code OpenAiChatModel.chat(prompt)}, or {@code OpenAiStreamingChatModel.chat(prompt, handler)}
- * (the streaming app streams every answer, whatever CHAOSGATE_STREAM says). Every retry is LangChain4j's own.
+ * A thin chat app around LangChain4j's own OpenAI or Anthropic client for {@code chaosgate run --client}, with
+ * the models' default retries and timeouts. Usage: {@code LangChain4jClient plain|streaming [openai|anthropic]}:
+ * {@code OpenAiChatModel.chat(prompt)} / {@code AnthropicChatModel.chat(prompt)}, or the streaming model's
+ * {@code chat(prompt, handler)} (the streaming app streams every answer, whatever CHAOSGATE_STREAM says).
+ * Both providers' models take the base URL with {@code /v1} (their defaults end in {@code /v1}). Every retry
+ * is LangChain4j's own.
  */
 public final class LangChain4jClient {
     private LangChain4jClient() {
@@ -26,9 +32,13 @@ public final class LangChain4jClient {
     private static void run(String[] args) {
         ChatScreen screen = ChatScreen.fromEnvironment();
         boolean streaming = args.length > 0 && "streaming".equals(args[0]);
+        boolean anthropic = args.length > 1 && "anthropic".equals(args[1]);
         if (!streaming) {
-            OpenAiChatModel model = OpenAiChatModel.builder()
-                    .baseUrl(screen.baseUrl).apiKey(screen.apiKey).modelName(ChatScreen.MODEL).build();
+            ChatModel model = anthropic
+                    ? AnthropicChatModel.builder()
+                            .baseUrl(screen.baseUrl).apiKey(screen.apiKey).modelName(AnthropicJavaClient.MODEL).build()
+                    : OpenAiChatModel.builder()
+                            .baseUrl(screen.baseUrl).apiKey(screen.apiKey).modelName(ChatScreen.MODEL).build();
             String answer;
             try {
                 answer = model.chat(screen.prompt);
@@ -39,8 +49,11 @@ public final class LangChain4jClient {
             screen.answered(answer == null ? "" : answer);
             return;
         }
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder()
-                .baseUrl(screen.baseUrl).apiKey(screen.apiKey).modelName(ChatScreen.MODEL).build();
+        StreamingChatModel model = anthropic
+                ? AnthropicStreamingChatModel.builder()
+                        .baseUrl(screen.baseUrl).apiKey(screen.apiKey).modelName(AnthropicJavaClient.MODEL).build()
+                : OpenAiStreamingChatModel.builder()
+                        .baseUrl(screen.baseUrl).apiKey(screen.apiKey).modelName(ChatScreen.MODEL).build();
         StringBuilder text = new StringBuilder();
         CompletableFuture<Throwable> done = new CompletableFuture<>();
         model.chat(screen.prompt, new StreamingChatResponseHandler() {
@@ -73,7 +86,10 @@ public final class LangChain4jClient {
         }
     }
 
-    /** LangChain4j maps an HTTP error to an HttpException subclass that keeps the status and the body. */
+    /**
+     * LangChain4j maps an HTTP error to an exception whose cause is the HttpException with the status and the
+     * body; an Anthropic `event: error` is an AnthropicStreamingException, which has no status.
+     */
     private static String messageFor(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof HttpException http) return ChatScreen.messageForStatus(http.statusCode(), http.getMessage());
