@@ -2,8 +2,9 @@
 // Usage: node gemini-node.mjs [attempts]
 //   without attempts the SDK's default applies: no httpOptions.retryOptions, so one attempt. With attempts the
 //   app opts in to the SDK's retries (httpOptions.retryOptions: { attempts }). One call to models.generateContent
-//   (POST /v1beta/models/{model}:generateContent, key in x-goog-api-key), which chaosgate answers in its Gemini wire
-//   dialect; models.generateContentStream (:streamGenerateContent?alt=sse) when CHAOSGATE_STREAM=true.
+//   (POST /v1/models/{model}:generateContent, the 3.x default API version, key in x-goog-api-key), which chaosgate
+//   answers in its Gemini wire dialect; models.generateContentStream (:streamGenerateContent?alt=sse) when
+//   CHAOSGATE_STREAM=true.
 import { GoogleGenAI, ApiError } from '@google/genai';
 import { answered, failed, isTimeout, messageForStatus, parseErrorBody, MESSAGES, settings } from './lib/screen.mjs';
 
