@@ -51,8 +51,8 @@ final class StreamForm implements FaultForm {
             .rule("if", Json.obj("properties", Json.obj("stream", Json.obj("const", "stall"))))
             .rule("then", Json.required("stall"))
             .rule("else", Json.obj("not", Json.required("stall")))
-            .rule("dependentSchemas", Json.obj("http2Error", Json.obj("properties",
-                    Json.obj("stream", Json.obj("enum", Json.array("reset", "goaway"))))));
+            .rule("allOf", Json.array(Json.obj("if", Json.required("http2Error"), "then", Json.obj("properties",
+                    Json.obj("stream", Json.obj("enum", Json.array("reset", "goaway")))))));
 
     @Override
     public String kind() {
