@@ -138,6 +138,12 @@ public final class RunCommand implements Callable<Integer> {
                     + " CHAOSGATE_PROVIDER.")
     String provider = Provider.OPENAI.id();
 
+    @Option(names = "--http2",
+            description = "Serve every scenario over HTTPS and offer HTTP/2 by ALPN, as real providers do (the client gets"
+                    + " the authority as for TLS scenarios: CHAOSGATE_CA_CERT, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,"
+                    + " REQUESTS_CA_BUNDLE). Clients that speak HTTP/2 meet stream resets as RST_STREAM and GOAWAY.")
+    boolean http2;
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Rows played at once, each on a gateway of its own (own ports, own clock). Default: 4 for the"
                     + " bundled client, 1 with --client (a client command may share files or an account between runs;"
@@ -539,6 +545,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (http2) {
+            builder.http2();
+        }
         if (seed != null) {
             // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
             builder.seed(seed);
@@ -597,6 +606,9 @@ public final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Crowd crowd = scenario.crowd();
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (http2) {
+            builder.http2();
+        }
         if (seed != null) {
             builder.seed(seed);
         }

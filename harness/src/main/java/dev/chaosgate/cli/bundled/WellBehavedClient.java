@@ -215,8 +215,10 @@ public class WellBehavedClient {
     public WellBehavedClient(Timeouts timeouts, Provider provider, javax.net.ssl.SSLContext tls) {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.provider = Objects.requireNonNull(provider, "provider");
+        // Over HTTPS it asks for HTTP/2 by ALPN and takes HTTP/1.1 when that is all the server offers, as browsers and
+        // SDKs do; over plain HTTP, HTTP/1.1 without the h2c upgrade, which no provider's gateway speaks.
         HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(tls != null ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeouts.connect());
         if (tls != null) {
             builder.sslContext(tls);
