@@ -573,6 +573,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("chaosgate-ca-", ".pem");
             file.toFile().deleteOnExit();
+            // A Java client cannot read a PEM bundle and may convert it into a trust store beside it (`<pem>.p12`).
+            java.nio.file.Path.of(file + ".p12").toFile().deleteOnExit();
             return gateway.certificateAuthority().writePem(file);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the gateway's certificate authority to a temporary file", e);

@@ -38,11 +38,12 @@ import java.util.function.Consumer;
 final class LiveResponder {
     /**
      * Request headers not passed on: hop-by-hop ones (RFC 9110, 7.6.1), the ones the HTTP client sets itself, and
-     * {@code Accept-Encoding}, so the answer comes uncompressed: it is recorded, and streamed event by event.
+     * {@code Accept-Encoding}, so the answer comes uncompressed: it is recorded, and streamed event by event. And the
+     * {@code x-http2-*} headers by which the link names the HTTP/2 stream a request came on, which are the gateway's own.
      */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "http2-settings", "host", "content-length", "expect", "accept-encoding",
-            "proxy-authorization");
+            "proxy-authorization", "x-http2-stream-id", "x-http2-scheme");
     /** Answer headers not passed back: hop-by-hop ones and the framing, which the gateway's server writes itself. */
     private static final Set<String> NOT_PASSED_BACK = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");
