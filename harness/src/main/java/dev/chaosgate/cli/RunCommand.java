@@ -138,6 +138,15 @@ public final class RunCommand implements Callable<Integer> {
                     + " CHAOSGATE_PROVIDER.")
     String provider = Provider.OPENAI.id();
 
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "Live mode: requests the scenario does not fault go to the real API at URL (its base URL, e.g."
+                    + " https://api.openai.com/v1) with the client's own headers and key, which is never stored; the faults"
+                    + " come on top. Each row then costs real API calls.")
+    String upstream;
+
+    /** --upstream, checked: null without live mode. */
+    private java.net.URI live;
+
     @Option(names = "--http2",
             description = "Serve every scenario over HTTPS and offer HTTP/2 by ALPN, as real providers do (the client gets"
                     + " the authority as for TLS scenarios: CHAOSGATE_CA_CERT, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,"
@@ -180,6 +189,13 @@ public final class RunCommand implements Callable<Integer> {
             wire = Provider.named(provider);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--provider: " + e.getMessage());
+        }
+        if (upstream != null) {
+            try {
+                live = dev.chaosgate.upstream.live.LiveUpstream.parse(upstream).baseUrl();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--upstream: " + e.getMessage());
+            }
         }
         StreamSelection selection = streamSelection();
         int threads = parallelism();
@@ -548,6 +564,9 @@ public final class RunCommand implements Callable<Integer> {
         if (http2) {
             builder.http2();
         }
+        if (live != null) {
+            builder.upstream(live);
+        }
         if (seed != null) {
             // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
             builder.seed(seed);
@@ -610,6 +629,9 @@ public final class RunCommand implements Callable<Integer> {
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
         if (http2) {
             builder.http2();
+        }
+        if (live != null) {
+            builder.upstream(live);
         }
         if (seed != null) {
             builder.seed(seed);
