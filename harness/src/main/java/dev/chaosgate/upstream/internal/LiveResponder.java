@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.Response;
+import dev.chaosgate.fixtures.ErrorAnswers;
 import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.upstream.ActionStep;
 import dev.chaosgate.upstream.StreamPacing;
@@ -135,6 +136,9 @@ final class LiveResponder {
                 .toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         if (streamed) {
             scope.streamed = true;
+            if (status >= 400) {
+                scope.failureClass = ErrorAnswers.classify(status, "").name();
+            }
             PassThrough stream = new PassThrough(response.body(), scope);
             scope.onFinish(() -> {
                 stream.abandon();
@@ -149,6 +153,10 @@ final class LiveResponder {
             answer = in.readAllBytes();
         } catch (IOException e) {
             return unreachable(method, path, hash, scope, "it broke off its answer (" + describe(e) + ")");
+        }
+        if (status >= 400) {
+            // The real API's own failure, judged as chaosgate's would be: its class from its status and body.
+            scope.failureClass = ErrorAnswers.classify(status, new String(answer, java.nio.charset.StandardCharsets.UTF_8)).name();
         }
         scope.onFinish(() -> heard.accept(new LiveAnswer(scope.sequence, method, path, hash, status, kept(headers), answer,
                 false, true, true)));
@@ -175,6 +183,10 @@ final class LiveResponder {
         if (!recorded.reached()) {
             scope.faultLabel = "live upstream unreachable (replayed)";
             scope.failureClass = FailureClass.BAD_GATEWAY.name();
+        }
+        if (recorded.reached() && recorded.status() >= 400) {
+            scope.failureClass = ErrorAnswers.classify(recorded.status(),
+                    recorded.streamed() ? "" : new String(recorded.body(), java.nio.charset.StandardCharsets.UTF_8)).name();
         }
         ending(scope, recorded.status() / 100 == 2 && recorded.complete());
         scope.onFinish(() -> heard.accept(new LiveAnswer(scope.sequence, recorded.method(), recorded.path(),
