@@ -127,6 +127,10 @@ class Http2GatewayTest {
             HttpResponse<String> again = send(client, gateway, "Summarise the meeting notes", true);
             assertThat(again.body()).contains("data: [DONE]");
             assertThat(gateway.linkConnections()).as("TCP connections: the one the GOAWAY closed, and a new one").isEqualTo(2);
+            // Judged as a connection that failed before any text: a retry was right, and it got the answer.
+            Verdict verdict = gateway.verdict(ClientReport.of("Summarise the meeting notes", List.of("the answer"), ""));
+            assertThat(verdict.attempts()).extracting(a -> a.failureClass()).as(verdict.explain()).containsExactly("connection_failure", null);
+            assertThat(verdict.passed()).as(verdict.explain()).isTrue();
         }
     }
 
