@@ -138,6 +138,21 @@ public final class RunCommand implements Callable<Integer> {
                     + " CHAOSGATE_PROVIDER.")
     String provider = Provider.OPENAI.id();
 
+    @Option(names = "--upstream", paramLabel = "URL",
+            description = "Live mode: requests the scenario does not fault go to the real API at URL (its base URL, e.g."
+                    + " https://api.openai.com/v1) with the client's own headers and key, which is never stored; the faults"
+                    + " come on top. Each row then costs real API calls.")
+    String upstream;
+
+    /** --upstream, checked: null without live mode. */
+    private java.net.URI live;
+
+    @Option(names = "--http2",
+            description = "Serve every scenario over HTTPS and offer HTTP/2 by ALPN, as real providers do (the client gets"
+                    + " the authority as for TLS scenarios: CHAOSGATE_CA_CERT, SSL_CERT_FILE, NODE_EXTRA_CA_CERTS,"
+                    + " REQUESTS_CA_BUNDLE). Clients that speak HTTP/2 meet stream resets as RST_STREAM and GOAWAY.")
+    boolean http2;
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Rows played at once, each on a gateway of its own (own ports, own clock). Default: 4 for the"
                     + " bundled client, 1 with --client (a client command may share files or an account between runs;"
@@ -174,6 +189,13 @@ public final class RunCommand implements Callable<Integer> {
             wire = Provider.named(provider);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--provider: " + e.getMessage());
+        }
+        if (upstream != null) {
+            try {
+                live = dev.chaosgate.upstream.live.LiveUpstream.parse(upstream).baseUrl();
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--upstream: " + e.getMessage());
+            }
         }
         StreamSelection selection = streamSelection();
         int threads = parallelism();
@@ -539,6 +561,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (http2) {
+            builder.http2();
+        }
+        if (live != null) {
+            builder.upstream(live);
+        }
         if (seed != null) {
             // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
             builder.seed(seed);
@@ -564,6 +592,8 @@ public final class RunCommand implements Callable<Integer> {
         try {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("chaosgate-ca-", ".pem");
             file.toFile().deleteOnExit();
+            // A Java client cannot read a PEM bundle and may convert it into a trust store beside it (`<pem>.p12`).
+            java.nio.file.Path.of(file + ".p12").toFile().deleteOnExit();
             return gateway.certificateAuthority().writePem(file);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write the gateway's certificate authority to a temporary file", e);
@@ -597,6 +627,12 @@ public final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Crowd crowd = scenario.crowd();
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (http2) {
+            builder.http2();
+        }
+        if (live != null) {
+            builder.upstream(live);
+        }
         if (seed != null) {
             builder.seed(seed);
         }

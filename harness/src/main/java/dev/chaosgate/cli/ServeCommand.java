@@ -91,6 +91,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " switch to one from the console.")
     boolean https;
 
+    @Option(names = "--http2",
+            description = "Serve HTTPS (as --https) and offer HTTP/2 by ALPN, as real providers do: apps whose HTTP client"
+                    + " speaks it (OkHttp, java.net.http, curl) use it, the others HTTP/1.1.")
+    boolean http2;
+
     @Option(names = "--upstream", paramLabel = "URL",
             description = "Live mode: requests the scenario does not fault go to the real API at URL (its base URL, e.g."
                     + " https://api.openai.com/v1) with the app's own headers and key, and its answers go back to the app"
@@ -274,7 +279,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (settings.seed() != null) {
             builder.seed(settings.seed());
         }
-        if (https) {
+        if (http2) {
+            builder.http2();
+        } else if (https) {
             builder.https();
         }
         if (settings.upstream() != null) {

@@ -70,8 +70,9 @@ final class FaultJson {
                 case "connection" -> new UpstreamFault.ConnectionFault(
                         UpstreamFault.ConnectionFault.Kind.valueOf(text(node, "kind", where).toUpperCase(Locale.ROOT)));
                 case "stream" -> new UpstreamFault.StreamFault(
-                        UpstreamFault.StreamFault.Kind.valueOf(text(node, "kind", where).toUpperCase(Locale.ROOT)),
-                        streamPoint(node, where), Duration.ofMillis(node.path("stallMs").asLong(0)));
+                        UpstreamFault.StreamFault.Kind.valueOf(text(node, "kind", where).toUpperCase(Locale.ROOT).replace('-', '_')),
+                        streamPoint(node, where), Duration.ofMillis(node.path("stallMs").asLong(0)),
+                        node.hasNonNull("http2Error") ? UpstreamFault.StreamFault.Http2Error.valueOf(text(node, "http2Error", where)) : null);
                 case "slow" -> new UpstreamFault.SlowAnswer(Duration.ofMillis(number(node, "delayMs", where)));
                 default -> throw new RecordingException(where + ".type: unknown fault type '" + type
                         + "'; expected error, connection, stream or slow");

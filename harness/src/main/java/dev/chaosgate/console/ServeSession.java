@@ -631,6 +631,7 @@ public final class ServeSession implements AutoCloseable {
         private StreamPacing pacing = StreamPacing.realistic();
         private Consumer<String> warnings = message -> System.err.println("chaosgate serve: warning: " + message);
         private boolean https;
+        private boolean http2;
         private URI upstream;
 
         private Builder() {
@@ -688,6 +689,13 @@ public final class ServeSession implements AutoCloseable {
          */
         public Builder https() {
             this.https = true;
+            return this;
+        }
+
+        /** Serves HTTPS ({@link #https()}) and offers HTTP/2 by ALPN; HTTP/1.1 clients are still served. */
+        public Builder http2() {
+            this.https = true;
+            this.http2 = true;
             return this;
         }
 
@@ -772,7 +780,9 @@ public final class ServeSession implements AutoCloseable {
                 if (upstream != null) {
                     gatewayBuilder.upstream(upstream);
                 }
-                if (overHttps) {
+                if (overHttps && http2) {
+                    gatewayBuilder.http2();
+                } else if (overHttps) {
                     gatewayBuilder.https();
                 }
                 return gatewayBuilder.start();

@@ -334,6 +334,11 @@ public final class ChaosGateway implements AutoCloseable, VerdictSource {
                 return;
             }
         }
+        // A connection that met a TLS fault carries no request the link can read: the client's action began when it opened.
+        if (connection.tls() != null && TlsFault.ofLabel(connection.tls()).isPresent() && !connection.opened().isBefore(from)) {
+            upstream.startClock(connection.opened());
+            awaitingClockFrom.compareAndSet(from, null);
+        }
     }
 
     /** Plays the scenario playing again from its first phase, with fresh state; queued faults are dropped. */

@@ -29,6 +29,7 @@ public final class ChaosGatewayBuilder {
     private String listenHost = "127.0.0.1";
     private int listenPort = 0;
     private boolean https;
+    private boolean http2;
     private Provider provider = Provider.OPENAI;
     private LiveUpstream live;
 
@@ -113,6 +114,18 @@ public final class ChaosGatewayBuilder {
     }
 
     /**
+     * Serves HTTPS ({@link #https()}) and offers HTTP/2 by ALPN, as real providers do: clients that speak it
+     * (java.net.http, OkHttp, curl) use it, the others HTTP/1.1. Each HTTP/2 stream reaches the upstream as a
+     * connection of its own, so streams on one connection never share state, and stream faults end a stream
+     * with {@code RST_STREAM} or the connection with {@code GOAWAY} ({@code docs/https.md}, "HTTP/2").
+     */
+    public ChaosGatewayBuilder http2() {
+        this.https = true;
+        this.http2 = true;
+        return this;
+    }
+
+    /**
      * Live mode: what the scenario does not fault is forwarded to the real API at {@code url} (the base URL the app
      * would otherwise use, e.g. {@code https://api.openai.com/v1}) with the client's own headers, its API key
      * included, and the real answer goes back to the client; faulted requests never reach it. The key is never
@@ -161,6 +174,7 @@ public final class ChaosGatewayBuilder {
             if (https || (scenario != null && scenario.breaksTls())) {
                 authority = CertificateAuthority.generate("chaosgate gateway CA " + Instant.now().getEpochSecond());
                 link.engine().tls(ChaosGateway.LINK, authority.serverFor(CertificateAuthority.GATEWAY_LABEL));
+                link.engine().http2(ChaosGateway.LINK, http2);
             }
             ChaosGateway gateway = new ChaosGateway(link, upstream, port, listenHost, journalCapacity, authority);
             gateway.speaks(provider);

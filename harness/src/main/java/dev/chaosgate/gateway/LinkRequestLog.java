@@ -87,6 +87,10 @@ final class LinkRequestLog {
         for (LinkConnection connection : seen) {
             Instant end = connection.clientClosed() != null ? connection.clientClosed() : connection.closed();
             boolean clientGaveUp = connection.clientClosed() != null;
+            if (connection.protocol() == LinkConnection.Protocol.HTTP2) {
+                // Carries HTTP/2 streams, each published as a connection of its own: no attempt of its own.
+                continue;
+            }
             if (connection.requests().isEmpty()) {
                 // A connection that met a TLS fault and carried no request: the client tried, and stopped at the handshake.
                 boolean brokenTls = connection.tls() != null && TlsFault.ofLabel(connection.tls()).isPresent();

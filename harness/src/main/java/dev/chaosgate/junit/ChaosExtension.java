@@ -324,7 +324,9 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     private static ChaosGateway start(dev.chaosgate.scenario.Scenario scenario, Settings settings) {
         ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(settings.pacing).provider(settings.provider).scenario(scenario);
         settings.seed.ifPresent(builder::seed);
-        if (settings.https) {
+        if (settings.http2) {
+            builder.http2();
+        } else if (settings.https) {
             builder.https();
         }
         if (settings.upstream != null) {
@@ -427,8 +429,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
     }
 
     /** Seed (empty: each scenario's own) and pacing of the gateways. */
-    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https, Provider provider, java.net.URI upstream) {
-        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false, Provider.OPENAI, null);
+    private record Settings(OptionalLong seed, StreamPacing pacing, boolean https, boolean http2, Provider provider, java.net.URI upstream) {
+        static final Settings DEFAULT = new Settings(OptionalLong.empty(), StreamPacing.realistic(), false, false, Provider.OPENAI, null);
 
         static Settings of(ChaosTest annotation, Class<?> on) {
             long[] seeds = annotation.seed();
@@ -446,8 +448,8 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
                     throw Scenarios.configuration("@ChaosTest(upstream = ...) on " + Scenarios.where(on) + ": " + e.getMessage());
                 }
             }
-            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing, annotation.https(),
-                    annotation.provider(), upstream);
+            return new Settings(seeds.length == 0 ? OptionalLong.empty() : OptionalLong.of(seeds[0]), pacing,
+                    annotation.https() || annotation.http2(), annotation.http2(), annotation.provider(), upstream);
         }
     }
 
@@ -464,6 +466,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         private OptionalLong seed = OptionalLong.empty();
         private StreamPacing pacing = StreamPacing.realistic();
         private boolean https;
+        private boolean http2;
         private Provider provider = Provider.OPENAI;
         private java.net.URI upstream;
 
@@ -529,6 +532,12 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
             return this;
         }
 
+        /** Serves HTTPS and offers HTTP/2 by ALPN (see {@link ChaosTest#http2()}). */
+        public Builder http2() {
+            this.http2 = true;
+            return this;
+        }
+
         /** The provider the client under test speaks (see {@link ChaosTest#provider()}). */
         public Builder provider(Provider provider) {
             this.provider = Objects.requireNonNull(provider, "provider cannot be null");
@@ -546,7 +555,7 @@ public final class ChaosExtension implements BeforeAllCallback, BeforeEachCallba
         }
 
         public ChaosExtension build() {
-            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https, provider, upstream)));
+            return new ChaosExtension(new Programmatic(scenario, new Settings(seed, pacing, https || http2, http2, provider, upstream)));
         }
     }
 }

@@ -88,6 +88,13 @@ public @interface ChaosTest {
     boolean https() default false;
 
     /**
+     * Whether the gateway serves HTTPS and offers HTTP/2 by ALPN, as real providers do (implies {@link #https()}):
+     * java.net.http and OkHttp (openai-java) then speak HTTP/2, and stream faults meet them as {@code RST_STREAM} or
+     * {@code GOAWAY}; see {@code docs/https.md}, "HTTP/2".
+     */
+    boolean http2() default false;
+
+    /**
      * Live mode: the base URL of a real API ({@code "https://api.openai.com/v1"}) that answers every request the
      * scenario does not fault, with the client's own headers and key (never stored); faulted requests never reach it.
      * Empty (the default): the fake model answers. A URL that is not absolute http or https fails the test class.

@@ -53,7 +53,12 @@ public record LinkConnection(String proxy, long connection, int clientPort, int 
          * Something else (TLS, HTTP/2, a protocol switched to after an upgrade, or malformed HTTP): the
          * link stopped reading heads; heads read before the switch stay in {@link #requests()}.
          */
-        OTHER
+        OTHER,
+        /**
+         * HTTP/2 over TLS (chosen by ALPN): this connection only carries streams. Each stream is published
+         * as a connection of its own, with the same client port, its request head and its own upstream port.
+         */
+        HTTP2
     }
 
     /** How a request's body is framed on the wire (RFC 9112, section 6). */

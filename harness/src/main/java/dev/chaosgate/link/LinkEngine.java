@@ -274,6 +274,16 @@ public final class LinkEngine implements AutoCloseable {
     }
 
     /**
+     * Offers HTTP/2 by ALPN ({@code h2}, then {@code http/1.1}) on the TLS connections {@code name} accepts from
+     * now on. Each HTTP/2 stream is relayed as a connection of its own to the upstream, as HTTP/1.1, with the
+     * proxy's toxics and its own request head; see {@link dev.chaosgate.link.LinkConnection.Protocol#HTTP2}.
+     * Not part of Toxiproxy's API.
+     */
+    public synchronized void http2(String name, boolean offer) {
+        find(name).http2(offer);
+    }
+
+    /**
      * Changes a proxy. Null arguments keep the current value. A new listen or upstream address
      * restarts the proxy (dropping its connections); then {@code enabled} starts or stops it. When
      * the new address cannot be bound, the proxy keeps it and stays stopped, as in Toxiproxy.

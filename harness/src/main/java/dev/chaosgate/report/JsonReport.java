@@ -188,6 +188,7 @@ public final class JsonReport {
         putMillis(node, "gapMs", attempt.gap());
         node.put("durationMs", attempt.exchange().duration().toMillis());
         node.put("status", attempt.status());
+        node.put("http", attempt.exchange().httpVersion());
         node.put("fault", attempt.exchange().fault());
         node.put("failureClass", attempt.failureClass());
         // The one failure rule, with the catalog the verdict was judged against.

@@ -98,6 +98,23 @@ public final class Faults {
         return new StreamFault(StreamFault.Kind.RESET, StreamFault.DEFAULT_POINT, Duration.ZERO);
     }
 
+    /**
+     * A streamed answer whose server ends the connection after two pieces of answer text: over HTTP/2 a
+     * {@code GOAWAY} (NO_ERROR unless {@link StreamFault#withHttp2Error}) with the stream still in flight, over
+     * HTTP/1.1 a TCP reset.
+     */
+    public static StreamFault streamGoAway() {
+        return new StreamFault(StreamFault.Kind.GOAWAY, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
+    /**
+     * A streamed answer delivered in full on a connection the server retires: over HTTP/2 a {@code GOAWAY NO_ERROR}
+     * with the answer's headers, over HTTP/1.1 {@code Connection: close}. The next request needs a new connection.
+     */
+    public static StreamFault streamGoAwayGracefully() {
+        return new StreamFault(StreamFault.Kind.GOAWAY_GRACEFUL, StreamFault.DEFAULT_POINT, Duration.ZERO);
+    }
+
     /** A streamed answer that carries an error frame after two pieces of answer text (Responses: flat {@code event: error}). */
     public static StreamFault streamError() {
         return new StreamFault(StreamFault.Kind.ERROR, StreamFault.DEFAULT_POINT, Duration.ZERO);

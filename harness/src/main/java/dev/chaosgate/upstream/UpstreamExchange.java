@@ -46,6 +46,23 @@ public record UpstreamExchange(long sequence, Instant arrived, int connection, S
                                boolean streamed, Duration duration, boolean complete, String phase, String failureClass, String prompt,
                                boolean clientClosed, ActionStep action) {
 
+    /**
+     * The HTTP version the client spoke: {@code "2"} for a request that came on an HTTP/2 stream (the link in front
+     * relays each stream as HTTP/1.1 and names it in {@code x-http2-stream-id}), {@code "1.1"} for another request
+     * the upstream read, null when no request head reached it (a request the link alone saw).
+     */
+    public String httpVersion() {
+        if (requestHeaders == null || requestHeaders.isEmpty()) {
+            return null;
+        }
+        for (String name : requestHeaders.keySet()) {
+            if (name.equalsIgnoreCase("x-http2-stream-id")) {
+                return "2";
+            }
+        }
+        return "1.1";
+    }
+
     /** An exchange recorded without its {@link ActionStep}. */
     public UpstreamExchange(long sequence, Instant arrived, int connection, String method, String path,
                             Map<String, List<String>> requestHeaders, String requestBody,

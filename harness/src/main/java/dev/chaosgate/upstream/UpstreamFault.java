@@ -124,18 +124,33 @@ public sealed interface UpstreamFault {
      * never reaches {@code [DONE]} or {@code response.completed}. Requests that do not ask for a stream are
      * answered normally.
      *
-     * @param at    where in the stream the fault strikes
-     * @param stall for {@link Kind#STALL}, how long the stream stops before it carries on to its end
+     * @param at         where in the stream the fault strikes
+     * @param stall      for {@link Kind#STALL}, how long the stream stops before it carries on to its end
+     * @param http2Error for {@link Kind#RESET} and the GOAWAY kinds, the HTTP/2 error code a client speaking HTTP/2
+     *                   meets (RFC 9113, section 7), or null for the kind's default: {@code INTERNAL_ERROR} for a
+     *                   reset, {@code NO_ERROR} for a GOAWAY
      */
-    record StreamFault(Kind kind, Point at, Duration stall) implements UpstreamFault {
+    record StreamFault(Kind kind, Point at, Duration stall, Http2Error http2Error) implements UpstreamFault {
         /** Where the catalog's mid-answer faults strike: after the second piece of answer text. */
         public static final Point DEFAULT_POINT = new Point.AfterTextDeltas(2);
 
         public enum Kind {
             /** The stream ends cleanly, without {@code [DONE]} or {@code response.completed}. */
             CUT,
-            /** TCP reset mid-stream. */
+            /** TCP reset mid-stream; over HTTP/2, {@code RST_STREAM} on this answer's stream while the connection lives on. */
             RESET,
+            /**
+             * The server ends the connection mid-stream: over HTTP/2, a {@code GOAWAY} frame, then the connection
+             * closes with this answer (and any other stream) still in flight; over HTTP/1.1, a TCP reset.
+             */
+            GOAWAY,
+            /**
+             * The server retires the connection gracefully: the answer is delivered in full, and the client must open
+             * a new connection for its next request. Over HTTP/2, {@code GOAWAY NO_ERROR} with the answer's headers,
+             * then the connection closes once its streams are done; over HTTP/1.1, {@code Connection: close}. Not a
+             * failure: a client that handles it shows the answer and carries on. Where it "strikes" does not matter.
+             */
+            GOAWAY_GRACEFUL,
             /** An error frame: chat {@code data: {"error":…}}; Responses {@code event: error} (flat). */
             ERROR,
             /** Responses only: {@code event: error} with the error nested under {@code error}. */
@@ -200,8 +215,22 @@ public sealed interface UpstreamFault {
             String describe();
         }
 
+        /** The HTTP/2 error codes of RFC 9113, section 7. */
+        public enum Http2Error {
+            NO_ERROR, PROTOCOL_ERROR, INTERNAL_ERROR, FLOW_CONTROL_ERROR, SETTINGS_TIMEOUT, STREAM_CLOSED, FRAME_SIZE_ERROR,
+            REFUSED_STREAM, CANCEL, COMPRESSION_ERROR, CONNECT_ERROR, ENHANCE_YOUR_CALM, INADEQUATE_SECURITY, HTTP_1_1_REQUIRED
+        }
+
+        /** A fault with the default HTTP/2 error code of its kind. */
+        public StreamFault(Kind kind, Point at, Duration stall) {
+            this(kind, at, stall, null);
+        }
+
         public StreamFault {
             Objects.requireNonNull(kind, "kind cannot be null");
+            if (http2Error != null && kind != Kind.RESET && kind != Kind.GOAWAY) {
+                throw new IllegalArgumentException("http2Error applies to a reset or a goaway, not to " + kind.name().toLowerCase(java.util.Locale.ROOT));
+            }
             Objects.requireNonNull(at, "at cannot be null");
             Objects.requireNonNull(stall, "stall cannot be null");
             if (stall.isNegative()) {
@@ -216,22 +245,42 @@ public sealed interface UpstreamFault {
 
         /** The same fault, after {@code deltas} (at least 1) pieces of answer text. */
         public StreamFault afterTextDeltas(int deltas) {
-            return new StreamFault(kind, new Point.AfterTextDeltas(deltas), stall);
+            return new StreamFault(kind, new Point.AfterTextDeltas(deltas), stall, http2Error);
         }
 
         /** The same fault, right before the first piece of answer text. */
         public StreamFault beforeText() {
-            return new StreamFault(kind, new Point.BeforeText(), stall);
+            return new StreamFault(kind, new Point.BeforeText(), stall, http2Error);
         }
 
         /** The same fault, after {@code events} events of any kind. */
         public StreamFault afterEvents(int events) {
-            return new StreamFault(kind, new Point.AfterEvents(events), stall);
+            return new StreamFault(kind, new Point.AfterEvents(events), stall, http2Error);
+        }
+
+        /** The same reset or GOAWAY, meeting an HTTP/2 client with {@code code}. */
+        public StreamFault withHttp2Error(Http2Error code) {
+            return new StreamFault(kind, at, stall, Objects.requireNonNull(code, "code cannot be null"));
+        }
+
+        /**
+         * What the link in front does to an HTTP/2 client when this fault strikes, as the upstream asks for it
+         * ({@code rst_stream=CODE}, {@code goaway=CODE} or {@code goaway-graceful}), or null when the stream's
+         * own ending says it all.
+         */
+        public String http2Ending() {
+            return switch (kind) {
+                case RESET -> "rst_stream=" + (http2Error == null ? Http2Error.INTERNAL_ERROR : http2Error);
+                case GOAWAY -> "goaway=" + (http2Error == null ? Http2Error.NO_ERROR : http2Error);
+                case GOAWAY_GRACEFUL -> "goaway-graceful";
+                default -> null;
+            };
         }
 
         @Override
         public String label() {
-            return "stream " + kind.name().toLowerCase(java.util.Locale.ROOT) + " " + at.describe();
+            return "stream " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " " + at.describe()
+                    + (http2Error == null ? "" : " (HTTP/2 " + http2Error + ")");
         }
     }
 

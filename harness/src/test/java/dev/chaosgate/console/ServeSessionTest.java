@@ -191,6 +191,21 @@ class ServeSessionTest {
     }
 
     @Test
+    void http2AskedForServesAnHttp2ClientOverHttp2AndAnHttp1ClientOverHttp1() throws Exception {
+        ServeSession session = ServeSession.builder().scenario("bad-gateway-single").http2().start();
+        open.add(session);
+        assertThat(session.baseUrl()).startsWith("https://");
+
+        for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
+            HttpClient client = HttpClient.newBuilder().version(version).sslContext(session.certificateAuthority().clientContext()).build();
+            HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create(session.baseUrl() + "/models"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.version()).as("asked for %s", version).isEqualTo(version);
+        }
+    }
+
+    @Test
     void anUnknownScenarioFailsBeforeAnythingListens() {
         assertThatThrownBy(() -> ServeSession.builder().scenario("brownout").start())
                 .isInstanceOf(UnknownScenarioException.class)

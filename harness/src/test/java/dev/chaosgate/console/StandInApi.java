@@ -46,6 +46,8 @@ final class StandInApi implements AutoCloseable {
 
     private final HttpServer server;
     final List<Received> received = new CopyOnWriteArrayList<>();
+    /** The API's own failures, served to the next chat completions in order: status and JSON body. */
+    final java.util.Queue<Map.Entry<Integer, String>> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final CountDownLatch streamRead = new CountDownLatch(1);
     /** Whether the test read the first events before the stand-in gave up waiting and sent the rest. */
     volatile Boolean streamReleasedInTime;
@@ -77,7 +79,10 @@ final class StandInApi implements AutoCloseable {
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), headers, body));
         String path = exchange.getRequestURI().getPath();
         try (exchange) {
-            if (path.equals("/v1/models")) {
+            Map.Entry<Integer, String> failure = path.equals("/v1/chat/completions") ? failures.poll() : null;
+            if (failure != null) {
+                send(exchange, failure.getKey(), "application/json", failure.getValue());
+            } else if (path.equals("/v1/models")) {
                 send(exchange, 200, "application/json", MODELS);
             } else if (path.equals("/v1/chat/completions") && body.replace(" ", "").contains("\"stream\":true")) {
                 exchange.getResponseHeaders().add("Content-Type", "text/event-stream");

@@ -220,6 +220,24 @@ class ChaosExtensionDocsTest {
     }
     // end::https[]
 
+    // tag::http2[]
+    @ChaosTest(http2 = true)
+    static class Http2TestCases {
+        @Test
+        @PlayScenario("bad-gateway-single")
+        void overHttp2(ChaosGateway gateway, SSLContext tls) {
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(gateway.baseUrl()).apiKey("test")
+                    .sslSocketFactory(tls.getSocketFactory())
+                    .trustManager(gateway.certificateAuthority().trustManager()).build();
+            ChatCompletion answer = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("gpt-4o-mini").addUserMessage("Where is my order?").build());
+            assertThat(answer.choices()).isNotEmpty();
+            // OkHttp asked for h2 by ALPN: the 502 and the retry each came on an HTTP/2 stream.
+            assertThat(gateway.exchanges()).extracting(UpstreamExchange::httpVersion).containsExactly("2", "2");
+        }
+    }
+    // end::http2[]
+
     @Test
     void theJavadocAndQuickStartExampleRuns() {
         assertAllSucceeded(ChaosTestKit.run(ChatRetryTestCases.class), 1);
@@ -235,6 +253,7 @@ class ChaosExtensionDocsTest {
         assertAllSucceeded(ChaosTestKit.run(GatewayPerTestTestCases.class), 2);
         assertAllSucceeded(ChaosTestKit.run(ComposedTestCases.class), 1);
         assertAllSucceeded(ChaosTestKit.run(HttpsTestCases.class), 1);
+        assertAllSucceeded(ChaosTestKit.run(Http2TestCases.class), 1);
     }
 
     // ---- the docs show the code above, as it is ----
@@ -246,7 +265,7 @@ class ChaosExtensionDocsTest {
      * {@code <!-- snippet: quick-start -->} followed by a fenced Java block: the import lines the code needs, a blank
      * line, then the code.
      */
-    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([a-z-]+) -->\\s*```java\\n((?:import [^\\n]+\\n)+\\n)?(.*?)```",
+    private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([a-z0-9-]+) -->\\s*```java\\n((?:import [^\\n]+\\n)+\\n)?(.*?)```",
             Pattern.DOTALL);
     private static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)\\.(\\w+);$");
     /** The public types of this package, which the fixtures use without an import and a user's test imports. */
@@ -267,7 +286,7 @@ class ChaosExtensionDocsTest {
                     name).isEqualTo(importsNeeded(source, snippet.group(3)));
         }
         assertThat(shown).containsExactlyInAnyOrder("quick-start", "choosing", "scenario-source", "both-modes", "injection", "static-field",
-                "instance-field", "composed", "https");
+                "instance-field", "composed", "https", "http2");
     }
 
     /**

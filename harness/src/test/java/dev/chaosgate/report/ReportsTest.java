@@ -240,12 +240,13 @@ class ReportsTest {
             assertThat(scenario.get("expected").asText()).isEqualTo(Verdict.describe(noRetry.expectation()))
                     .startsWith("retry, at most 3 attempts, backing off");
             JsonNode first = scenario.get("timeline").get(0);
-            assertThat(names(first)).containsExactly("number", "offsetMs", "gapMs", "durationMs", "status", "fault",
+            assertThat(names(first)).containsExactly("number", "offsetMs", "gapMs", "durationMs", "status", "http", "fault",
                     "failureClass", "failed", "retryable", "phase", "askedWaitMs", "prompt");
             assertThat(first.get("number").asInt()).isEqualTo(1);
             assertThat(first.get("offsetMs").asLong()).isZero();
             assertThat(first.get("gapMs").isNull()).isTrue();
             assertThat(first.get("status").asInt()).isEqualTo(502);
+            assertThat(first.get("http").asText()).as("a plain HTTP/1.1 client").isEqualTo("1.1");
             assertThat(first.get("fault").asText()).isEqualTo(noRetry.attempts().get(0).exchange().fault());
             assertThat(first.get("failureClass").asText()).isEqualTo("bad_gateway");
             assertThat(first.get("phase").asText()).isEqualTo("burst");

@@ -3,6 +3,8 @@ package dev.chaosgate.cli.bundled;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chaosgate.fixtures.ErrorAnswers;
+import dev.chaosgate.fixtures.ErrorAnswers.ErrorInfo;
 import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.upstream.Provider;
 import dev.chaosgate.upstream.RetryAfter;
@@ -215,8 +217,10 @@ public class WellBehavedClient {
     public WellBehavedClient(Timeouts timeouts, Provider provider, javax.net.ssl.SSLContext tls) {
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.provider = Objects.requireNonNull(provider, "provider");
+        // Over HTTPS it asks for HTTP/2 by ALPN and takes HTTP/1.1 when that is all the server offers, as browsers and
+        // SDKs do; over plain HTTP, HTTP/1.1 without the h2c upgrade, which no provider's gateway speaks.
         HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+                .version(tls != null ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeouts.connect());
         if (tls != null) {
             builder.sslContext(tls);
@@ -370,92 +374,9 @@ public class WellBehavedClient {
         return RetryAfter.requestedWait(retryAfterMs, retryAfter, now).filter(d -> d.compareTo(MAX_SERVER_WAIT) <= 0);
     }
 
-    /** The guidance class of an HTTP error, from its status and (JSON or HTML) body. */
+    /** The guidance class of an HTTP error, from its status and (JSON or HTML) body ({@link ErrorAnswers#classify}). */
     public static FailureClass classify(int status, String body) {
-        if (status == 401) {
-            return FailureClass.AUTHENTICATION_FAILED;
-        }
-        if (status == 403) {
-            return FailureClass.ACCESS_DENIED;
-        }
-        if (status == 413) {
-            return FailureClass.REQUEST_TOO_LARGE;
-        }
-        if (status == 408) {
-            return FailureClass.GATEWAY_TIMEOUT;
-        }
-        if (status == 429) {
-            ErrorInfo error = ErrorInfo.of(body);
-            if (error.is("insufficient_quota") || error.is("credit_balance_exhausted")
-                    || error.is("billing_hard_limit_reached") || error.is("billing_not_active")
-                    || error.message().toLowerCase(Locale.ROOT).contains("credit balance is too low")
-                    || dailyQuota(body)) {
-                return FailureClass.QUOTA_EXHAUSTED;
-            }
-            if (error.is("request_too_large") || error.message().toLowerCase(Locale.ROOT).startsWith("request too large")
-                    || error.message().contains("exceeds the maximum number of tokens")) {
-                return FailureClass.REQUEST_TOO_LARGE;
-            }
-            return FailureClass.RATE_LIMITED;
-        }
-        if (status == 409 || status == 500) {
-            return FailureClass.SERVER_ERROR;
-        }
-        if (status == 502 || (status >= 520 && status <= 523) || status == 525 || status == 526 || status == 530) {
-            return FailureClass.BAD_GATEWAY;
-        }
-        if (status == 503 || status == 529) {
-            return FailureClass.UNAVAILABLE;
-        }
-        if (status == 504 || status == 524) {
-            return FailureClass.GATEWAY_TIMEOUT;
-        }
-        if (status >= 500) {
-            return FailureClass.SERVER_ERROR;
-        }
-        return FailureClass.INVALID_REQUEST;
-    }
-
-    /**
-     * Whether a Gemini API 429 names a per-day quota ({@code google.rpc.QuotaFailure}): its message says "exceeded
-     * your current quota" for a per-minute rate limit too, so only the quota's id tells a wait of seconds from one of hours.
-     */
-    static boolean dailyQuota(String body) {
-        if (body == null || !body.stripLeading().startsWith("{")) {
-            return false;
-        }
-        try {
-            for (JsonNode detail : JSON.readTree(body).path("error").path("details")) {
-                for (JsonNode violation : detail.path("violations")) {
-                    if (violation.path("quotaId").asText("").contains("PerDay")) {
-                        return true;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
-    }
-
-    /** The {@code error} object of an OpenAI-style JSON body, defensively (HTML or odd shapes give blanks). */
-    record ErrorInfo(String code, String type, String message) {
-        static ErrorInfo of(String body) {
-            if (body == null || !body.stripLeading().startsWith("{")) {
-                return new ErrorInfo("", "", "");
-            }
-            try {
-                JsonNode error = JSON.readTree(body).path("error");
-                return new ErrorInfo(error.path("code").asText(""), error.path("type").asText(""),
-                        error.path("message").asText(""));
-            } catch (IOException e) {
-                return new ErrorInfo("", "", "");
-            }
-        }
-
-        boolean is(String value) {
-            return value.equals(code) || value.equals(type);
-        }
+        return ErrorAnswers.classify(status, body);
     }
 
     /** A message of the failure's guidance class that passes the guidance catalog; never raw text. */

@@ -19,7 +19,9 @@ final class ConnectionTraffic {
     private final String proxy;
     private final long connection;
     private final int clientPort;
-    private final int upstreamPort;
+    private int upstreamPort;
+    /** Whether the connection carries HTTP/2: its streams are connections of their own, published apart. */
+    private boolean http2;
     private final Instant opened = Instant.now();
     private final Consumer<LinkConnection> listener;
     /** The label of the certificate presented over TLS, or null for plain TCP. */
@@ -45,6 +47,21 @@ final class ConnectionTraffic {
             requests.add(head);
             publish();
         });
+    }
+
+    long connection() {
+        return connection;
+    }
+
+    /** The upstream port, once the connection was numbered before its upstream was dialed. */
+    void upstreamPort(int port) {
+        this.upstreamPort = port;
+    }
+
+    /** The connection chose HTTP/2: it carries streams, each published as a connection of its own. */
+    void carriesHttp2() {
+        http2 = true;
+        publish();
     }
 
     /** Bytes read from the client, before any toxic sees them. */
@@ -90,7 +107,7 @@ final class ConnectionTraffic {
     }
 
     private void publish() {
-        LinkConnection.Protocol protocol = !reader.seenAny() ? LinkConnection.Protocol.UNKNOWN
+        LinkConnection.Protocol protocol = http2 ? LinkConnection.Protocol.HTTP2 : !reader.seenAny() ? LinkConnection.Protocol.UNKNOWN
                 : reader.stopped() ? LinkConnection.Protocol.OTHER : LinkConnection.Protocol.HTTP1;
         try {
             listener.accept(new LinkConnection(proxy, connection, clientPort, upstreamPort, opened, protocol, requests,

@@ -23,6 +23,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import dev.chaosgate.link.tls.ServerIdentity;
@@ -111,9 +114,14 @@ public final class ProxyRuntime {
     private long connectionSequence;
     /** What new connections are served over: null for plain TCP, else TLS with this certificate. */
     private volatile ServedTls tls;
+    /** Whether TLS connections accepted from now on are offered HTTP/2 by ALPN. */
+    private volatile boolean http2;
 
-    /** A certificate, the TLS context built from it once, and how far handshakes get. */
-    private record ServedTls(String label, SslContext context, TlsFault.Handshake handshake) {
+    /**
+     * A certificate, the TLS contexts built from it once (without ALPN, and offering {@code h2} then
+     * {@code http/1.1}), and how far handshakes get.
+     */
+    private record ServedTls(String label, SslContext context, SslContext alpnContext, TlsFault.Handshake handshake) {
     }
 
     public ProxyRuntime(Shared shared, String name, String listen, String upstream) {
@@ -206,11 +214,16 @@ public final class ProxyRuntime {
                         ServedTls served = tls;
                         if (served != null && served.handshake() != TlsFault.Handshake.SENT) {
                             client.pipeline().addLast("chaosgate-tls", new BrokenHandshake(served.handshake()));
+                        } else if (served != null && http2) {
+                            // The protocol is known once the handshake chose it: HTTP/1.1 dials then, HTTP/2 per stream.
+                            client.pipeline().addLast("chaosgate-tls", served.alpnContext().newHandler(client.alloc()));
+                            client.pipeline().addLast("chaosgate-alpn", new AlpnRouter(served.label(), handshaking(client, served.label())));
+                            return;
                         } else if (served != null) {
                             // Terminates TLS here: the link reads the request heads and the toxics act on the HTTP bytes.
                             client.pipeline().addLast("chaosgate-tls", served.context().newHandler(client.alloc()));
                         }
-                        client.pipeline().addLast("chaosgate-dial", new Dial(served == null ? null : served.label()));
+                        client.pipeline().addLast("chaosgate-dial", new Dial(served == null ? null : served.label(), 0, null, true, true));
                     }
                 })
                 .bind(address)
@@ -251,12 +264,26 @@ public final class ProxyRuntime {
             return;
         }
         try {
-            SslContext context = SslContextBuilder.forServer(identity.key(), identity.chain().toArray(java.security.cert.X509Certificate[]::new))
+            java.security.cert.X509Certificate[] chain = identity.chain().toArray(java.security.cert.X509Certificate[]::new);
+            SslContext context = SslContextBuilder.forServer(identity.key(), chain).build();
+            SslContext alpnContext = SslContextBuilder.forServer(identity.key(), chain)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
-            tls = new ServedTls(identity.label(), context, handshake);
+            tls = new ServedTls(identity.label(), context, alpnContext, handshake);
         } catch (javax.net.ssl.SSLException e) {
             throw new IllegalArgumentException("cannot serve TLS with " + identity + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Offers HTTP/2 (ALPN {@code h2}, then {@code http/1.1}) to TLS connections accepted from now on; without it
+     * they speak HTTP/1.1. Live connections keep what they negotiated.
+     */
+    public void http2(boolean offer) {
+        http2 = offer;
     }
 
     /** The label of the certificate new connections are served with, or null for plain TCP. */
@@ -387,13 +414,19 @@ public final class ProxyRuntime {
                 early.discard();
                 client.close();
                 server.close();
+                if (early.traffic != null) {
+                    early.traffic.closed();
+                }
                 return;
             }
-            Connection connection = new Connection(++connectionSequence, client, server, counters);
-            if (shared.traffic().wanted()) {
+            Connection connection = new Connection(early.sequence != 0 ? early.sequence : ++connectionSequence, client, server, counters);
+            if (early.traffic != null) {
+                early.traffic.upstreamPort(connection.upstreamPort());
+                connection.traffic(early.traffic);
+            } else if (shared.traffic().wanted()) {
                 connection.traffic(new ConnectionTraffic(name, connection.sequence(), connection.clientPort(),
                         connection.upstreamPort(), early.tls, shared.traffic()));
-                if (early.tls != null) {
+                if (early.tls != null && early.announce) {
                     // Known at once: a client that refuses the certificate closes before sending a byte, and a
                     // verdict asked right after must still see (and wait for the end of) that connection.
                     connection.traffic().announce();
@@ -468,17 +501,44 @@ public final class ProxyRuntime {
         private final List<ByteBuf> early = new ArrayList<>(1);
         /** The label of the certificate this connection is served with, or null for plain TCP. */
         private final String tls;
+        /** The connection's number when it was given one before the dial (at the TLS handshake), else 0. */
+        private final long sequence;
+        /** What is published about the connection when that began before the dial, else null. */
+        private final ConnectionTraffic traffic;
+        /** Whether a TLS connection is published at once, before it carries anything. */
+        private final boolean announce;
+        /** Whether this is the first handler of a freshly accepted socket (counted as accepted), not of a stream or a routed connection. */
+        private final boolean fresh;
         private boolean clientEnded;
+        private boolean dialed;
         private ChannelHandlerContext context;
 
-        Dial(String tls) {
+        Dial(String tls, long sequence, ConnectionTraffic traffic, boolean announce, boolean fresh) {
             this.tls = tls;
+            this.fresh = fresh;
+            this.sequence = sequence;
+            this.traffic = traffic;
+            this.announce = announce;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            // Added after the handshake (HTTP/1.1 chosen by ALPN) or to an HTTP/2 stream: the channel may be active already.
+            if (ctx.channel().isActive()) {
+                channelActive(ctx);
+            }
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            if (dialed) {
+                return;
+            }
+            dialed = true;
             context = ctx;
-            counters.accepted.increment();
+            if (fresh) {
+                counters.accepted.increment();
+            }
             Channel client = ctx.channel();
             InetSocketAddress target;
             try {
@@ -555,6 +615,84 @@ public final class ProxyRuntime {
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
             discard();
+        }
+    }
+
+    /** Numbers and publishes a TLS connection at accept, so a client that refuses the certificate is seen too. */
+    private ConnectionTraffic handshaking(Channel client, String label) {
+        if (!shared.traffic().wanted()) {
+            return null;
+        }
+        long sequence;
+        synchronized (this) {
+            sequence = ++connectionSequence;
+        }
+        int clientPort = client.remoteAddress() instanceof InetSocketAddress address ? address.getPort() : 0;
+        ConnectionTraffic traffic = new ConnectionTraffic(name, sequence, clientPort, 0, label, shared.traffic());
+        traffic.announce();
+        return traffic;
+    }
+
+    /**
+     * After the handshake of a connection offered HTTP/2: HTTP/1.1 dials the upstream as any connection does;
+     * HTTP/2 serves each stream as a connection of its own ({@link Http2Front}). A client that refused the
+     * certificate or left during the handshake is published as gone.
+     */
+    private final class AlpnRouter extends ApplicationProtocolNegotiationHandler {
+        private final String label;
+        private final ConnectionTraffic traffic;
+        private boolean routed;
+
+        AlpnRouter(String label, ConnectionTraffic traffic) {
+            super(ApplicationProtocolNames.HTTP_1_1);
+            this.label = label;
+            this.traffic = traffic;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) throws Exception {
+            counters.accepted.increment();
+            // The handshake needs reads; the relay takes over reading once the protocol is chosen.
+            ctx.read();
+            super.channelActive(ctx);
+        }
+
+        @Override
+        protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+            routed = true;
+            Channel client = ctx.channel();
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                if (traffic != null) {
+                    traffic.carriesHttp2();
+                    client.closeFuture().addListener(closed -> client.eventLoop().execute(traffic::closed));
+                }
+                Http2Front.serve(client, () -> new Dial(label, 0, null, false, false));
+            } else {
+                client.pipeline().addLast("chaosgate-dial", new Dial(label, traffic == null ? 0 : traffic.connection(), traffic, true, false));
+            }
+        }
+
+        @Override
+        protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+            routed = true;
+            gone();
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (!routed) {
+                routed = true;
+                gone();
+            }
+            super.channelInactive(ctx);
+        }
+
+        private void gone() {
+            if (traffic != null) {
+                traffic.clientClosed();
+                traffic.closed();
+            }
         }
     }
 

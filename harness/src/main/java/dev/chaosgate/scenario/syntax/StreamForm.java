@@ -22,7 +22,10 @@ final class StreamForm implements FaultForm {
     static final Key<String> STREAM = Key.choice("stream", KINDS, "How a streamed answer goes wrong where `afterTextDeltas`, `beforeText`"
             + " or `afterEvents` says (default: after 2 pieces of answer text): cut (clean end without [DONE]), reset (TCP RST), error (an"
             + " error frame), error-nested (Responses: event: error with a nested error), response-failed (Responses: response.failed),"
-            + " stall (no event for `stall`, then the rest). Requests that do not stream are answered normally.");
+            + " stall (no event for `stall`, then the rest), goaway (the server ends the connection: HTTP/2 GOAWAY with the stream in"
+            + " flight; HTTP/1.1 a TCP reset), goaway-graceful (the answer is whole, then the connection is retired: HTTP/2 GOAWAY"
+            + " NO_ERROR, HTTP/1.1 Connection: close). Over HTTP/2 a reset is RST_STREAM on the answer's stream. Requests that do not"
+            + " stream are answered normally.");
     static final Key<Integer> AFTER_TEXT_DELTAS = Key.count("afterTextDeltas", 1, MAX_COUNT,
             "Pieces of answer text before the fault, at least 1; to strike before any text write `beforeText: true`",
             "Pieces of answer text sent before the fault strikes, the same for Chat Completions (chunks with non-empty delta.content) and"
@@ -34,17 +37,22 @@ final class StreamForm implements FaultForm {
     static final Key<Integer> AFTER_EVENTS = Key.count("afterEvents", 0, MAX_COUNT, null, "Events of any kind sent before the fault"
             + " strikes (a Responses stream sends 4 before its first text, a Chat stream 1). Prefer `afterTextDeltas`.");
     static final Key<Duration> STALL = Key.duration("stall", "For `stream: stall` (and only then): how long the stream stops.");
+    static final Key<String> HTTP2_ERROR = Key.choice("http2Error", Arrays.stream(StreamFault.Http2Error.values()).map(Enum::name).toList(),
+            "For `stream: reset` and `stream: goaway` (and only then): the HTTP/2 error code (RFC 9113, section 7) a client speaking"
+                    + " HTTP/2 meets in RST_STREAM or GOAWAY. Default INTERNAL_ERROR for a reset, NO_ERROR for a goaway.");
     /** The keys that say where the fault strikes; at most one per fault. */
     static final List<Key<?>> POINTS = List.of(AFTER_TEXT_DELTAS, BEFORE_TEXT, AFTER_EVENTS);
 
     private static final ObjectSyntax SYNTAX = ObjectSyntax.of("A streamed answer that goes wrong midway.",
-                    STREAM, AFTER_TEXT_DELTAS, BEFORE_TEXT, AFTER_EVENTS, STALL)
+                    STREAM, AFTER_TEXT_DELTAS, BEFORE_TEXT, AFTER_EVENTS, STALL, HTTP2_ERROR)
             .requiring("stream")
             .rule("not", Json.obj("anyOf", Json.array(Json.required("afterTextDeltas", "beforeText"),
                     Json.required("afterTextDeltas", "afterEvents"), Json.required("beforeText", "afterEvents"))))
             .rule("if", Json.obj("properties", Json.obj("stream", Json.obj("const", "stall"))))
             .rule("then", Json.required("stall"))
-            .rule("else", Json.obj("not", Json.required("stall")));
+            .rule("else", Json.obj("not", Json.required("stall")))
+            .rule("allOf", Json.array(Json.obj("if", Json.required("http2Error"), "then", Json.obj("properties",
+                    Json.obj("stream", Json.obj("enum", Json.array("reset", "goaway")))))));
 
     @Override
     public String kind() {
@@ -69,7 +77,14 @@ final class StreamForm implements FaultForm {
             throw YamlFields.problem(fields.entry(STALL).orElseThrow().keyLocation(), "stall",
                     "`stall` only applies to `stream: stall`, but this is `stream: " + kind + "`", "Remove `stall`, or write `stream: stall`");
         }
-        return new StreamFault(FaultForm.constant(StreamFault.Kind.class, kind), at, stall.orElse(Duration.ZERO));
+        Optional<String> http2Error = fields.get(HTTP2_ERROR);
+        if (http2Error.isPresent() && !kind.equals("reset") && !kind.equals("goaway")) {
+            throw YamlFields.problem(fields.entry(HTTP2_ERROR).orElseThrow().keyLocation(), "http2Error",
+                    "`http2Error` only applies to `stream: reset` and `stream: goaway`, but this is `stream: " + kind + "`",
+                    "Remove `http2Error`, or write `stream: reset` (RST_STREAM) or `stream: goaway` (GOAWAY)");
+        }
+        return new StreamFault(FaultForm.constant(StreamFault.Kind.class, kind), at, stall.orElse(Duration.ZERO),
+                http2Error.map(name -> StreamFault.Http2Error.valueOf(name)).orElse(null));
     }
 
     /** Where the fault strikes: one of {@link #POINTS}, or after two pieces of text when none is given. */
@@ -118,6 +133,9 @@ final class StreamForm implements FaultForm {
         }
         if (stream.kind() == StreamFault.Kind.STALL) {
             out.put("stall", FaultForm.written(stream.stall()));
+        }
+        if (stream.http2Error() != null) {
+            out.put("http2Error", stream.http2Error().name());
         }
         return Optional.of(out);
     }

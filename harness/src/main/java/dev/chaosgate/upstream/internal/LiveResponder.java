@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.Response;
+import dev.chaosgate.fixtures.ErrorAnswers;
 import dev.chaosgate.fixtures.FailureClass;
 import dev.chaosgate.upstream.ActionStep;
 import dev.chaosgate.upstream.StreamPacing;
@@ -38,11 +39,12 @@ import java.util.function.Consumer;
 final class LiveResponder {
     /**
      * Request headers not passed on: hop-by-hop ones (RFC 9110, 7.6.1), the ones the HTTP client sets itself, and
-     * {@code Accept-Encoding}, so the answer comes uncompressed: it is recorded, and streamed event by event.
+     * {@code Accept-Encoding}, so the answer comes uncompressed: it is recorded, and streamed event by event. And the
+     * {@code x-http2-*} headers by which the link names the HTTP/2 stream a request came on, which are the gateway's own.
      */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "http2-settings", "host", "content-length", "expect", "accept-encoding",
-            "proxy-authorization");
+            "proxy-authorization", "x-http2-stream-id", "x-http2-scheme");
     /** Answer headers not passed back: hop-by-hop ones and the framing, which the gateway's server writes itself. */
     private static final Set<String> NOT_PASSED_BACK = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");
@@ -134,6 +136,9 @@ final class LiveResponder {
                 .toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         if (streamed) {
             scope.streamed = true;
+            if (status >= 400) {
+                scope.failureClass = ErrorAnswers.classify(status, "").name();
+            }
             PassThrough stream = new PassThrough(response.body(), scope);
             scope.onFinish(() -> {
                 stream.abandon();
@@ -148,6 +153,10 @@ final class LiveResponder {
             answer = in.readAllBytes();
         } catch (IOException e) {
             return unreachable(method, path, hash, scope, "it broke off its answer (" + describe(e) + ")");
+        }
+        if (status >= 400) {
+            // The real API's own failure, judged as chaosgate's would be: its class from its status and body.
+            scope.failureClass = ErrorAnswers.classify(status, new String(answer, java.nio.charset.StandardCharsets.UTF_8)).name();
         }
         scope.onFinish(() -> heard.accept(new LiveAnswer(scope.sequence, method, path, hash, status, kept(headers), answer,
                 false, true, true)));
@@ -174,6 +183,10 @@ final class LiveResponder {
         if (!recorded.reached()) {
             scope.faultLabel = "live upstream unreachable (replayed)";
             scope.failureClass = FailureClass.BAD_GATEWAY.name();
+        }
+        if (recorded.reached() && recorded.status() >= 400) {
+            scope.failureClass = ErrorAnswers.classify(recorded.status(),
+                    recorded.streamed() ? "" : new String(recorded.body(), java.nio.charset.StandardCharsets.UTF_8)).name();
         }
         ending(scope, recorded.status() / 100 == 2 && recorded.complete());
         scope.onFinish(() -> heard.accept(new LiveAnswer(scope.sequence, recorded.method(), recorded.path(),

@@ -169,6 +169,17 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         return delayed(answer, fault, decision, generation).build();
     }
 
+    /**
+     * The response header by which the upstream asks the link in front to end an HTTP/2 stream or connection
+     * ({@link UpstreamFault.StreamFault#http2Ending()}); the link removes it.
+     */
+    static final String HTTP2_ENDING = "x-chaosgate-http2";
+
+    /** Whether the request came from an HTTP/2 stream: the link in front relays each stream as HTTP/1.1 and names it. */
+    private static boolean overHttp2(RequestScope scope) {
+        return scope.request != null && scope.request.getHeader("x-http2-stream-id") != null;
+    }
+
     /** Whether a request with this fault gets the model's answer: no fault, a slow answer, or a stream fault it does not stream. */
     private static boolean answeredNormally(UpstreamFault fault, boolean streamed) {
         return fault == null || fault instanceof UpstreamFault.SlowAnswer || (fault instanceof UpstreamFault.StreamFault && !streamed);
@@ -277,7 +288,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         }
         UpstreamFault.StreamFault fault = decision.fault() instanceof UpstreamFault.StreamFault s && request.stream() ? s : null;
         // A stream broken on purpose never delivers the answer; a stalled one still ends.
-        boolean whole = fault == null || fault.kind() == UpstreamFault.StreamFault.Kind.STALL;
+        boolean whole = fault == null || fault.kind() == UpstreamFault.StreamFault.Kind.STALL
+                || fault.kind() == UpstreamFault.StreamFault.Kind.GOAWAY_GRACEFUL;
         scope.action = step.endingWith(whole ? ending : null);
         if (whole) {
             actionSteps.answered(scope.action, call == null ? content : null,
@@ -325,7 +337,13 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         scope.streamed = true;
         StreamPacing streamPacing = pacing.get();
         // A fresh stream each time WireMock asks: it opens the body once to log it (reading nothing) and once to send it.
-        return Response.response().status(stream.status()).headers(headers(stream.headers()))
+        HttpHeaders streamHeaders = headers(stream.headers());
+        if (fault != null && fault.http2Ending() != null) {
+            streamHeaders = overHttp2(scope) ? streamHeaders.plus(new HttpHeader(HTTP2_ENDING, fault.http2Ending()))
+                    : fault.kind() == UpstreamFault.StreamFault.Kind.GOAWAY_GRACEFUL ? streamHeaders.plus(new HttpHeader("Connection", "close"))
+                    : streamHeaders;
+        }
+        return Response.response().status(stream.status()).headers(streamHeaders)
                 .body(() -> new EventStream(steps, streamPacing, scope));
     }
 
@@ -341,15 +359,18 @@ final class UpstreamResponder implements ResponseTransformerV2 {
 
     /** {@link #failureClass(UpstreamFault.StreamFault, List)} of a stream in {@code dialect} (null: OpenAI's). */
     static String failureClass(UpstreamFault.StreamFault fault, List<SseEvent> events, WireDialect dialect) {
+        if (fault.kind() == UpstreamFault.StreamFault.Kind.GOAWAY_GRACEFUL) {
+            return null; // the answer is whole: retiring the connection is no failure
+        }
         int keep = StreamPoints.eventsBefore(fault.at(), events, dialect);
         boolean textSent = events.subList(0, keep).stream().anyMatch(e -> StreamPoints.carriesText(e, dialect));
         if (textSent) {
             return FailureClass.STREAM_INTERRUPTED.name();
         }
         return switch (fault.kind()) {
-            case CUT, RESET -> FailureClass.CONNECTION_FAILURE.name();
+            case CUT, RESET, GOAWAY -> FailureClass.CONNECTION_FAILURE.name();
             case ERROR, ERROR_NESTED, RESPONSE_FAILED -> FailureClass.SERVER_ERROR.name();
-            case STALL -> null;
+            case STALL, GOAWAY_GRACEFUL -> null; // GOAWAY_GRACEFUL: returned above
         };
     }
 
@@ -378,7 +399,8 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     static List<EventStream.Step> steps(List<SseEvent> events, UpstreamFault.StreamFault fault, boolean responses,
                                         WireDialect dialect, String model, FixtureValues values) {
         List<EventStream.Step> steps = new ArrayList<>();
-        int keep = fault == null ? events.size() : StreamPoints.eventsBefore(fault.at(), events, dialect);
+        boolean cuts = fault != null && fault.kind() != UpstreamFault.StreamFault.Kind.GOAWAY_GRACEFUL;
+        int keep = !cuts ? events.size() : StreamPoints.eventsBefore(fault.at(), events, dialect);
         for (int i = 0; i < keep; i++) {
             steps.add(emit(events.get(i)));
         }
@@ -389,7 +411,11 @@ final class UpstreamResponder implements ResponseTransformerV2 {
             case CUT -> {
                 // A clean end: the last event is the one before the cut; no [DONE] or response.completed.
             }
-            case RESET -> steps.add(new EventStream.Reset());
+            // Over HTTP/2 the link in front turns the reset into RST_STREAM or GOAWAY, as the answer's header asks.
+            case RESET, GOAWAY -> steps.add(new EventStream.Reset());
+            case GOAWAY_GRACEFUL -> {
+                // The answer is whole; its header (HTTP/2) or Connection: close (HTTP/1.1) retires the connection.
+            }
             case STALL -> {
                 steps.add(new EventStream.Pause(fault.stall()));
                 for (int i = keep; i < events.size(); i++) {
