@@ -191,7 +191,7 @@ public final class SdkReportCard {
                 .append(" also derived beforehand from the SDK's published retry policy and source (docs/sdk-policies.md)")
                 .append(differing() == 0 ? ", and all " + results.size() + " agree."
                         : ", and " + differing() + " of " + results.size() + " differ: those cells say what the policy gives.")
-                .append("\n\nRegenerate: `").append(command).append("` (runs every cell; about 30 minutes on 2 cores).\n\n");
+                .append("\n\nRegenerate: `").append(command).append("` (runs every cell; 30 to 50 minutes on 2 cores).\n\n");
         out.append("## Per SDK\n\n| client | SDK | scenarios passed | what the app must add |\n|---|---|---|---|\n");
         for (CorpusClient client : clients()) {
             Summary summary = summary(client);
