@@ -228,12 +228,15 @@ class DataPathConformanceTest extends LinkTestSupport {
     // ---- slicer ----
 
     /**
-     * 64 KiB through average 64, variation 32, no delay: each slice is written and flushed on its own,
-     * so the receiver sees hundreds of small reads (it used to see two reads of up to 48 KiB).
+     * 64 KiB through average 64, variation 32, no delay: every byte arrives in order, in more than one read (it
+     * used to be two reads of up to 48 KiB), and both sides end cleanly. How many reads a receiver sees without a
+     * delay depends on how fast it reads, not on the link: a reader that wakes 1 ms late finds hundreds of slices
+     * waiting and takes them in one read (CI runners saw 41 reads, and 8 on an idle machine, the last of 61,423
+     * bytes). That each slice travels on its own is shown with a delay, in {@link #slicerWithADelayWaitsAfterEachSlice}.
      */
     @ParameterizedTest
     @EnumSource(ToxicStream.class)
-    void slicerWithoutDelaySendsEachSliceOnItsOwn(ToxicStream stream) throws Exception {
+    void slicerWithoutDelayDeliversEverySliceInOrderAndEndsCleanly(ToxicStream stream) throws Exception {
         Ends ends = open(stream, "slicer", Map.of("average_size", 64L, "size_variation", 32L, "delay", 0L));
         byte[] data = pattern(64 * 1024, 8);
 
@@ -243,13 +246,7 @@ class DataPathConformanceTest extends LinkTestSupport {
         ends.receiver().awaitReceived(data.length, LONG);
         assertThat(endOf(ends.receiver(), SHORT)).as("receiver's end").isEqualTo(End.FIN);
         assertThat(ends.receiver().received()).isEqualTo(data);
-        List<TcpPeer.Read> reads = ends.receiver().reads();
-        int[] sizes = reads.stream().mapToInt(TcpPeer.Read::size).sorted().toArray();
-        // A reader descheduled on a busy machine merges every slice that arrived meanwhile (a CI runner
-        // once saw 41 reads, some of several KiB), so the count bound only separates "sliced" from the
-        // old behaviour (2 reads of up to 48 KiB); the median says most reads are still single slices.
-        assertThat(reads.size()).as("reads of 64 KiB sliced to ~64 B (%s)", reads(ends.receiver())).isGreaterThanOrEqualTo(16);
-        assertThat(sizes[sizes.length / 2]).as("median read size (%s)", reads(ends.receiver())).isLessThanOrEqualTo(512);
+        assertThat(ends.receiver().reads().size()).as("reads (%s)", reads(ends.receiver())).isGreaterThanOrEqualTo(2);
         assertThat(endOf(ends.sender(), SHORT)).as("sender's end").isEqualTo(End.FIN);
     }
 
