@@ -69,7 +69,12 @@ public final class MatrixRunner {
                 results.add(future.get());
             }
             for (MatrixCell cell : alone) {
-                CellResult result = runCell(cell);
+                CellResult result;
+                try {
+                    result = runCell(cell);
+                } catch (IOException e) {
+                    throw new IllegalStateException("a matrix cell could not be run: " + e, e);
+                }
                 progress.accept(result);
                 results.add(result);
             }
