@@ -92,8 +92,14 @@ final class UpstreamResponder implements ResponseTransformerV2 {
 
     @Override
     public Response transform(Response stubbed, ServeEvent event) {
-        RequestScope scope = RequestScope.current();
-        Request request = event.getRequest();
+        return answer(RequestScope.current(), event.getRequest());
+    }
+
+    /**
+     * The answer to {@code request}, decided and noted in {@code scope}: what WireMock's pipeline asks for
+     * through {@link #transform}, and what {@link DirectAnswers} writes without it.
+     */
+    Response answer(RequestScope scope, Request request) {
         try {
             scope.body = request.getBodyAsString();
             return sent(scope, respond(scope, request));

@@ -42,7 +42,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * WireMock set up as the fake upstream: one catch-all stub answered by {@link UpstreamResponder},
- * a servlet filter for connection facts and the body limit, no WireMock journal (ours is bounded),
+ * a servlet filter for connection facts and the body limit, one that answers with the responder
+ * beside WireMock's request pipeline ({@link DirectAnswers}), no WireMock journal (ours is bounded),
  * no gzip (it would hold streamed events back), no per-request logging, and no admin API over HTTP
  * (its {@code /__admin} paths answer OpenAI's 404).
  */
@@ -80,6 +81,11 @@ public final class UpstreamServer implements AutoCloseable {
     private final LiveResponder live;
     private final List<Consumer<LiveAnswer>> liveListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Consumer<String>> warningListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Whether answers skip WireMock's request pipeline ({@link DirectAnswers}); the same bytes either way. Off only to
+     * compare the two: in tests, and in the capacity benchmark with {@code -Dchaosgate.upstream.wireMockPipeline=true}.
+     */
+    private volatile boolean directAnswers = !Boolean.getBoolean("chaosgate.upstream.wireMockPipeline");
 
     public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
         this(host, port, seed, pacing, threads, journalLimit, null);
@@ -117,6 +123,13 @@ public final class UpstreamServer implements AutoCloseable {
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+
+            @Override
+            protected void decorateMockServiceContextAfterConfig(ServletContextHandler context) {
+                // Last, after WireMock's own filters: it stands in for WireMock's servlet.
+                context.addFilter(new FilterHolder(new DirectAnswers(responder, context, () -> directAnswers)), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
             }
 
             @Override
@@ -539,6 +552,11 @@ public final class UpstreamServer implements AutoCloseable {
      */
     void decider(BiFunction<FaultRuntime, RequestFacts, Decision> newDecider) {
         decider = newDecider;
+    }
+
+    /** Test seam: answer through WireMock's whole request pipeline ({@code false}) or beside it (the default). */
+    void directAnswers(boolean direct) {
+        directAnswers = direct;
     }
 
     public void pacing(StreamPacing newPacing) {
