@@ -46,6 +46,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** IMF-fixdate, as servers write {@code Date}: two-digit day. */
     private static final Pattern HOST = Pattern.compile("[^\\s/]+");
+    private static final Pattern PORT = Pattern.compile(":\\d+$");
 
     /** The fixture of {@link dev.chaosgate.upstream.Faults#status(int)} when none is named; others get OpenAI's 500 body. */
     static final Map<Integer, String> DEFAULT_FIXTURES = Map.ofEntries(
@@ -148,7 +149,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         FixtureValues requestValues = values.get().withModel(parsed.model());
         String host = request.getHeader("Host");
         if (host != null) {
-            host = host.replaceFirst(":\\d+$", "");
+            host = PORT.matcher(host).replaceFirst("");
             if (HOST.matcher(host).matches()) {
                 requestValues = requestValues.withHost(host);
             }
