@@ -15,6 +15,8 @@ import dev.chaosgate.upstream.live.LiveAnswer;
 import dev.chaosgate.upstream.live.LiveUpstream;
 import dev.chaosgate.upstream.live.Redaction;
 import wiremock.jakarta.servlet.DispatcherType;
+import wiremock.org.eclipse.jetty.http.HttpField;
+import wiremock.org.eclipse.jetty.server.Request;
 import wiremock.org.eclipse.jetty.servlet.FilterHolder;
 import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 
@@ -633,9 +635,10 @@ public final class UpstreamServer implements AutoCloseable {
         if (scope.headers != null) {
             return;
         }
+        // Jetty's fields in one pass: the servlet API's names-then-values walk took a fifth of the journal's cost.
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String name : Collections.list(scope.request.getHeaderNames())) {
-            headers.put(name.toLowerCase(Locale.ROOT), Collections.list(scope.request.getHeaders(name)));
+        for (HttpField field : Request.getBaseRequest(scope.request).getHttpFields()) {
+            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), name -> new ArrayList<>(1)).add(field.getValue());
         }
         // The one place requests are recorded: no API key gets past it into the journal, the console or a recording.
         scope.path = Redaction.target(scope.request.getRequestURI()

@@ -29,7 +29,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * ratios: closed-loop requests per second over kept-alive connections, p50 and p99 latency, for
  * the gateway as built by default and as set up for load ({@link #LOAD_JOURNAL} journal entries),
  * answering normally and serving canned 502 pages, and (to tell the link's share from the
- * upstream's) the fake upstream alone. Then the latency one client meets when nothing queues: one
+ * upstream's) the fake upstream alone, and once more answering through WireMock's whole request pipeline
+ * ({@code -Dchaosgate.upstream.wireMockPipeline=true}), as the upstream did before it answered beside it. Then the latency one client meets when nothing queues: one
  * connection, plain WireMock against the gateway. Run {@code scripts/bench-gateway} from the
  * repository root; arguments: {@code [connections] [seconds per round]} (default 16 and 5).
  */
@@ -55,7 +56,8 @@ public final class GatewayCapacityBench {
                 round.toSeconds());
         try (ChaosGateway byDefault = ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).start();
              ChaosGateway answering = forLoad().start();
-             ChaosGateway failing = forLoad().start()) {
+             ChaosGateway failing = forLoad().start();
+             ChaosGateway pipelined = throughWireMocksPipeline()) {
             failing.serve(Faults.badGateway());
             WireMockServer plain = plainWireMock(answerOf(answering));
             try {
@@ -64,6 +66,7 @@ public final class GatewayCapacityBench {
                 targets.put("gateway (default), 200", new ClosedLoop(port(byDefault), PATH, BODY, 200, connections));
                 targets.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, connections));
                 targets.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, connections));
+                targets.put("gateway (load), pipeline, 200", new ClosedLoop(port(pipelined), PATH, BODY, 200, connections));
                 targets.put("upstream alone (load), 200", new ClosedLoop(answering.upstream().port(), PATH, BODY, 200, connections));
                 OUT.printf("%nthroughput, %d connections:%n", connections);
                 measure(targets, round);
@@ -105,6 +108,20 @@ public final class GatewayCapacityBench {
     /** The gateway as the load simulations build it. */
     private static ChaosGatewayBuilder forLoad() {
         return ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).journalCapacity(LOAD_JOURNAL);
+    }
+
+    /**
+     * The gateway as for load, answering through WireMock's whole request pipeline, as it did before the upstream
+     * answered beside it: the same answers, to show what the pipeline costs in the same run.
+     */
+    private static ChaosGateway throughWireMocksPipeline() {
+        String property = "chaosgate.upstream.wireMockPipeline";
+        System.setProperty(property, "true");
+        try {
+            return forLoad().start();
+        } finally {
+            System.clearProperty(property);
+        }
     }
 
     /** The round with the median throughput. */
