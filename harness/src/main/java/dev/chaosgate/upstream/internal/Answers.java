@@ -85,7 +85,30 @@ final class Answers {
     private Answers() {
     }
 
+    /** Prompts answered lately and their answers: a crowd or a load test sends the same few prompts again and again. */
+    private static final Map<String, String> ANSWERED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int ANSWERED_MAX = 1_024;
+    /** Longer prompts are answered afresh each time rather than kept. */
+    private static final int ANSWERED_PROMPT_MAX = 2_048;
+
     static String contentFor(String prompt) {
+        if (prompt == null || prompt.length() > ANSWERED_PROMPT_MAX) {
+            return answerTo(prompt);
+        }
+        String known = ANSWERED.get(prompt);
+        if (known == null) {
+            known = answerTo(prompt);
+            if (ANSWERED.size() >= ANSWERED_MAX) {
+                // Starting over is enough: an answer costs tens of microseconds to make again.
+                ANSWERED.clear();
+            }
+            ANSWERED.put(prompt, known);
+        }
+        return known;
+    }
+
+    /** The answer, made from the prompt: a hash for the sentences, its words for the topics. */
+    private static String answerTo(String prompt) {
         SplittableRandom random = new SplittableRandom(stableHash(prompt));
         List<String> topics = topics(prompt);
         List<String> sentences = new ArrayList<>();

@@ -46,6 +46,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** IMF-fixdate, as servers write {@code Date}: two-digit day. */
     private static final Pattern HOST = Pattern.compile("[^\\s/]+");
+    private static final Pattern PORT = Pattern.compile(":\\d+$");
 
     /** The fixture of {@link dev.chaosgate.upstream.Faults#status(int)} when none is named; others get OpenAI's 500 body. */
     static final Map<Integer, String> DEFAULT_FIXTURES = Map.ofEntries(
@@ -92,8 +93,14 @@ final class UpstreamResponder implements ResponseTransformerV2 {
 
     @Override
     public Response transform(Response stubbed, ServeEvent event) {
-        RequestScope scope = RequestScope.current();
-        Request request = event.getRequest();
+        return answer(RequestScope.current(), event.getRequest());
+    }
+
+    /**
+     * The answer to {@code request}, decided and noted in {@code scope}: what WireMock's pipeline asks for
+     * through {@link #transform}, and what {@link DirectAnswers} writes without it.
+     */
+    Response answer(RequestScope scope, Request request) {
         try {
             scope.body = request.getBodyAsString();
             return sent(scope, respond(scope, request));
@@ -142,7 +149,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         FixtureValues requestValues = values.get().withModel(parsed.model());
         String host = request.getHeader("Host");
         if (host != null) {
-            host = host.replaceFirst(":\\d+$", "");
+            host = PORT.matcher(host).replaceFirst("");
             if (HOST.matcher(host).matches()) {
                 requestValues = requestValues.withHost(host);
             }

@@ -15,6 +15,8 @@ import dev.chaosgate.upstream.live.LiveAnswer;
 import dev.chaosgate.upstream.live.LiveUpstream;
 import dev.chaosgate.upstream.live.Redaction;
 import wiremock.jakarta.servlet.DispatcherType;
+import wiremock.org.eclipse.jetty.http.HttpField;
+import wiremock.org.eclipse.jetty.server.Request;
 import wiremock.org.eclipse.jetty.servlet.FilterHolder;
 import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 
@@ -42,7 +44,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * WireMock set up as the fake upstream: one catch-all stub answered by {@link UpstreamResponder},
- * a servlet filter for connection facts and the body limit, no WireMock journal (ours is bounded),
+ * a servlet filter for connection facts and the body limit, one that answers with the responder
+ * beside WireMock's request pipeline ({@link DirectAnswers}), no WireMock journal (ours is bounded),
  * no gzip (it would hold streamed events back), no per-request logging, and no admin API over HTTP
  * (its {@code /__admin} paths answer OpenAI's 404).
  */
@@ -80,6 +83,11 @@ public final class UpstreamServer implements AutoCloseable {
     private final LiveResponder live;
     private final List<Consumer<LiveAnswer>> liveListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Consumer<String>> warningListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Whether answers skip WireMock's request pipeline ({@link DirectAnswers}); the same bytes either way. Off only to
+     * compare the two: in tests, and in the capacity benchmark with {@code -Dchaosgate.upstream.wireMockPipeline=true}.
+     */
+    private volatile boolean directAnswers = !Boolean.getBoolean("chaosgate.upstream.wireMockPipeline");
 
     public UpstreamServer(String host, int port, long seed, StreamPacing pacing, int threads, int journalLimit) {
         this(host, port, seed, pacing, threads, journalLimit, null);
@@ -117,6 +125,13 @@ public final class UpstreamServer implements AutoCloseable {
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+
+            @Override
+            protected void decorateMockServiceContextAfterConfig(ServletContextHandler context) {
+                // Last, after WireMock's own filters: it stands in for WireMock's servlet.
+                context.addFilter(new FilterHolder(new DirectAnswers(responder, context, () -> directAnswers)), "/*",
+                        EnumSet.of(DispatcherType.REQUEST));
             }
 
             @Override
@@ -541,6 +556,11 @@ public final class UpstreamServer implements AutoCloseable {
         decider = newDecider;
     }
 
+    /** Test seam: answer through WireMock's whole request pipeline ({@code false}) or beside it (the default). */
+    void directAnswers(boolean direct) {
+        directAnswers = direct;
+    }
+
     public void pacing(StreamPacing newPacing) {
         pacing = newPacing;
     }
@@ -615,9 +635,10 @@ public final class UpstreamServer implements AutoCloseable {
         if (scope.headers != null) {
             return;
         }
+        // Jetty's fields in one pass: the servlet API's names-then-values walk took a fifth of the journal's cost.
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String name : Collections.list(scope.request.getHeaderNames())) {
-            headers.put(name.toLowerCase(Locale.ROOT), Collections.list(scope.request.getHeaders(name)));
+        for (HttpField field : Request.getBaseRequest(scope.request).getHttpFields()) {
+            headers.computeIfAbsent(field.getName().toLowerCase(Locale.ROOT), name -> new ArrayList<>(1)).add(field.getValue());
         }
         // The one place requests are recorded: no API key gets past it into the journal, the console or a recording.
         scope.path = Redaction.target(scope.request.getRequestURI()

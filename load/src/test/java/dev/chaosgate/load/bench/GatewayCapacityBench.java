@@ -29,16 +29,17 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * ratios: closed-loop requests per second over kept-alive connections, p50 and p99 latency, for
  * the gateway as built by default and as set up for load ({@link #LOAD_JOURNAL} journal entries),
  * answering normally and serving canned 502 pages, and (to tell the link's share from the
- * upstream's) the fake upstream alone. Then the latency one client meets when nothing queues: one
+ * upstream's) the fake upstream alone, and once more answering through WireMock's whole request pipeline
+ * ({@code -Dchaosgate.upstream.wireMockPipeline=true}), as the upstream did before it answered beside it. Then the latency one client meets when nothing queues: one
  * connection, plain WireMock against the gateway. Run {@code scripts/bench-gateway} from the
- * repository root; arguments: {@code [connections] [seconds per round]} (default 16 and 5).
+ * repository root; arguments: {@code [connections] [seconds per round] [rounds]} (default 16, 5 and 3).
  */
 public final class GatewayCapacityBench {
     private static final PrintStream OUT = System.out;
     private static final String PATH = "/v1/chat/completions";
     private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Where is my order?\"}]}";
-    private static final int ROUNDS = 3;
+    private static final int DEFAULT_ROUNDS = 3;
     /** Long enough for the JIT to settle: plain WireMock still speeds up after 4 s of load. */
     private static final Duration WARM_UP = Duration.ofSeconds(8);
     /** The journal bound the load simulations use. */
@@ -50,12 +51,14 @@ public final class GatewayCapacityBench {
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         Duration round = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 5);
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_ROUNDS;
         OUT.printf("chaosgate gateway capacity: %d cores, java %s, %d kept-alive connections, %d rounds of %d s (median)%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), connections, ROUNDS,
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), connections, rounds,
                 round.toSeconds());
         try (ChaosGateway byDefault = ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).start();
              ChaosGateway answering = forLoad().start();
-             ChaosGateway failing = forLoad().start()) {
+             ChaosGateway failing = forLoad().start();
+             ChaosGateway pipelined = throughWireMocksPipeline()) {
             failing.serve(Faults.badGateway());
             WireMockServer plain = plainWireMock(answerOf(answering));
             try {
@@ -64,15 +67,16 @@ public final class GatewayCapacityBench {
                 targets.put("gateway (default), 200", new ClosedLoop(port(byDefault), PATH, BODY, 200, connections));
                 targets.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, connections));
                 targets.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, connections));
+                targets.put("gateway (load), pipeline, 200", new ClosedLoop(port(pipelined), PATH, BODY, 200, connections));
                 targets.put("upstream alone (load), 200", new ClosedLoop(answering.upstream().port(), PATH, BODY, 200, connections));
                 OUT.printf("%nthroughput, %d connections:%n", connections);
-                measure(targets, round);
+                measure(targets, round, rounds);
                 Map<String, ClosedLoop> alone = new LinkedHashMap<>();
                 alone.put("plain WireMock, 200", new ClosedLoop(plain.port(), PATH, BODY, 200, 1));
                 alone.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, 1));
                 alone.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, 1));
                 OUT.printf("%nlatency, 1 connection:%n");
-                measure(alone, round);
+                measure(alone, round, rounds);
             } finally {
                 plain.stop();
             }
@@ -82,29 +86,54 @@ public final class GatewayCapacityBench {
         }
     }
 
-    private static void measure(Map<String, ClosedLoop> targets, Duration round) throws Exception {
+    private static void measure(Map<String, ClosedLoop> targets, Duration round, int rounds) throws Exception {
         for (ClosedLoop target : targets.values()) {
             target.run(WARM_UP);
         }
         Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
-        for (int i = 0; i < ROUNDS; i++) {
+        for (int i = 0; i < rounds; i++) {
             // Rounds alternate the targets, so each meets the same machine noise.
             for (Map.Entry<String, ClosedLoop> target : targets.entrySet()) {
                 results.computeIfAbsent(target.getKey(), k -> new ArrayList<>()).add(target.getValue().run(round));
             }
         }
-        ClosedLoop.Result plain = median(results.get("plain WireMock, 200"));
-        OUT.printf("%-28s %10s %10s %10s %10s %12s%n", "target", "req/s", "p50 µs", "p99 µs", "vs plain", "added p99");
+        List<ClosedLoop.Result> plainRounds = results.get("plain WireMock, 200");
+        ClosedLoop.Result plain = median(plainRounds);
+        OUT.printf("%-30s %10s %10s %10s %10s %12s %14s%n", "target", "req/s", "p50 µs", "p99 µs", "vs plain", "added p99",
+                "rounds vs plain");
         for (Map.Entry<String, List<ClosedLoop.Result>> entry : results.entrySet()) {
             ClosedLoop.Result result = median(entry.getValue());
-            OUT.printf("%-28s %10.0f %10.0f %10.0f %10.2f %9.0f µs%n", entry.getKey(), result.rps(), result.p50Micros(),
-                    result.p99Micros(), result.rps() / plain.rps(), result.p99Micros() - plain.p99Micros());
+            // Each round's ratio to plain WireMock in the same round: how far the machine's noise moves it.
+            double low = Double.MAX_VALUE;
+            double high = 0;
+            for (int i = 0; i < entry.getValue().size(); i++) {
+                double ratio = entry.getValue().get(i).rps() / plainRounds.get(i).rps();
+                low = Math.min(low, ratio);
+                high = Math.max(high, ratio);
+            }
+            OUT.printf("%-30s %10.0f %10.0f %10.0f %10.2f %9.0f µs %8.2f–%.2f%n", entry.getKey(), result.rps(),
+                    result.p50Micros(), result.p99Micros(), result.rps() / plain.rps(), result.p99Micros() - plain.p99Micros(),
+                    low, high);
         }
     }
 
     /** The gateway as the load simulations build it. */
     private static ChaosGatewayBuilder forLoad() {
         return ChaosGateway.builder().seed(1).pacing(StreamPacing.immediate()).journalCapacity(LOAD_JOURNAL);
+    }
+
+    /**
+     * The gateway as for load, answering through WireMock's whole request pipeline, as it did before the upstream
+     * answered beside it: the same answers, to show what the pipeline costs in the same run.
+     */
+    private static ChaosGateway throughWireMocksPipeline() {
+        String property = "chaosgate.upstream.wireMockPipeline";
+        System.setProperty(property, "true");
+        try {
+            return forLoad().start();
+        } finally {
+            System.clearProperty(property);
+        }
     }
 
     /** The round with the median throughput. */
