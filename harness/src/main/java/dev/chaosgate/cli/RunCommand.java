@@ -560,18 +560,7 @@ public final class RunCommand implements Callable<Integer> {
             return playCrowd(judged, scenario.withCrowd(crowd), mode);
         }
         long start = System.nanoTime();
-        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
-        if (http2) {
-            builder.http2();
-        }
-        if (live != null) {
-            builder.upstream(live);
-        }
-        if (seed != null) {
-            // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
-            builder.seed(seed);
-        }
-        try (ChaosGateway gateway = builder.start()) {
+        try (ChaosGateway gateway = gatewayFor(scenario).start()) {
             java.nio.file.Path caCertificate = gateway.https() ? writeCaCertificate(gateway) : null;
             ClientUnderTest.ClientRun run = judged.act(gateway.baseUrl(), caCertificate, scenario, prompt, mode.streamed());
             if (run.problem() != null) {
@@ -585,6 +574,22 @@ public final class RunCommand implements Callable<Integer> {
                     .filter(n -> !n.isEmpty()).toList());
             return new Played(ScenarioOutcome.judged(scenario, mode, verdict, since(start), note, run.stdout(), run.stderr()));
         }
+    }
+
+    /** A row's gateway: its scenario, answers at once, and the run's --http2, --upstream and --seed. */
+    private ChaosGatewayBuilder gatewayFor(Scenario scenario) {
+        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
+        if (http2) {
+            builder.http2();
+        }
+        if (live != null) {
+            builder.upstream(live);
+        }
+        if (seed != null) {
+            // The scenario's own seed keeps deciding its fault schedule; --seed varies the rest.
+            builder.seed(seed);
+        }
+        return builder;
     }
 
     /** The authority of an HTTPS gateway as a PEM file the client is pointed at; removed when the JVM exits. */
@@ -626,17 +631,7 @@ public final class RunCommand implements Callable<Integer> {
     private Played playCrowd(ClientUnderTest judged, Scenario scenario, StreamMode mode) {
         long start = System.nanoTime();
         Crowd crowd = scenario.crowd();
-        ChaosGatewayBuilder builder = ChaosGateway.builder().pacing(StreamPacing.immediate()).scenario(scenario);
-        if (http2) {
-            builder.http2();
-        }
-        if (live != null) {
-            builder.upstream(live);
-        }
-        if (seed != null) {
-            builder.seed(seed);
-        }
-        try (ChaosGateway gateway = builder.start()) {
+        try (ChaosGateway gateway = gatewayFor(scenario).start()) {
             gateway.upstream().answerTime(crowd.answerTime());
             if (crowd.arrival().isZero()) {
                 // Together means together at the gateway, however long each copy of the client takes to start.

@@ -274,6 +274,23 @@ public final class LinkEngine implements AutoCloseable {
     }
 
     /**
+     * The request header by which the link names the HTTP/2 stream a request came on, when it relays the stream to
+     * the upstream as HTTP/1.1 ({@link #http2}); with it, {@link #HTTP2_SCHEME_HEADER}. Both are the link's own.
+     */
+    public static final String HTTP2_STREAM_HEADER =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text().toString();
+    /** The scheme of a relayed HTTP/2 request ({@code https}), a header of the link's own like {@link #HTTP2_STREAM_HEADER}. */
+    public static final String HTTP2_SCHEME_HEADER =
+            io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.SCHEME.text().toString();
+    /**
+     * The response header by which the upstream asks for an HTTP/2 ending when its answer is cut short:
+     * {@code rst_stream=CODE} ({@code RST_STREAM} with that HTTP/2 error code), {@code goaway=CODE} ({@code GOAWAY},
+     * then the connection closes), or {@code goaway-graceful} ({@code GOAWAY NO_ERROR} at once, the connection closing
+     * once its streams are done). The link removes it: it never reaches the client.
+     */
+    public static final String HTTP2_ENDING_HEADER = "x-chaosgate-http2";
+
+    /**
      * Offers HTTP/2 by ALPN ({@code h2}, then {@code http/1.1}) on the TLS connections {@code name} accepts from
      * now on. Each HTTP/2 stream is relayed as a connection of its own to the upstream, as HTTP/1.1, with the
      * proxy's toxics and its own request head; see {@link dev.chaosgate.link.LinkConnection.Protocol#HTTP2}.

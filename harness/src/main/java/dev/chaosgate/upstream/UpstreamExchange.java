@@ -1,5 +1,6 @@
 package dev.chaosgate.upstream;
 
+import dev.chaosgate.link.LinkEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +57,7 @@ public record UpstreamExchange(long sequence, Instant arrived, int connection, S
             return null;
         }
         for (String name : requestHeaders.keySet()) {
-            if (name.equalsIgnoreCase("x-http2-stream-id")) {
+            if (name.equalsIgnoreCase(LinkEngine.HTTP2_STREAM_HEADER)) {
                 return "2";
             }
         }

@@ -171,7 +171,7 @@ public class WellBehavedClient {
         /** An HTTP error as a client would have received it (for unit tests). */
         public static Failure http(int status, Map<String, String> headers, String body) {
             Map<String, String> lower = lower(headers);
-            return new Failure(Kind.HTTP, status, classify(status, body), lower, body, null, "", null);
+            return new Failure(Kind.HTTP, status, ErrorAnswers.classify(status, body), lower, body, null, "", null);
         }
 
         public static Failure connection(Kind kind, Throwable error) {
@@ -372,11 +372,6 @@ public class WellBehavedClient {
      */
     public static Optional<Duration> parseServerDelay(String retryAfterMs, String retryAfter, Instant now) {
         return RetryAfter.requestedWait(retryAfterMs, retryAfter, now).filter(d -> d.compareTo(MAX_SERVER_WAIT) <= 0);
-    }
-
-    /** The guidance class of an HTTP error, from its status and (JSON or HTML) body ({@link ErrorAnswers#classify}). */
-    public static FailureClass classify(int status, String body) {
-        return ErrorAnswers.classify(status, body);
     }
 
     /** A message of the failure's guidance class that passes the guidance catalog; never raw text. */

@@ -1,5 +1,6 @@
 package dev.chaosgate.link.internal;
 
+import dev.chaosgate.link.LinkEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -33,7 +34,7 @@ import java.util.function.Supplier;
  * which the upstream and the journal tell answers apart), its own toxics and its own request head, and two
  * streams on one TCP connection never share state.
  *
- * <p>The upstream can ask for an HTTP/2 ending with the response header {@value #DIRECTIVE}: when its answer
+ * <p>The upstream can ask for an HTTP/2 ending with the response header {@link LinkEngine#HTTP2_ENDING_HEADER}: when its answer
  * then ends before it is complete (a reset or a close mid-body), the stream ends with {@code RST_STREAM}
  * carrying the named error code ({@code rst_stream=CODE}), or the whole connection with {@code GOAWAY} and the
  * code, closing every stream still in flight ({@code goaway=CODE}). The header never reaches the client. An
@@ -41,9 +42,6 @@ import java.util.function.Supplier;
  * does when its upstream fails mid-answer.
  */
 final class Http2Front {
-    /** The response header by which the upstream asks for an HTTP/2 ending (see the class comment). */
-    static final String DIRECTIVE = "x-chaosgate-http2";
-
     private Http2Front() {
     }
 
@@ -76,6 +74,13 @@ final class Http2Front {
         private boolean answerStarted;
         private boolean answerComplete;
         private String directive;
+        /** The TCP connection that carries the stream, for GOAWAY. */
+        private Channel connection;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            connection = ctx.channel().parent();
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -124,8 +129,8 @@ final class Http2Front {
         private Object take(Object decoded) {
             if (decoded instanceof HttpResponse response) {
                 answerStarted = true;
-                directive = response.headers().get(DIRECTIVE);
-                response.headers().remove(DIRECTIVE);
+                directive = response.headers().get(LinkEngine.HTTP2_ENDING_HEADER);
+                response.headers().remove(LinkEngine.HTTP2_ENDING_HEADER);
                 if (directive != null && directive.startsWith("goaway-graceful")) {
                     goAwayGracefully();
                 }
@@ -134,13 +139,6 @@ final class Http2Front {
                 answerComplete = true;
             }
             return decoded;
-        }
-
-        private Channel connection;
-
-        @Override
-        public void handlerAdded(ChannelHandlerContext ctx) {
-            connection = ctx.channel().parent();
         }
 
         /** {@code GOAWAY NO_ERROR} naming the streams opened so far: they finish, and the client opens a new connection for the next. */

@@ -223,7 +223,7 @@ public final class ProxyRuntime {
                             // Terminates TLS here: the link reads the request heads and the toxics act on the HTTP bytes.
                             client.pipeline().addLast("chaosgate-tls", served.context().newHandler(client.alloc()));
                         }
-                        client.pipeline().addLast("chaosgate-dial", new Dial(served == null ? null : served.label(), 0, null, true, true));
+                        client.pipeline().addLast("chaosgate-dial", new Dial(served == null ? null : served.label(), null, true));
                     }
                 })
                 .bind(address)
@@ -419,14 +419,15 @@ public final class ProxyRuntime {
                 }
                 return;
             }
-            Connection connection = new Connection(early.sequence != 0 ? early.sequence : ++connectionSequence, client, server, counters);
+            Connection connection = new Connection(early.traffic != null ? early.traffic.connection() : ++connectionSequence,
+                    client, server, counters);
             if (early.traffic != null) {
                 early.traffic.upstreamPort(connection.upstreamPort());
                 connection.traffic(early.traffic);
             } else if (shared.traffic().wanted()) {
                 connection.traffic(new ConnectionTraffic(name, connection.sequence(), connection.clientPort(),
                         connection.upstreamPort(), early.tls, shared.traffic()));
-                if (early.tls != null && early.announce) {
+                if (early.tls != null && early.fresh) {
                     // Known at once: a client that refuses the certificate closes before sending a byte, and a
                     // verdict asked right after must still see (and wait for the end of) that connection.
                     connection.traffic().announce();
@@ -501,24 +502,21 @@ public final class ProxyRuntime {
         private final List<ByteBuf> early = new ArrayList<>(1);
         /** The label of the certificate this connection is served with, or null for plain TCP. */
         private final String tls;
-        /** The connection's number when it was given one before the dial (at the TLS handshake), else 0. */
-        private final long sequence;
-        /** What is published about the connection when that began before the dial, else null. */
+        /** What is published about the connection (and its number) when that began before the dial, at the TLS handshake; else null. */
         private final ConnectionTraffic traffic;
-        /** Whether a TLS connection is published at once, before it carries anything. */
-        private final boolean announce;
-        /** Whether this is the first handler of a freshly accepted socket (counted as accepted), not of a stream or a routed connection. */
+        /**
+         * Whether this is the first handler of a freshly accepted socket: counted as accepted, and over TLS published
+         * at once, before its handshake. Not for a connection routed after its handshake, nor for an HTTP/2 stream.
+         */
         private final boolean fresh;
         private boolean clientEnded;
         private boolean dialed;
         private ChannelHandlerContext context;
 
-        Dial(String tls, long sequence, ConnectionTraffic traffic, boolean announce, boolean fresh) {
+        Dial(String tls, ConnectionTraffic traffic, boolean fresh) {
             this.tls = tls;
-            this.fresh = fresh;
-            this.sequence = sequence;
             this.traffic = traffic;
-            this.announce = announce;
+            this.fresh = fresh;
         }
 
         @Override
@@ -666,9 +664,9 @@ public final class ProxyRuntime {
                     traffic.carriesHttp2();
                     client.closeFuture().addListener(closed -> client.eventLoop().execute(traffic::closed));
                 }
-                Http2Front.serve(client, () -> new Dial(label, 0, null, false, false));
+                Http2Front.serve(client, () -> new Dial(label, null, false));
             } else {
-                client.pipeline().addLast("chaosgate-dial", new Dial(label, traffic == null ? 0 : traffic.connection(), traffic, true, false));
+                client.pipeline().addLast("chaosgate-dial", new Dial(label, traffic, false));
             }
         }
 

@@ -1,5 +1,6 @@
 package dev.chaosgate.upstream.internal;
 
+import dev.chaosgate.link.LinkEngine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
@@ -44,7 +45,7 @@ final class LiveResponder {
      */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "http2-settings", "host", "content-length", "expect", "accept-encoding",
-            "proxy-authorization", "x-http2-stream-id", "x-http2-scheme");
+            "proxy-authorization", LinkEngine.HTTP2_STREAM_HEADER, LinkEngine.HTTP2_SCHEME_HEADER);
     /** Answer headers not passed back: hop-by-hop ones and the framing, which the gateway's server writes itself. */
     private static final Set<String> NOT_PASSED_BACK = Set.of("connection", "keep-alive", "proxy-connection", "te", "trailer",
             "transfer-encoding", "upgrade", "content-length", ":status");

@@ -1,5 +1,6 @@
 package dev.chaosgate.upstream.internal;
 
+import dev.chaosgate.link.LinkEngine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
@@ -176,15 +177,9 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         return delayed(answer, fault, decision, generation).build();
     }
 
-    /**
-     * The response header by which the upstream asks the link in front to end an HTTP/2 stream or connection
-     * ({@link UpstreamFault.StreamFault#http2Ending()}); the link removes it.
-     */
-    static final String HTTP2_ENDING = "x-chaosgate-http2";
-
     /** Whether the request came from an HTTP/2 stream: the link in front relays each stream as HTTP/1.1 and names it. */
     private static boolean overHttp2(RequestScope scope) {
-        return scope.request != null && scope.request.getHeader("x-http2-stream-id") != null;
+        return scope.request != null && scope.request.getHeader(LinkEngine.HTTP2_STREAM_HEADER) != null;
     }
 
     /** Whether a request with this fault gets the model's answer: no fault, a slow answer, or a stream fault it does not stream. */
@@ -346,7 +341,7 @@ final class UpstreamResponder implements ResponseTransformerV2 {
         // A fresh stream each time WireMock asks: it opens the body once to log it (reading nothing) and once to send it.
         HttpHeaders streamHeaders = headers(stream.headers());
         if (fault != null && fault.http2Ending() != null) {
-            streamHeaders = overHttp2(scope) ? streamHeaders.plus(new HttpHeader(HTTP2_ENDING, fault.http2Ending()))
+            streamHeaders = overHttp2(scope) ? streamHeaders.plus(new HttpHeader(LinkEngine.HTTP2_ENDING_HEADER, fault.http2Ending()))
                     : fault.kind() == UpstreamFault.StreamFault.Kind.GOAWAY_GRACEFUL ? streamHeaders.plus(new HttpHeader("Connection", "close"))
                     : streamHeaders;
         }
