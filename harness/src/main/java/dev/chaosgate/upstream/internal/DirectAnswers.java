@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.jetty.JettyHttpUtils;
 import com.github.tomakehurst.wiremock.servlet.MultipartRequestConfigurer;
 import com.github.tomakehurst.wiremock.servlet.WireMockHandlerDispatchingServlet;
 import com.github.tomakehurst.wiremock.servlet.WireMockHttpServletRequestAdapter;
+import dev.chaosgate.upstream.FakeUpstream;
 import wiremock.jakarta.servlet.Filter;
 import wiremock.jakarta.servlet.FilterChain;
 import wiremock.jakarta.servlet.FilterConfig;
@@ -21,6 +22,7 @@ import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 import wiremock.org.eclipse.jetty.servlet.ServletHolder;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -72,7 +74,7 @@ final class DirectAnswers implements Filter {
         }
         LocalNotifier.set(notifier);
         // WireMock's own view of the request, as its servlet builds it (no mapping prefix, no browser proxying).
-        Request wireMockRequest = new WireMockHttpServletRequestAdapter(http, multipart, null, false, utils);
+        Request wireMockRequest = new WireMockHttpServletRequestAdapter(readToLength(http), multipart, null, false, utils);
         // Read before anything is decided, as WireMock's serve event reads it: a body that breaks off fails here, unanswered.
         wireMockRequest.getBody();
         Response answer = responder.answer(RequestScope.current(), wireMockRequest);
@@ -88,6 +90,21 @@ final class DirectAnswers implements Filter {
             }
         }
         answering.applyResponse(answer, http, (HttpServletResponse) response);
+    }
+
+    /**
+     * The request with its body read into an array of its declared length: WireMock reads a body with
+     * {@code readAllBytes}, which allocates 16 KiB per request whatever the body's size. A body that breaks
+     * off fails here as it would there.
+     */
+    private static HttpServletRequest readToLength(HttpServletRequest http) throws IOException {
+        long declared = http.getContentLengthLong();
+        if (declared <= 0 || declared > FakeUpstream.MAX_REQUEST_BODY_BYTES || http instanceof Refusals.ReadBody) {
+            return http;
+        }
+        byte[] body = new byte[(int) declared];
+        int read = http.getInputStream().readNBytes(body, 0, body.length);
+        return new Refusals.ReadBody(http, read == body.length ? body : Arrays.copyOf(body, read));
     }
 
     private WireMockHandlerDispatchingServlet servlet() throws ServletException {

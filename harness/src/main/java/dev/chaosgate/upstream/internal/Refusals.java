@@ -167,8 +167,8 @@ final class Refusals {
         }
     }
 
-    /** A chunked request with its body already read (and within the limit). */
-    private static final class ReadBody extends HttpServletRequestWrapper {
+    /** A request with its body already read (and within the limit): a chunked one, or one read to its length. */
+    static final class ReadBody extends HttpServletRequestWrapper {
         private final byte[] body;
 
         ReadBody(HttpServletRequest request, byte[] body) {
@@ -188,6 +188,12 @@ final class Refusals {
                 @Override
                 public int read(byte[] b, int off, int len) {
                     return in.read(b, off, len);
+                }
+
+                @Override
+                public byte[] readAllBytes() {
+                    // Exactly the rest, as WireMock reads a body: InputStream's own goes through 16 KiB buffers.
+                    return in.readAllBytes();
                 }
 
                 @Override

@@ -2,8 +2,10 @@ package dev.chaosgate.upstream.internal;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.common.JettySettings;
 import com.github.tomakehurst.wiremock.http.HttpServerFactory;
 import com.github.tomakehurst.wiremock.jetty11.Jetty11HttpServer;
+import com.github.tomakehurst.wiremock.jetty11.Jetty11Utils;
 import dev.chaosgate.fixtures.FixtureValues;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.TimelineStart;
@@ -16,7 +18,10 @@ import dev.chaosgate.upstream.live.LiveUpstream;
 import dev.chaosgate.upstream.live.Redaction;
 import wiremock.jakarta.servlet.DispatcherType;
 import wiremock.org.eclipse.jetty.http.HttpField;
+import wiremock.org.eclipse.jetty.io.NetworkTrafficListener;
+import wiremock.org.eclipse.jetty.server.HttpConnectionFactory;
 import wiremock.org.eclipse.jetty.server.Request;
+import wiremock.org.eclipse.jetty.server.ServerConnector;
 import wiremock.org.eclipse.jetty.servlet.FilterHolder;
 import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 
@@ -122,6 +127,21 @@ public final class UpstreamServer implements AutoCloseable {
     /** A WireMock server on {@code listenPort}, started, with the catch-all stub; the filter and responder are shared. */
     private WireMockServer startWireMock(int listenPort) {
         HttpServerFactory jetty = (options, admin, stub) -> new Jetty11HttpServer(options, admin, stub) {
+            @Override
+            protected ServerConnector createHttpConnector(String bindAddress, int listenOn, JettySettings settings,
+                                                          NetworkTrafficListener unused) {
+                // WireMock's own connector reports traffic to a listener (none here) and, to do so, writes each
+                // buffer of an answer in a system call of its own: status and headers, the body, the last chunk
+                // went out as three TCP segments, which the link then read and wrote again. A plain connector
+                // writes them in one gathering write; the bytes are the same.
+                ServerConnector connector = new ServerConnector(jettyServer, null, null, null,
+                        settings.getAcceptors().orElse(1), 2, new HttpConnectionFactory(Jetty11Utils.createHttpConfig(settings)));
+                connector.setPort(listenOn);
+                connector.setHost(bindAddress);
+                Jetty11Utils.setJettySettings(settings, connector);
+                return connector;
+            }
+
             @Override
             protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
                 context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
