@@ -162,6 +162,22 @@ class Http2GatewayTest {
         }
     }
 
+    @Test
+    void disablingTheProxyClosesItsHttp2ConnectionsAsItDoesAnyOther() throws Exception {
+        try (ChaosGateway gateway = ChaosGateway.builder().http2().scenario(ANSWERS).start()) {
+            HttpClient client = client(gateway, HttpClient.Version.HTTP_2);
+            assertThat(send(client, gateway, "warm the connection", false).version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+            gateway.link().updateProxy(ChaosGateway.LINK, null, null, false);
+
+            // As Toxiproxy closes a disabled proxy's connections, the kept-alive HTTP/2 connection is gone: the client
+            // must dial again and be refused (when the connection outlived the stop, the stream was reset instead).
+            assertThatThrownBy(() -> send(client, gateway, "after the proxy went down", false))
+                    .isInstanceOf(java.net.ConnectException.class);
+            assertThat(gateway.exchanges()).extracting(UpstreamExchange::prompt).containsExactly("warm the connection");
+        }
+    }
+
     private static Request okRequest(ChaosGateway gateway, String prompt) {
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
         return new Request.Builder().url(gateway.baseUrl() + "/chat/completions")

@@ -107,6 +107,12 @@ public final class ProxyRuntime {
     private final List<ToxicDefinition> upstreamToxics = new ArrayList<>();
     private final List<ToxicDefinition> downstreamToxics = new ArrayList<>();
     private final Set<Connection> connections = new HashSet<>();
+    /**
+     * Accepted sockets no {@link Connection} owns: an HTTP/2 connection (its streams are connections of their own)
+     * and one held by a broken handshake. A stop closes them too, as Toxiproxy closes every connection of a
+     * disabled proxy.
+     */
+    private final Set<Channel> unowned = new HashSet<>();
     private final Link.ToxicResolver resolver;
     private String listen;
     private String upstream;
@@ -213,8 +219,10 @@ public final class ProxyRuntime {
                     protected void initChannel(SocketChannel client) {
                         ServedTls served = tls;
                         if (served != null && served.handshake() != TlsFault.Handshake.SENT) {
+                            unowned(client);
                             client.pipeline().addLast("chaosgate-tls", new BrokenHandshake(served.handshake()));
                         } else if (served != null && http2) {
+                            unowned(client);
                             // The protocol is known once the handshake chose it: HTTP/1.1 dials then, HTTP/2 per stream.
                             client.pipeline().addLast("chaosgate-tls", served.alpnContext().newHandler(client.alloc()));
                             client.pipeline().addLast("chaosgate-alpn", new AlpnRouter(served.label(), handshaking(client, served.label())));
@@ -301,6 +309,9 @@ public final class ProxyRuntime {
             listener = null;
             for (Connection connection : connections) {
                 closing.add(connection.execute(() -> connection.close(false)));
+            }
+            for (Channel channel : unowned) {
+                closing.add(channel.close());
             }
         }
         if (closingListener != null) {
@@ -614,6 +625,17 @@ public final class ProxyRuntime {
         public void handlerRemoved(ChannelHandlerContext ctx) {
             discard();
         }
+    }
+
+    private void unowned(Channel client) {
+        synchronized (this) {
+            unowned.add(client);
+        }
+        client.closeFuture().addListener(closed -> {
+            synchronized (this) {
+                unowned.remove(client);
+            }
+        });
     }
 
     /** Numbers and publishes a TLS connection at accept, so a client that refuses the certificate is seen too. */
