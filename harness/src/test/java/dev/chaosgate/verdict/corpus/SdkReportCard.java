@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -143,6 +145,26 @@ public final class SdkReportCard {
         return APP_MUST_ADD.getOrDefault(code, describe(code));
     }
 
+    /**
+     * What the app must add for {@code code}, found on {@code scenarios}: a client hangs for different reasons, and the
+     * fix follows the reason (a server that never answers, a Retry-After it waits out whatever it asks, a stream that
+     * broke off and that the SDK never completes).
+     */
+    static String advice(String code, List<String> scenarios) {
+        if (!code.equals("CLIENT_HUNG")) {
+            return advice(code);
+        }
+        Set<String> causes = new LinkedHashSet<>();
+        for (String scenario : scenarios) {
+            String id = scenario.replace("[stream]", "");
+            causes.add(id.startsWith("retry-after") ? "a cap on how long it waits for a server's Retry-After"
+                    : id.startsWith("stream-cut") ? "an end to the action when a stream breaks off before its end event"
+                    + " (the SDK never completes it)"
+                    : advice(code));
+        }
+        return String.join("; ", causes);
+    }
+
     private static String describe(String code) {
         try {
             return FindingCode.valueOf(code).summary();
@@ -196,7 +218,7 @@ public final class SdkReportCard {
         for (CorpusClient client : clients()) {
             Summary summary = summary(client);
             String adds = summary.byCode().isEmpty() ? "nothing the catalog found"
-                    : summary.byCode().entrySet().stream().map(e -> advice(e.getKey()) + " (`" + e.getKey() + "`: "
+                    : summary.byCode().entrySet().stream().map(e -> advice(e.getKey(), e.getValue()) + " (`" + e.getKey() + "`: "
                             + e.getValue().size() + ")").collect(Collectors.joining("; "));
             out.append("| `").append(client.name()).append("` | ").append(sdk(client)).append(" | ")
                     .append(summary.handles()).append(" | ").append(adds).append(" |\n");
@@ -247,7 +269,7 @@ public final class SdkReportCard {
                 out.append("nothing the catalog found");
             } else {
                 out.append("<ul>");
-                summary.byCode().forEach((code, scenarios) -> out.append("<li>").append(escape(advice(code))).append(" (<code>")
+                summary.byCode().forEach((code, scenarios) -> out.append("<li>").append(escape(advice(code, scenarios))).append(" (<code>")
                         .append(code).append("</code>: ").append(escape(String.join(", ", scenarios))).append(")</li>"));
                 out.append("</ul>");
             }

@@ -53,4 +53,18 @@ class SdkReportCardTest {
         assertThat(card.markdown()).contains("and 1 of 1 differ").contains(" NR (policy: PASS) |");
         assertThat(card.html()).contains("class=\"fail differs\"");
     }
+    @Test
+    void aHangIsGivenTheFixItsCauseNeeds() {
+        // anthropic-java waits out any Retry-After (CLIENT_HUNG on retry-after-huge); LangChain4j's streaming Anthropic model
+        // never completes a stream cut before message_stop; a client without a timeout hangs on a black hole.
+        assertThat(SdkReportCard.advice("CLIENT_HUNG", List.of("black-hole-timeout")))
+                .isEqualTo("a request timeout of its own (the SDK's default waits minutes)");
+        assertThat(SdkReportCard.advice("CLIENT_HUNG", List.of("origin-hangs-once", "retry-after-huge", "retry-after-huge[stream]")))
+                .isEqualTo("a request timeout of its own (the SDK's default waits minutes);"
+                        + " a cap on how long it waits for a server's Retry-After");
+        assertThat(SdkReportCard.advice("CLIENT_HUNG", List.of("stream-cut-mid-answer")))
+                .isEqualTo("an end to the action when a stream breaks off before its end event (the SDK never completes it)");
+        assertThat(SdkReportCard.advice("NO_RETRY", List.of("stream-cut-mid-answer")))
+                .isEqualTo("retry transient failures (5xx, resets, 429 with a wait) itself");
+    }
 }
