@@ -1,6 +1,7 @@
 package dev.chaosgate.upstream;
 
 import dev.chaosgate.link.LinkEngine;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -21,6 +21,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The two handshake faults with a real java.net.http client: a reset when the ClientHello arrives, and a
@@ -42,11 +43,7 @@ class HandshakeFaultsTest {
             assertThat(gateway.exchanges()).as("nothing got past the handshake").isEmpty();
 
             // Back once the phase is over, as a client that waits before retrying would be.
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!"fine".equals(gateway.phase()) && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(gateway.phase()).as("the phase after the handshake fault's").isEqualTo("fine");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "fine".equals(gateway.phase()));
             assertThat(send(client(gateway), gateway).statusCode()).isEqualTo(200);
 
             Verdict verdict = gateway.verdict(ClientReport.of(PROMPT, List.of("the answer"), ""));

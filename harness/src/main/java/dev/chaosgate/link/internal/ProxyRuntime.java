@@ -108,9 +108,9 @@ public final class ProxyRuntime {
     private final List<ToxicDefinition> downstreamToxics = new ArrayList<>();
     private final Set<Connection> connections = new HashSet<>();
     /**
-     * Accepted sockets no {@link Connection} owns: an HTTP/2 connection (its streams are connections of their own)
-     * and one held by a broken handshake. A stop closes them too, as Toxiproxy closes every connection of a
-     * disabled proxy.
+     * Accepted sockets a {@link Connection} may not own: one offered HTTP/2 (if it picks HTTP/2, its streams are the
+     * connections; if HTTP/1.1, a connection owns it too and closing it twice is harmless) and one held by a broken
+     * handshake. A stop closes them too, as Toxiproxy closes every connection of a disabled proxy.
      */
     private final Set<Channel> unowned = new HashSet<>();
     private final Link.ToxicResolver resolver;

@@ -95,11 +95,11 @@ final class DirectAnswers implements Filter {
     /**
      * The request with its body read into an array of its declared length: WireMock reads a body with
      * {@code readAllBytes}, which allocates 16 KiB per request whatever the body's size. A body that breaks
-     * off fails here as it would there.
+     * off fails here as it would there; a chunked one has been read already ({@link Refusals#admit}).
      */
     private static HttpServletRequest readToLength(HttpServletRequest http) throws IOException {
         long declared = http.getContentLengthLong();
-        if (declared <= 0 || declared > FakeUpstream.MAX_REQUEST_BODY_BYTES || http instanceof Refusals.ReadBody) {
+        if (declared <= 0 || declared > FakeUpstream.MAX_REQUEST_BODY_BYTES) {
             return http;
         }
         byte[] body = new byte[(int) declared];

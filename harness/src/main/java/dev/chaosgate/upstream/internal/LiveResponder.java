@@ -1,6 +1,5 @@
 package dev.chaosgate.upstream.internal;
 
-import dev.chaosgate.link.LinkEngine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
@@ -8,6 +7,7 @@ import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.Response;
 import dev.chaosgate.fixtures.ErrorAnswers;
 import dev.chaosgate.fixtures.FailureClass;
+import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.upstream.ActionStep;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.live.LiveAnswer;

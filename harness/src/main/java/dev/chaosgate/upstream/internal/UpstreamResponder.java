@@ -1,6 +1,5 @@
 package dev.chaosgate.upstream.internal;
 
-import dev.chaosgate.link.LinkEngine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.extension.ResponseTransformerV2;
@@ -20,6 +19,7 @@ import dev.chaosgate.fixtures.SseEvent;
 import dev.chaosgate.fixtures.SseStream;
 import dev.chaosgate.fixtures.ToolCall;
 import dev.chaosgate.fixtures.WireResponse;
+import dev.chaosgate.link.LinkEngine;
 import dev.chaosgate.upstream.ActionStep;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamFault;
