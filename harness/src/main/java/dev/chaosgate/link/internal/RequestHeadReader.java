@@ -26,11 +26,22 @@ final class RequestHeadReader {
 
     private final Listener listener;
     private State state = State.HEAD;
+    /** The line being read: of the head, a chunk size or a trailer. */
     private final StringBuilder line = new StringBuilder();
-    private StringBuilder head = new StringBuilder();
+    /** Bytes of the head so far, its line ends included; 0 between heads. */
+    private int headBytes;
     private long remaining;
     private boolean seenAny;
     private boolean http;
+    // The head being read, one line at a time: its request line, then what its header lines said.
+    private String method;
+    private String target;
+    private String version;
+    private long length;
+    private boolean chunked;
+    private boolean expectContinue;
+    private String upgrade;
+    private boolean close;
 
     RequestHeadReader(Listener listener) {
         this.listener = listener;
@@ -66,6 +77,7 @@ final class RequestHeadReader {
                         state = state == State.BODY ? State.HEAD : State.CHUNK_END;
                     }
                 }
+                case HEAD -> index = headBytes(buf, index, end);
                 default -> {
                     byte b = buf.getByte(index++);
                     onByte(b);
@@ -74,24 +86,147 @@ final class RequestHeadReader {
         }
     }
 
+    /**
+     * Reads the head's bytes from {@code index} up to the end of a line (or of the buffer), a whole run at a
+     * time, and returns where it stopped: the head is read once per request on every kept-alive connection.
+     */
+    private int headBytes(ByteBuf buf, int index, int end) {
+        if (headBytes == 0) {
+            // Before a head: empty lines between requests are allowed; then a method's first letter, or not HTTP.
+            byte first = buf.getByte(index);
+            if (first == '\r' || first == '\n') {
+                return index + 1;
+            }
+            if (first < 'A' || first > 'Z') {
+                stop(); // TLS, binary, garbage
+                return end;
+            }
+        }
+        int lineEnd = buf.indexOf(index, end, (byte) '\n');
+        int upTo = lineEnd < 0 ? end : lineEnd;
+        if (headBytes + (upTo - index) + (lineEnd < 0 ? 0 : 1) > MAX_HEAD) {
+            stop(); // not a request the link cares to read
+            return end;
+        }
+        headBytes += upTo - index;
+        for (int i = index; i < upTo; i++) {
+            line.append((char) (buf.getByte(i) & 0xff));
+        }
+        if (lineEnd < 0) {
+            return end;
+        }
+        headBytes++;
+        int length = line.length();
+        if (length > 0 && line.charAt(length - 1) == '\r') {
+            line.setLength(length - 1);
+        }
+        String text = line.toString();
+        line.setLength(0);
+        headLine(text);
+        return lineEnd + 1;
+    }
+
+    /** One line of the head, its line end removed: the request line, a header, or the empty line that ends it. */
+    private void headLine(String text) {
+        if (method == null) {
+            requestLine(text);
+        } else if (text.isEmpty()) {
+            headEnd();
+        } else {
+            header(text);
+        }
+    }
+
+    private void requestLine(String text) {
+        String[] parts = text.split(" ");
+        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.") || parts[0].isEmpty()) {
+            stop(); // e.g. "PRI * HTTP/2.0": the HTTP/2 preface after an h2c upgrade
+            return;
+        }
+        method = parts[0];
+        target = parts[1];
+        version = parts[2];
+        length = 0;
+        chunked = false;
+        expectContinue = false;
+        upgrade = null;
+        // HTTP/1.0 closes after each request unless asked to keep the connection; HTTP/1.1 the other way round
+        close = version.equals("HTTP/1.0");
+    }
+
+    private void header(String text) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            return;
+        }
+        int nameStart = 0;
+        int nameEnd = colon;
+        while (nameStart < nameEnd && Character.isWhitespace(text.charAt(nameStart))) {
+            nameStart++;
+        }
+        while (nameEnd > nameStart && Character.isWhitespace(text.charAt(nameEnd - 1))) {
+            nameEnd--;
+        }
+        // Most headers are none of these: tell them apart without copying their names.
+        int nameLength = nameEnd - nameStart;
+        if (named(text, nameStart, nameLength, "content-length")) {
+            try {
+                length = Long.parseLong(text.substring(colon + 1).strip());
+            } catch (NumberFormatException e) {
+                stop();
+            }
+        } else if (named(text, nameStart, nameLength, "transfer-encoding")) {
+            chunked = lowerValue(text, colon).endsWith("chunked");
+        } else if (named(text, nameStart, nameLength, "expect")) {
+            expectContinue = lowerValue(text, colon).equals("100-continue");
+        } else if (named(text, nameStart, nameLength, "upgrade")) {
+            upgrade = text.substring(colon + 1).strip();
+        } else if (named(text, nameStart, nameLength, "connection")) {
+            String value = lowerValue(text, colon);
+            if (value.contains("close")) {
+                close = true;
+            } else if (value.contains("keep-alive")) {
+                close = false;
+            }
+        }
+    }
+
+    private static boolean named(String text, int start, int length, String name) {
+        return length == name.length() && text.regionMatches(true, start, name, 0, length);
+    }
+
+    private static String lowerValue(String text, int colon) {
+        return text.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+    }
+
+    private void headEnd() {
+        http = true;
+        headBytes = 0;
+        String requestMethod = method;
+        method = null;
+        // RFC 9112 6.3: chunked framing wins over a Content-Length sent with it
+        LinkConnection.BodyFraming body = chunked ? LinkConnection.BodyFraming.CHUNKED
+                : length > 0 ? LinkConnection.BodyFraming.LENGTH : LinkConnection.BodyFraming.NONE;
+        listener.head(new LinkConnection.RequestHead(Instant.now(), requestMethod,
+                new String(target.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
+                version, body, expectContinue, upgrade, close));
+        // What follows a head: its body (a client that sent Expect: 100-continue sends it once the server
+        // said 100, or closes the connection), then the next head. An upgrade the server accepts (101) is
+        // followed by the new protocol, whose first bytes are not a request line and stop the reading.
+        if (requestMethod.equals("CONNECT")) {
+            stop(); // a tunnel: what follows is not HTTP to this link
+        } else if (chunked) {
+            state = State.CHUNK_SIZE;
+        } else if (length > 0) {
+            remaining = length;
+            state = State.BODY;
+        } else {
+            state = State.HEAD;
+        }
+    }
+
     private void onByte(byte b) {
         switch (state) {
-            case HEAD -> {
-                if (head.length() == 0 && (b == '\r' || b == '\n')) {
-                    return; // empty lines between requests are allowed
-                }
-                if (head.length() == 0 && (b < 'A' || b > 'Z')) {
-                    stop(); // not a method: TLS, binary, garbage
-                    return;
-                }
-                head.append((char) (b & 0xff));
-                if (head.length() > MAX_HEAD) {
-                    stop();
-                } else if (b == '\n' && endsWithBlankLine(head)) {
-                    onHead(head.toString());
-                    head = new StringBuilder();
-                }
-            }
             case CHUNK_SIZE -> lineByte(b, this::onChunkSize);
             case CHUNK_END -> {
                 if (b == '\n') {
@@ -137,76 +272,6 @@ final class RequestHeadReader {
         }
     }
 
-    private static boolean endsWithBlankLine(StringBuilder text) {
-        int n = text.length();
-        return (n >= 2 && text.charAt(n - 2) == '\n') || (n >= 3 && text.charAt(n - 3) == '\n' && text.charAt(n - 2) == '\r');
-    }
-
-    private void onHead(String text) {
-        String[] lines = text.split("\r?\n");
-        String[] requestLine = lines[0].split(" ");
-        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || requestLine[0].isEmpty()) {
-            stop(); // e.g. "PRI * HTTP/2.0": the HTTP/2 preface after an h2c upgrade
-            return;
-        }
-        long length = 0;
-        boolean chunked = false;
-        boolean expectContinue = false;
-        String upgrade = null;
-        // HTTP/1.0 closes after each request unless asked to keep the connection; HTTP/1.1 the other way round
-        boolean close = requestLine[2].equals("HTTP/1.0");
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).strip();
-            String lower = value.toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "content-length" -> {
-                    try {
-                        length = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        stop();
-                        return;
-                    }
-                }
-                case "transfer-encoding" -> chunked = lower.endsWith("chunked");
-                case "expect" -> expectContinue = lower.equals("100-continue");
-                case "upgrade" -> upgrade = value;
-                case "connection" -> {
-                    if (lower.contains("close")) {
-                        close = true;
-                    } else if (lower.contains("keep-alive")) {
-                        close = false;
-                    }
-                }
-                default -> { }
-            }
-        }
-        http = true;
-        // RFC 9112 6.3: chunked framing wins over a Content-Length sent with it
-        LinkConnection.BodyFraming body = chunked ? LinkConnection.BodyFraming.CHUNKED
-                : length > 0 ? LinkConnection.BodyFraming.LENGTH : LinkConnection.BodyFraming.NONE;
-        listener.head(new LinkConnection.RequestHead(Instant.now(), requestLine[0],
-                new String(requestLine[1].getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8),
-                requestLine[2], body, expectContinue, upgrade, close));
-        // What follows a head: its body (a client that sent Expect: 100-continue sends it once the server
-        // said 100, or closes the connection), then the next head. An upgrade the server accepts (101) is
-        // followed by the new protocol, whose first bytes are not a request line and stop the reading.
-        if (requestLine[0].equals("CONNECT")) {
-            stop(); // a tunnel: what follows is not HTTP to this link
-        } else if (chunked) {
-            state = State.CHUNK_SIZE;
-        } else if (length > 0) {
-            remaining = length;
-            state = State.BODY;
-        } else {
-            state = State.HEAD;
-        }
-    }
-
     /** Stops reading for good (the bytes are not HTTP/1.x, or reading them failed). */
     void stopReading() {
         stop();
@@ -214,6 +279,7 @@ final class RequestHeadReader {
 
     private void stop() {
         state = State.STOPPED;
-        head = new StringBuilder();
+        line.setLength(0);
+        method = null;
     }
 }

@@ -6,11 +6,16 @@ import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.StreamPacing;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +37,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * upstream's) the fake upstream alone, and once more answering through WireMock's whole request pipeline
  * ({@code -Dchaosgate.upstream.wireMockPipeline=true}), as the upstream did before it answered beside it. Then the latency one client meets when nothing queues: one
  * connection, plain WireMock against the gateway. Run {@code scripts/bench-gateway} from the
- * repository root; arguments: {@code [connections] [seconds per round] [rounds]} (default 16, 5 and 3).
+ * repository root; arguments: {@code [connections] [seconds per round] [rounds] [forks]} (default 16, 5, 3
+ * and 3).
+ *
+ * <p>Each fork is a fresh JVM that measures every target, and the summary is the median of the forks'
+ * ratios: on two cores under full load the JIT needs 30 to 60 s to settle, and two JVMs running the same
+ * code settle at throughputs up to a quarter apart (what they compiled, and how, differs), so one JVM's
+ * ratio says as much about its compiler's choices as about the code.
  */
 public final class GatewayCapacityBench {
     private static final PrintStream OUT = System.out;
@@ -40,8 +51,17 @@ public final class GatewayCapacityBench {
     private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Where is my order?\"}]}";
     private static final int DEFAULT_ROUNDS = 3;
-    /** Long enough for the JIT to settle: plain WireMock still speeds up after 4 s of load. */
-    private static final Duration WARM_UP = Duration.ofSeconds(8);
+    private static final int DEFAULT_FORKS = 3;
+    /** One warm-up turn per target; turns repeat until the JIT goes quiet. */
+    private static final Duration WARM_UP_TURN = Duration.ofSeconds(2);
+    /** At most this long warming up, should the compiler never go quiet. */
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(100);
+    /** A cycle of turns that compiled for less than this per target counts as quiet. */
+    private static final long QUIET_COMPILE_MILLIS_PER_TARGET = 40;
+    /** Set on the JVMs the summary forks. */
+    private static final String FORKED = "bench.forked";
+    /** Marks the lines a fork prints for the summary. */
+    private static final String FORK_RESULT = "fork-result\t";
     /** The journal bound the load simulations use. */
     static final int LOAD_JOURNAL = 2_000;
 
@@ -49,6 +69,11 @@ public final class GatewayCapacityBench {
     }
 
     public static void main(String[] args) throws Exception {
+        int forks = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_FORKS;
+        if (forks > 1) {
+            forkAndSummarise(args, forks);
+            return;
+        }
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         Duration round = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 5);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_ROUNDS;
@@ -70,13 +95,13 @@ public final class GatewayCapacityBench {
                 targets.put("gateway (load), pipeline, 200", new ClosedLoop(port(pipelined), PATH, BODY, 200, connections));
                 targets.put("upstream alone (load), 200", new ClosedLoop(answering.upstream().port(), PATH, BODY, 200, connections));
                 OUT.printf("%nthroughput, %d connections:%n", connections);
-                measure(targets, round, rounds);
+                measure("throughput", targets, round, rounds);
                 Map<String, ClosedLoop> alone = new LinkedHashMap<>();
                 alone.put("plain WireMock, 200", new ClosedLoop(plain.port(), PATH, BODY, 200, 1));
                 alone.put("gateway (load), 200", new ClosedLoop(port(answering), PATH, BODY, 200, 1));
                 alone.put("gateway (load), 502", new ClosedLoop(port(failing), PATH, BODY, 502, 1));
                 OUT.printf("%nlatency, 1 connection:%n");
-                measure(alone, round, rounds);
+                measure("latency", alone, round, rounds);
             } finally {
                 plain.stop();
             }
@@ -86,10 +111,77 @@ public final class GatewayCapacityBench {
         }
     }
 
-    private static void measure(Map<String, ClosedLoop> targets, Duration round, int rounds) throws Exception {
-        for (ClosedLoop target : targets.values()) {
-            target.run(WARM_UP);
+    /**
+     * Runs each fork in its own JVM, one after the other (they would compete for the cores), echoing its
+     * tables, then prints each target's median ratio to plain WireMock over the forks.
+     */
+    private static void forkAndSummarise(String[] args, int forks) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Map<String, List<double[]>> byTarget = new LinkedHashMap<>();
+        for (int fork = 1; fork <= forks; fork++) {
+            List<String> command = new ArrayList<>(List.of(java));
+            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+            command.addAll(List.of("-D" + FORKED + "=true", "-cp", System.getProperty("java.class.path"),
+                    GatewayCapacityBench.class.getName()));
+            for (int i = 0; i < 3; i++) {
+                command.add(args.length > i ? args[i] : new String[] {"16", "5", String.valueOf(DEFAULT_ROUNDS)}[i]);
+            }
+            command.add("1");
+            OUT.printf("%n== fork %d of %d ==%n", fork, forks);
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith(FORK_RESULT)) {
+                        String[] fields = line.split("\t");
+                        byTarget.computeIfAbsent(fields[1], k -> new ArrayList<>())
+                                .add(new double[] {Double.parseDouble(fields[2]), Double.parseDouble(fields[3])});
+                    } else {
+                        OUT.println(line);
+                    }
+                }
+            }
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("fork " + fork + " failed with exit code " + process.exitValue());
+            }
         }
+        OUT.printf("%nsummary over %d forks (each a fresh JVM): the median fork's ratio to plain WireMock in its own run%n",
+                forks);
+        OUT.printf("%-42s %10s %10s %16s%n", "target", "req/s", "vs plain", "forks vs plain");
+        for (Map.Entry<String, List<double[]>> entry : byTarget.entrySet()) {
+            double[] ratios = entry.getValue().stream().mapToDouble(r -> r[0]).sorted().toArray();
+            double[] rps = entry.getValue().stream().mapToDouble(r -> r[1]).sorted().toArray();
+            OUT.printf("%-42s %10.0f %10.2f %10.2f–%.2f%n", entry.getKey(), rps[rps.length / 2], ratios[ratios.length / 2],
+                    ratios[0], ratios[ratios.length - 1]);
+        }
+    }
+
+    /**
+     * Warms the targets up in turns until a whole cycle leaves the JIT almost idle: measured rounds taken while
+     * the compiler still works measure the compiler.
+     */
+    private static void warmUp(Map<String, ClosedLoop> targets) throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        long quiet = QUIET_COMPILE_MILLIS_PER_TARGET * targets.size();
+        int quietCycles = 0;
+        long compiled = -1;
+        while (quietCycles < 2 && System.nanoTime() - start < WARM_UP_LIMIT.toNanos()) {
+            long before = jit.getTotalCompilationTime();
+            for (ClosedLoop target : targets.values()) {
+                target.run(WARM_UP_TURN);
+            }
+            compiled = jit.getTotalCompilationTime() - before;
+            quietCycles = compiled < quiet ? quietCycles + 1 : 0;
+        }
+        OUT.printf("warmed up for %d s (the JIT compiled for %d ms in the last cycle%s)%n",
+                Duration.ofNanos(System.nanoTime() - start).toSeconds(), compiled,
+                quietCycles < 2 ? ", never quiet: read the figures with care" : "");
+    }
+
+    private static void measure(String section, Map<String, ClosedLoop> targets, Duration round, int rounds)
+            throws Exception {
+        warmUp(targets);
         Map<String, List<ClosedLoop.Result>> results = new LinkedHashMap<>();
         for (int i = 0; i < rounds; i++) {
             // Rounds alternate the targets, so each meets the same machine noise.
@@ -114,6 +206,10 @@ public final class GatewayCapacityBench {
             OUT.printf("%-30s %10.0f %10.0f %10.0f %10.2f %9.0f µs %8.2f–%.2f%n", entry.getKey(), result.rps(),
                     result.p50Micros(), result.p99Micros(), result.rps() / plain.rps(), result.p99Micros() - plain.p99Micros(),
                     low, high);
+            if (Boolean.getBoolean(FORKED)) {
+                OUT.printf("%s%s, %s\t%f\t%f%n", FORK_RESULT, section, entry.getKey(), result.rps() / plain.rps(),
+                        result.rps());
+            }
         }
     }
 
