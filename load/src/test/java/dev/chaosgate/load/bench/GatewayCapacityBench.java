@@ -1,6 +1,7 @@
 package dev.chaosgate.load.bench;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.gateway.ChaosGatewayBuilder;
 import dev.chaosgate.upstream.Faults;
@@ -11,6 +12,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,9 +23,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -62,6 +66,8 @@ public final class GatewayCapacityBench {
     private static final String FORKED = "bench.forked";
     /** Marks the lines a fork prints for the summary. */
     private static final String FORK_RESULT = "fork-result\t";
+    /** Headers the server writes from how it sends the body, not from the answer. */
+    private static final Set<String> FRAMING = Set.of("transfer-encoding", "content-length", "connection");
     /** The journal bound the load simulations use. */
     static final int LOAD_JOURNAL = 2_000;
 
@@ -86,6 +92,8 @@ public final class GatewayCapacityBench {
              ChaosGateway pipelined = throughWireMocksPipeline()) {
             failing.serve(Faults.badGateway());
             WireMockServer plain = plainWireMock(answerOf(answering));
+            OUT.printf("one answer, status line and headers included: plain WireMock %d bytes, the gateway %d bytes%n",
+                    answerBytes(plain.port()), answerBytes(port(answering)));
             try {
                 Map<String, ClosedLoop> targets = new LinkedHashMap<>();
                 targets.put("plain WireMock, 200", new ClosedLoop(plain.port(), PATH, BODY, 200, connections));
@@ -176,7 +184,7 @@ public final class GatewayCapacityBench {
         }
         OUT.printf("warmed up for %d s (the JIT compiled for %d ms in the last cycle%s)%n",
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(), compiled,
-                quietCycles < 2 ? ", never quiet: read the figures with care" : "");
+                quietCycles < 2 ? ", not quiet for two cycles in a row within the limit: read the figures with care" : "");
     }
 
     private static void measure(String section, Map<String, ClosedLoop> targets, Duration round, int rounds)
@@ -240,24 +248,45 @@ public final class GatewayCapacityBench {
     }
 
     /** WireMock as a load test would run it, answering the gateway's own chat completion. */
-    private static WireMockServer plainWireMock(String answer) {
+    private static WireMockServer plainWireMock(ResponseDefinitionBuilder answer) {
         WireMockServer server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().disableRequestJournal());
         server.start();
-        server.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(answer)));
+        server.stubFor(post(urlPathEqualTo(PATH)).willReturn(answer));
         return server;
     }
 
-    /** The chat completion the gateway answers, for plain WireMock to serve the same bytes. */
-    static String answerOf(ChaosGateway gateway) {
+    /**
+     * The chat completion the gateway answers, status, headers and body, for plain WireMock to serve the same bytes:
+     * a real API's answer carries a dozen and a half headers (request id, rate limits, Cloudflare's), which the
+     * servers must write too. Framing headers are left to WireMock's Jetty, as the gateway's are to its own.
+     */
+    static ResponseDefinitionBuilder answerOf(ChaosGateway gateway) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/chat/completions"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(gateway.baseUrl() + "/chat/completions")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+            ResponseDefinitionBuilder same = aResponse().withStatus(answer.statusCode()).withBody(answer.body());
+            answer.headers().map().forEach((name, values) -> {
+                if (!FRAMING.contains(name.toLowerCase(Locale.ROOT))) {
+                    same.withHeader(name, values.toArray(String[]::new));
+                }
+            });
+            return same;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("the gateway did not answer", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** The size of one whole answer of the server on {@code port}, status line and headers included. */
+    private static int answerBytes(int port) throws java.io.IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                    + "\r\nConnection: close\r\nContent-Length: " + BODY.length() + "\r\n\r\n" + BODY)
+                    .getBytes(StandardCharsets.UTF_8));
+            return socket.getInputStream().readAllBytes().length;
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -51,7 +50,7 @@ public class GatlingCapacitySimulation extends Simulation {
     {
         failing.serve(Faults.badGateway());
         plain.start();
-        plain.stubFor(post(urlPathEqualTo(PATH)).willReturn(okJson(GatewayCapacityBench.answerOf(answering))));
+        plain.stubFor(post(urlPathEqualTo(PATH)).willReturn(GatewayCapacityBench.answerOf(answering)));
         PopulationBuilder chain = target("plain WireMock, 200", "http://127.0.0.1:" + plain.port() + PATH, 200);
         chain = chain.andThen(target("gateway (load), 200", answering.baseUrl() + "/chat/completions", 200));
         chain = chain.andThen(target("gateway (load), 502", failing.baseUrl() + "/chat/completions", 502));
