@@ -150,7 +150,9 @@ public final class GatewayCapacityBench {
                 }
             }
             if (process.waitFor() != 0) {
-                throw new IllegalStateException("fork " + fork + " failed with exit code " + process.exitValue());
+                // Its own output, above, says why.
+                System.err.printf("fork %d of %d failed (exit code %d); no summary%n", fork, forks, process.exitValue());
+                System.exit(1);
             }
         }
         OUT.printf("%nsummary over %d forks (each a fresh JVM): the median fork's ratio to plain WireMock in its own run%n",
