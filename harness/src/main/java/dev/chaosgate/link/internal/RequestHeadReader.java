@@ -171,7 +171,7 @@ final class RequestHeadReader {
         int nameLength = nameEnd - nameStart;
         if (named(text, nameStart, nameLength, "content-length")) {
             try {
-                length = Long.parseLong(text.substring(colon + 1).strip());
+                length = Long.parseLong(value(text, colon));
             } catch (NumberFormatException e) {
                 stop();
             }
@@ -180,7 +180,7 @@ final class RequestHeadReader {
         } else if (named(text, nameStart, nameLength, "expect")) {
             expectContinue = lowerValue(text, colon).equals("100-continue");
         } else if (named(text, nameStart, nameLength, "upgrade")) {
-            upgrade = text.substring(colon + 1).strip();
+            upgrade = value(text, colon);
         } else if (named(text, nameStart, nameLength, "connection")) {
             String value = lowerValue(text, colon);
             if (value.contains("close")) {
@@ -195,8 +195,12 @@ final class RequestHeadReader {
         return length == name.length() && text.regionMatches(true, start, name, 0, length);
     }
 
+    private static String value(String text, int colon) {
+        return text.substring(colon + 1).strip();
+    }
+
     private static String lowerValue(String text, int colon) {
-        return text.substring(colon + 1).strip().toLowerCase(Locale.ROOT);
+        return value(text, colon).toLowerCase(Locale.ROOT);
     }
 
     private void headEnd() {

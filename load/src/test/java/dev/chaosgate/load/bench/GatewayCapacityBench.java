@@ -54,6 +54,8 @@ public final class GatewayCapacityBench {
     private static final String PATH = "/v1/chat/completions";
     private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
             + "\"content\":\"Where is my order?\"}]}";
+    private static final int DEFAULT_CONNECTIONS = 16;
+    private static final int DEFAULT_SECONDS = 5;
     private static final int DEFAULT_ROUNDS = 3;
     private static final int DEFAULT_FORKS = 3;
     /** One warm-up turn per target; turns repeat until the JIT goes quiet. */
@@ -80,8 +82,8 @@ public final class GatewayCapacityBench {
             forkAndSummarise(args, forks);
             return;
         }
-        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 16;
-        Duration round = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : 5);
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_CONNECTIONS;
+        Duration round = Duration.ofSeconds(args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_SECONDS);
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : DEFAULT_ROUNDS;
         OUT.printf("chaosgate gateway capacity: %d cores, java %s, %d kept-alive connections, %d rounds of %d s (median)%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), connections, rounds,
@@ -131,10 +133,11 @@ public final class GatewayCapacityBench {
             command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
             command.addAll(List.of("-D" + FORKED + "=true", "-cp", System.getProperty("java.class.path"),
                     GatewayCapacityBench.class.getName()));
-            for (int i = 0; i < 3; i++) {
-                command.add(args.length > i ? args[i] : new String[] {"16", "5", String.valueOf(DEFAULT_ROUNDS)}[i]);
+            int[] defaults = {DEFAULT_CONNECTIONS, DEFAULT_SECONDS, DEFAULT_ROUNDS};
+            for (int i = 0; i < defaults.length; i++) {
+                command.add(args.length > i ? args[i] : String.valueOf(defaults[i]));
             }
-            command.add("1");
+            command.add("1"); // the fork measures in its own JVM
             OUT.printf("%n== fork %d of %d ==%n", fork, forks);
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
