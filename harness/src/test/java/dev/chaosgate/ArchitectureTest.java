@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures;
+import dev.chaosgate.testsupport.ParallelSafe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and asks for verdicts, the report writes them, and the JUnit extension, the console and the CLI
  * are the three ways users drive it all.
  */
+@ParallelSafe
 class ArchitectureTest {
     /** Bottom first. */
     static final List<String> LAYERS = List.of("link", "upstream", "journal", "scenario", "verdict", "gateway",

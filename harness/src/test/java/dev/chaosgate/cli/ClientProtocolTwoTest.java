@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.testsupport.ParallelSafe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * make a streamed answer the text shown; {@code CHAOSGATE_ORIGIN} is the base URL an SDK that appends
  * {@code /v1} itself needs.
  */
+@ParallelSafe
 @Timeout(180)
 class ClientProtocolTwoTest {
     private static final ObjectMapper JSON = new ObjectMapper();

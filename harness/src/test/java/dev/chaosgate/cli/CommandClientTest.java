@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.verdict.ClientReport;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The client protocol as a command sees it: its environment in, its screen out. */
+@ParallelSafe
 @Timeout(30)
 class CommandClientTest {
     private static final Scenario STREAMED = ScenarioCatalog.builtIn().get("stream-cut-mid-answer");

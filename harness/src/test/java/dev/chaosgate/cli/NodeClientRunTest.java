@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.testsupport.ParallelSafe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code chaosgate run --client} against chat clients written in Node with the official {@code openai}
  * npm package (harness/src/test/node; `.ci/run` installs it with {@code npm ci}).
  */
+@ParallelSafe
 @Timeout(180)
 class NodeClientRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.ParallelSafe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code chaosgate list} and {@code chaosgate run}, end to end in process: real gateways, real clients. */
+@ParallelSafe
 @Timeout(120)
 class RunCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();

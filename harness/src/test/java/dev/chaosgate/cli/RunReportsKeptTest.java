@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.testsupport.ParallelSafe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing is not green, and a crashed client's reports say why it crashed. Real runs of the command line, real
  * client processes, real files.
  */
+@ParallelSafe
 class RunReportsKeptTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

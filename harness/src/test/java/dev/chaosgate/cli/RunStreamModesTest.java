@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.verdict.corpus.Corpus;
 import dev.chaosgate.verdict.corpus.ExpectedVerdict;
 import dev.chaosgate.verdict.corpus.MatrixCell;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * client passes both. The expected verdict of each row comes from the clients' tables (their documented
  * policies, {@code docs/sdk-policies.md} and {@code src/test/corpus}), never from chaosgate's output.
  */
+@ParallelSafe
 @Timeout(600)
 class RunStreamModesTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chaosgate.console.Recording;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.upstream.FaultDecision;
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Reset and Switch start a new segment of the same recording (replayed one at a time or all in order), and Ctrl-C
  * or SIGTERM ends with a line saying where the recording is. Real serve processes and real HTTP requests.
  */
+@ParallelSafe
 class ServeRecordingKeptTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ScenarioCatalog CATALOG = ScenarioCatalog.builtIn();

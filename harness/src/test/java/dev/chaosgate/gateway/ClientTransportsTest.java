@@ -4,6 +4,7 @@ import dev.chaosgate.cli.NodeRuntime;
 import dev.chaosgate.link.LinkConnection;
 import dev.chaosgate.link.LinkConnection.BodyFraming;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.verdict.Attempt;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * then 400 ms apart. Every shape must reach the upstream (two 502s, then the answer), the link must read each
  * request head exactly once and pair it with the upstream's record, and the verdict must pass.
  */
+@ParallelSafe
 @Timeout(120)
 class ClientTransportsTest {
     private static final String PROMPT = "Summarise the meeting notes in three bullet points";

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.cli.CliRun;
 import dev.chaosgate.cli.NodeRuntime;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.ParallelSafe;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scenario against a small client (a Node script with tunable habits, or a shell line with curl) and
  * the verdict in report.json is checked. Each rule has a client where it fires and one where it must not.
  */
+@ParallelSafe
 @Timeout(120)
 class Issue14VerdictCasesTest {
     static final Path NODE_CLIENTS = Path.of("src/test/node").toAbsolutePath();

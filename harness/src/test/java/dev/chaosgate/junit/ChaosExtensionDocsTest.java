@@ -9,6 +9,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.scenario.StreamMode;
 import dev.chaosgate.scenario.StreamSelection;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.upstream.UpstreamExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -39,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The examples of {@code docs/junit.md} and of {@link ChaosTest}'s Javadoc: each is a fixture run
  * here through the Jupiter engine, and the docs must show exactly the tagged code.
  */
+@ParallelSafe
 class ChaosExtensionDocsTest {
 
     // tag::quick-start[]

@@ -1,6 +1,7 @@
 package dev.chaosgate.scenario;
 
 import dev.chaosgate.fixtures.YamlFileException;
+import dev.chaosgate.testsupport.ParallelSafe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.fail;
  * each; the table also says whether the JSON Schema catches the problem as an editor would (some rules
  * span several keys or the file name, and only the loader can check them).
  */
+@ParallelSafe
 class InvalidScenarioFilesTest {
     static final Path BROKEN = Path.of("src/test/resources/scenarios/broken");
 

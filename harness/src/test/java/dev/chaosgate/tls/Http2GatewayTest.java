@@ -3,6 +3,7 @@ package dev.chaosgate.tls;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.scenario.Chaos;
 import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.UpstreamExchange;
 import dev.chaosgate.upstream.UpstreamFault;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * HTTP/2, two streams on one connection reach the upstream as two requests that never share state, and a
  * client that speaks only HTTP/1.1 is still served.
  */
+@ParallelSafe
 class Http2GatewayTest {
     private static final Scenario ANSWERS = Chaos.scenario("answers").then(Chaos.phase("fine")).build();
 

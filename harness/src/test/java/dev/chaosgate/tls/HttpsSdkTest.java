@@ -8,6 +8,7 @@ import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.link.tls.TlsFault;
 import dev.chaosgate.scenario.Chaos;
 import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.verdict.ClientReport;
 import dev.chaosgate.verdict.FindingCode;
 import dev.chaosgate.verdict.LinkRequest;
@@ -36,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * every failed fetch while {@code retriesRemaining} lasts; both default to 2 retries. Expected: 3 attempts,
  * {@code RETRIED_NON_RETRYABLE}, never {@code TLS_VERIFICATION_DISABLED}.
  */
+@ParallelSafe
 class HttpsSdkTest {
     private static final String PROMPT = "Draft a polite reply to the landlord";
     private static final String GOOD_MESSAGE = "We couldn't verify the secure connection to the AI service: its certificate is not"

@@ -3,6 +3,7 @@ package dev.chaosgate.tls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.cli.CliRun;
+import dev.chaosgate.testsupport.ParallelSafe;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * retry policy gives over HTTP/1.1 too. The openai npm SDK (Node's fetch offers only HTTP/1.1) is served over
  * HTTP/1.1 by the same gateway.
  */
+@ParallelSafe
 @Timeout(180)
 class RunOverHttp2Test {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -3,6 +3,7 @@ package dev.chaosgate.tls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.cli.CliRun;
+import dev.chaosgate.testsupport.ParallelSafe;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The same SDK run the way people "fix" a certificate error, {@code NODE_TLS_REJECT_UNAUTHORIZED=0}, gets its
  * answer through the proxy: TLS_VERIFICATION_DISABLED.
  */
+@ParallelSafe
 @Timeout(120)
 class RunOverHttpsTest {
     private static final ObjectMapper JSON = new ObjectMapper();

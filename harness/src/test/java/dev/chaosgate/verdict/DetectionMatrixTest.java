@@ -15,6 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,9 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * against scenarios that expose each bug; each cell must hold exactly the expected findings, no
  * more and no fewer. The matrix is printed to the build log.
  *
- * <p>The default run takes eight scenarios that between them expose every bug (about 90 s). With
- * {@code -Dchaosgate.matrix=full} every catalog scenario runs (about 15 minutes: black holes and
- * stalls wait for the clients' timeouts), every cell checked against the same table.
+ * <p>The default run takes eight scenarios that between them expose every bug. With
+ * {@code -Dchaosgate.matrix=full} every catalog scenario runs (black holes and stalls wait for the
+ * clients' timeouts), every cell checked against the same table.
+ *
+ * <p>Cells play {@code chaosgate.matrix.parallel} (default 2) at a time, each on a gateway of its own:
+ * they mostly wait on the clients' backoffs. A cell that must find {@code NO_BACKOFF} runs alone, after
+ * the others, because its verdict turns on a retry sent at once, and another cell's work on the same two
+ * cores can delay that retry past what the rule counts as immediate. Every other finding holds when the
+ * machine is busy: a busy machine only lengthens a client's waits, and no rule here fires on a long one.
  */
 class DetectionMatrixTest {
     private static final String PROMPT = "Plan a three-day trip to Lisbon";
@@ -35,6 +46,7 @@ class DetectionMatrixTest {
             "stream-cut-mid-answer");
     private static final boolean FULL = "full".equals(System.getProperty("chaosgate.matrix"));
     private static final List<String> SCENARIOS = FULL ? ScenarioCatalog.builtIn().names() : PINNED;
+    private static final int PARALLEL = Integer.getInteger("chaosgate.matrix.parallel", 2);
 
     /**
      * The expected matrix, one line per scenario: the clients that must get findings there, with their
@@ -123,15 +135,8 @@ class DetectionMatrixTest {
     }
 
     @Test
-    void everyClientGetsExactlyTheFindingsOfItsBug() {
-        Map<String, Map<String, Verdict>> actual = new LinkedHashMap<>();
-        for (ReferenceClient client : ReferenceClients.all()) {
-            Map<String, Verdict> row = new LinkedHashMap<>();
-            for (String name : SCENARIOS) {
-                row.put(name, run(client, ScenarioCatalog.builtIn().get(name)));
-            }
-            actual.put(client.name(), row);
-        }
+    void everyClientGetsExactlyTheFindingsOfItsBug() throws Exception {
+        Map<String, Map<String, Verdict>> actual = play(ReferenceClients.all());
         System.out.println(table(actual));
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, Map<String, Verdict>> row : actual.entrySet()) {
@@ -145,6 +150,40 @@ class DetectionMatrixTest {
             }
         }
         assertThat(mismatches).as("detection matrix cells that differ\n" + table(actual)).isEmpty();
+    }
+
+    /** Every cell, rows in client order and columns in scenario order, whatever order they were played in. */
+    private static Map<String, Map<String, Verdict>> play(List<ReferenceClient> clients) throws Exception {
+        Map<String, Future<Verdict>> played = new LinkedHashMap<>();
+        List<Runnable> alone = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
+        try {
+            for (ReferenceClient client : clients) {
+                for (String name : SCENARIOS) {
+                    FutureTask<Verdict> cell = new FutureTask<>(() -> run(client, ScenarioCatalog.builtIn().get(name)));
+                    played.put(client.name() + " x " + name, cell);
+                    if (EXPECTED.getOrDefault(client.name(), Map.of()).getOrDefault(name, Set.of()).contains(FindingCode.NO_BACKOFF)) {
+                        alone.add(cell);
+                    } else {
+                        pool.execute(cell);
+                    }
+                }
+            }
+            pool.shutdown();
+            assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).as("the matrix's cells ended within 10 minutes").isTrue();
+        } finally {
+            pool.shutdownNow();
+        }
+        alone.forEach(Runnable::run);
+        Map<String, Map<String, Verdict>> actual = new LinkedHashMap<>();
+        for (ReferenceClient client : clients) {
+            Map<String, Verdict> row = new LinkedHashMap<>();
+            for (String name : SCENARIOS) {
+                row.put(name, played.get(client.name() + " x " + name).get());
+            }
+            actual.put(client.name(), row);
+        }
+        return actual;
     }
 
     private static Verdict run(ReferenceClient client, Scenario scenario) {

@@ -4,6 +4,7 @@ import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.scenario.Chaos;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.StreamPacing;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * asynchronous java.net.http client that classifies failures by status and body and shows a message from its own
  * table, in one of several languages) reacts to it, and the verdict judges what the screen was left with.
  */
+@ParallelSafe
 class GuidanceEndToEndTest {
     private static final String PROMPT = "Summarise the meeting notes in three bullet points";
 
