@@ -7,6 +7,7 @@ import dev.chaosgate.console.ConsoleServer;
 import dev.chaosgate.console.ServeSession;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
+import dev.chaosgate.testsupport.OwnJvm;
 import dev.chaosgate.upstream.StreamPacing;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * endpoint is consistent and the app's port still serves, and no descriptor or thread is left
  * once the session is closed.
  */
+@OwnJvm
 class AdminApiFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int TIMEOUT_MILLIS = 5_000;

@@ -5,6 +5,7 @@ import dev.chaosgate.scenario.Phase;
 import dev.chaosgate.scenario.Scenario;
 import dev.chaosgate.scenario.ScenarioCatalog;
 import dev.chaosgate.scenario.ScenarioLoader;
+import dev.chaosgate.testsupport.OwnJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import static dev.chaosgate.reliability.ToxiproxyApiFuzzTest.daemon;
  * itself, with a hint where the loader promises one (syntax errors, unknown and duplicate keys).
  * Any other exception, or a case that takes longer than {@value #CASE_TIMEOUT_MILLIS} ms, fails.
  */
+@OwnJvm
 class ScenarioLoaderFuzzTest {
     private static final long CASE_TIMEOUT_MILLIS = 2_000;
     private static final Pattern INTEGER_SHOWN = Pattern.compile("must be a whole number, but it is a number \\(`-?\\d+`\\)");

@@ -1,5 +1,6 @@
 package dev.chaosgate.reliability;
 
+import dev.chaosgate.testsupport.OwnJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The short soak: {@link SoakConfig#quick()} through the whole gateway under the fault mix. The
  * full one is {@link SoakBench} ({@code scripts/soak}).
  */
+@OwnJvm
 class SoakTest {
     /** Generous: a short run on a shared machine; the full soak holds a tighter bound. */
     private static final SoakReport.HeapTolerance HEAP_TOLERANCE = new SoakReport.HeapTolerance(0.5, 32L * 1024 * 1024);

@@ -6,6 +6,7 @@ import dev.chaosgate.link.LinkServer;
 import dev.chaosgate.link.toxic.ToxicAttribute;
 import dev.chaosgate.link.toxic.ToxicProvider;
 import dev.chaosgate.link.toxic.ToxicRegistry;
+import dev.chaosgate.testsupport.OwnJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -52,6 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (this JVM's own sockets, see {@link ListeningPorts}), no port stays bound once the proxies are
  * deleted, and no descriptor or thread is left behind.
  */
+@OwnJvm
 class ToxiproxyApiFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int TIMEOUT_MILLIS = 5_000;
