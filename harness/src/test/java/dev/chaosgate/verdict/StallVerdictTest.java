@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.gateway.ChaosGateway;
 import dev.chaosgate.scenario.Chaos;
 import dev.chaosgate.scenario.Scenario;
+import dev.chaosgate.testsupport.ParallelSafe;
 import dev.chaosgate.upstream.Faults;
 import dev.chaosgate.upstream.StreamPacing;
 import dev.chaosgate.upstream.UpstreamExchange;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * is an answer (at most the user waited too long), while a client that left during the stall, or was still
  * waiting when it was stopped, is judged for the cut or for hanging, as before.
  */
+@ParallelSafe
 @Timeout(60)
 class StallVerdictTest {
     private static final ObjectMapper JSON = new ObjectMapper();
