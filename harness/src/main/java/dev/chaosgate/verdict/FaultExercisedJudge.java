@@ -1,8 +1,11 @@
 package dev.chaosgate.verdict;
 
+import dev.chaosgate.scenario.Phase;
+
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -18,14 +21,16 @@ final class FaultExercisedJudge implements Judge {
     @Override
     public void judge(VerdictCase c, List<Finding> findings) {
         boolean upstreamFaults = c.scenario().phases().stream().anyMatch(p -> p.upstream() != null);
-        boolean linkFaults = c.scenario().phases().stream().anyMatch(p -> !p.link().isEmpty());
+        // Toxics and handshake faults are the link's: every connection of their phase meets them.
+        Predicate<Phase> linkFault = p -> !p.link().isEmpty() || p.tls() != null;
+        boolean linkFaults = c.scenario().phases().stream().anyMatch(linkFault);
         if (!upstreamFaults && !linkFaults) {
             return;
         }
         // Only the upstream serves an upstream fault: an attempt it never read did not meet one.
         boolean metUpstreamFault = c.attempts().stream().anyMatch(a -> a.reachedUpstream() && a.exchange().fault() != null);
         boolean metLinkFault = linkFaults && (c.attempts().stream().anyMatch(a -> c.scenario().phases().stream()
-                .anyMatch(p -> p.name().equals(a.exchange().phase()) && !p.link().isEmpty()))
+                .anyMatch(p -> p.name().equals(a.exchange().phase()) && linkFault.test(p)))
                 || (c.attempts().isEmpty() && c.linkConnections() > 0));
         if (metUpstreamFault || metLinkFault) {
             return;

@@ -3,6 +3,7 @@ package dev.chaosgate.tls;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.chaosgate.cli.CliRun;
+import dev.chaosgate.cli.NodeRuntime;
 import dev.chaosgate.testsupport.ParallelSafe;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The bundled client refuses the inspecting proxy's certificate once and says who can help: PASS. The openai npm
  * SDK refuses it and retries twice (its {@code makeRequest} retries every failed fetch): RETRIED_NON_RETRYABLE.
  * The same SDK run the way people "fix" a certificate error, {@code NODE_TLS_REJECT_UNAUTHORIZED=0}, gets its
- * answer through the proxy: TLS_VERIFICATION_DISABLED.
+ * answer through the proxy: TLS_VERIFICATION_DISABLED. Two clients of the style corpus: one on {@code node:http}
+ * never connects to an HTTPS URL, so the scenario tested nothing (FAULT_NOT_EXERCISED, never a pass); one on
+ * {@code fetch} is refused at each of its three handshakes, so it met the fault.
  */
 @ParallelSafe
 @Timeout(120)
@@ -77,6 +80,38 @@ class RunOverHttpsTest {
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(codes()).contains("TLS_VERIFICATION_DISABLED");
         assertThat(run.out()).contains("TLS_VERIFICATION_DISABLED");
+    }
+
+    /**
+     * A client of the style corpus on {@code node:http}: {@code http.request} refuses an {@code https:} URL
+     * ({@code ERR_INVALID_PROTOCOL}) before it opens a connection, so the handshake fault met nobody. A pass here
+     * would be vacuous.
+     */
+    @Test
+    void aClientThatNeverConnectsToTheHttpsGatewayDidNotExerciseTheScenario() throws IOException {
+        NodeRuntime.assumeInstalled();
+        CliRun run = CliRun.of("run", "tls-wrong-host", "--client", "node src/test/corpus/good/equal-jitter-keepalive.mjs",
+                "--stream", "false", "--report-dir", dir.toString());
+        JsonNode row = JSON.readTree(Files.readString(dir.resolve("report.json"))).path("scenarios").path(0);
+        assertThat(row.path("findings").findValuesAsText("code")).as(run.toString()).containsExactly("FAULT_NOT_EXERCISED");
+        assertThat(row.path("findings").findValuesAsText("message")).as(run.toString())
+                .anyMatch(m -> m.contains("never sent the user's prompt through the gateway"));
+    }
+
+    /**
+     * A client of the style corpus on {@code fetch}: its careful app takes the refused certificate for a connection
+     * failure and tries the handshake three times. It met the fault on each, so the scenario was exercised, and it
+     * is judged for the retries and the message.
+     */
+    @Test
+    void aClientRefusedAtTheHandshakeExercisedTheScenario() throws IOException {
+        NodeRuntime.assumeInstalled();
+        CliRun run = CliRun.of("run", "tls-wrong-host", "--client", "node src/test/corpus/good/full-jitter.mjs",
+                "--stream", "false", "--report-dir", dir.toString());
+        JsonNode row = JSON.readTree(Files.readString(dir.resolve("report.json"))).path("scenarios").path(0);
+        assertThat(row.path("attempts").asInt()).as(run.toString()).isEqualTo(3);
+        assertThat(row.path("findings").findValuesAsText("code")).as(run.toString())
+                .contains("RETRIED_NON_RETRYABLE").doesNotContain("FAULT_NOT_EXERCISED");
     }
 
     private String codes() throws IOException {
