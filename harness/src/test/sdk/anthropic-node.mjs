@@ -4,7 +4,7 @@
 //   (POST /v1/messages, which chaosgate answers in Anthropic's wire dialect), streamed when
 //   CHAOSGATE_STREAM=true; every retry is the SDK's own.
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
-import { answered, failed, isTimeout, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
+import { answered, failed, connectionMessage, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
 
 const [maxRetriesArg] = process.argv.slice(2);
 const { apiKey, prompt, stream } = settings();
@@ -19,7 +19,7 @@ const client = new Anthropic({ baseURL, apiKey, ...(maxRetriesArg === undefined 
 // APIError without a status; connection failures and timeouts have no status either.
 function messageFor(err) {
   if (err instanceof APIError && err.status >= 400) return messageForStatus(err.status, err.error?.error, err.message);
-  return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
+  return connectionMessage(err);
 }
 
 const request = {

@@ -4,7 +4,7 @@
 //   ?api-version=..., key in `api-key`), which chaosgate answers in its Azure OpenAI wire dialect; streamed when
 //   CHAOSGATE_STREAM=true. Every retry is the SDK's own (AzureOpenAI extends OpenAI: the same makeRequest).
 import { AzureOpenAI, APIError } from 'openai6';
-import { answered, failed, isTimeout, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
+import { answered, failed, connectionMessage, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
 
 const [maxRetriesArg] = process.argv.slice(2);
 const { apiKey, prompt, stream, model } = settings();
@@ -22,7 +22,7 @@ const client = new AzureOpenAI({
 
 function messageFor(err) {
   if (err instanceof APIError && err.status >= 400) return messageForStatus(err.status, err.error, err.message);
-  return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
+  return connectionMessage(err);
 }
 
 let response;

@@ -6,7 +6,7 @@
 //   answers in its Gemini wire dialect; models.generateContentStream (:streamGenerateContent?alt=sse) when
 //   CHAOSGATE_STREAM=true.
 import { GoogleGenAI, ApiError } from '@google/genai';
-import { answered, failed, isTimeout, messageForStatus, parseErrorBody, MESSAGES, settings } from './lib/screen.mjs';
+import { answered, failed, connectionMessage, messageForStatus, parseErrorBody, MESSAGES, settings } from './lib/screen.mjs';
 
 const [attemptsArg] = process.argv.slice(2);
 const { prompt, stream } = settings();
@@ -33,7 +33,7 @@ function messageFor(err) {
     if (/User location is not supported/i.test(text)) return MESSAGES.region;
     return messageForStatus(err.status, error, err.message);
   }
-  return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
+  return connectionMessage(err);
 }
 
 const request = {

@@ -2,7 +2,7 @@
 // One model.invoke call, or model.stream when CHAOSGATE_STREAM=true, with ChatOpenAI's default
 // maxRetries; every retry is LangChain's own (its AsyncCaller; the openai client inside gets maxRetries 0).
 import { ChatOpenAI } from '@langchain/openai';
-import { answered, failed, isTimeout, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
+import { answered, failed, connectionMessage, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
 
 const { baseURL, apiKey, prompt, stream, model } = settings();
 const chat = new ChatOpenAI({ model, apiKey, configuration: { baseURL } });
@@ -12,7 +12,7 @@ const chat = new ChatOpenAI({ model, apiKey, configuration: { baseURL } });
 function messageFor(err) {
   const status = err?.status ?? err?.response?.status;
   if (typeof status === 'number' && status >= 400) return messageForStatus(status, err.error, err.message);
-  return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
+  return connectionMessage(err);
 }
 
 function textOf(message) {

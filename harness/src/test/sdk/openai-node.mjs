@@ -3,7 +3,7 @@
 //   the first argument names the installed major (npm aliases in package.json); without maxRetries the
 //   SDK's default applies. One call to chat.completions.create, streamed when CHAOSGATE_STREAM=true;
 //   every retry is the SDK's own.
-import { answered, failed, isTimeout, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
+import { answered, failed, connectionMessage, messageForStatus, MESSAGES, settings } from './lib/screen.mjs';
 
 const [pkg = 'openai6', maxRetriesArg] = process.argv.slice(2);
 const { default: OpenAI, APIError } = await import(pkg);
@@ -15,7 +15,7 @@ const client = new OpenAI({ baseURL, apiKey, ...(maxRetriesArg === undefined ? {
 // text as message when the body is not JSON); connection failures and timeouts have no status.
 function messageFor(err) {
   if (err instanceof APIError && err.status >= 400) return messageForStatus(err.status, err.error, err.message);
-  return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
+  return connectionMessage(err);
 }
 
 let response;

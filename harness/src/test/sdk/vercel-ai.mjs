@@ -6,7 +6,7 @@
 // every retry is the SDK's own.
 import { createOpenAI } from '@ai-sdk/openai';
 import { APICallError, generateText, RetryError, streamText } from 'ai';
-import { answered, failed, isTimeout, messageForStatus, MESSAGES, parseErrorBody, settings } from './lib/screen.mjs';
+import { answered, failed, connectionMessage, messageForStatus, MESSAGES, parseErrorBody, settings } from './lib/screen.mjs';
 
 const api = process.argv[2] ?? 'responses';
 const { baseURL, apiKey, prompt, stream, model: modelId } = settings();
@@ -22,7 +22,7 @@ function messageFor(err) {
     return messageForStatus(last.statusCode, parseErrorBody(last.responseBody) ?? parseErrorBody(last.data), last.responseBody ?? last.message);
   }
   if (APICallError.isInstance(last) && last.statusCode) return MESSAGES.interrupted;
-  return isTimeout(last) ? MESSAGES.timeout : MESSAGES.connection;
+  return connectionMessage(last);
 }
 
 if (!stream) {

@@ -10,6 +10,7 @@ export const MESSAGES = {
   busy: 'The service is temporarily unavailable (busy or overloaded). Your prompt is kept; please try again in a few minutes.',
   timeout: 'The service took too long to respond and the connection timed out. Your prompt is kept; please try again.',
   connection: 'The connection to the service was interrupted. Your prompt is kept; please try again in a moment.',
+  certificate: "The secure connection to the service could not be verified: its certificate was refused. If your network inspects TLS traffic, ask your IT team. Your prompt is kept.",
   rateLimited: 'Too many requests right now. Your prompt is kept; please wait a moment and try again.',
   quota: 'Your quota is exhausted. Check your plan and billing details, or contact your administrator. Your prompt is kept.',
   tooLarge: 'This message is too long for the service. Shorten it or split it into parts; your draft is kept.',
@@ -60,6 +61,23 @@ export function isTimeout(err) {
     if (/timeout|timed? ?out/i.test(`${e.name ?? ''} ${e.constructor?.name ?? ''} ${e.message ?? ''} ${e.code ?? ''}`)) return true;
   }
   return false;
+}
+
+// OpenSSL's verification codes as Node reports them, and the host-name check's own.
+const CERTIFICATE_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REJECTED|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+/** True when an error (or one of its causes) says the service's certificate was refused. */
+export function isCertificateError(err) {
+  for (let e = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (CERTIFICATE_CODES.test(e.code ?? '') || /certificate/i.test(e.message ?? '')) return true;
+  }
+  return false;
+}
+
+/** The message for a failure without an HTTP status: a refused certificate, a timeout or a lost connection. */
+export function connectionMessage(err) {
+  if (isCertificateError(err)) return MESSAGES.certificate;
+  return isTimeout(err) ? MESSAGES.timeout : MESSAGES.connection;
 }
 
 export function show(text) {

@@ -88,6 +88,6 @@ public final class AnthropicJavaClient {
         if (e instanceof AnthropicServiceException service && service.statusCode() >= 400) {
             return ChatScreen.messageForStatus(service.statusCode(), service.body() + " " + e.getMessage());
         }
-        return ChatScreen.isTimeout(e) ? ChatScreen.TIMEOUT : ChatScreen.CONNECTION;
+        return ChatScreen.connectionMessage(e);
     }
 }

@@ -19,6 +19,8 @@ final class ChatScreen {
     static final String BUSY = "The service is temporarily unavailable (busy or overloaded). Your prompt is kept; please try again in a few minutes.";
     static final String TIMEOUT = "The service took too long to respond and the connection timed out. Your prompt is kept; please try again.";
     static final String CONNECTION = "The connection to the service was interrupted. Your prompt is kept; please try again in a moment.";
+    static final String CERTIFICATE = "The secure connection to the service could not be verified: its certificate was refused."
+            + " If your network inspects TLS traffic, ask your IT team. Your prompt is kept.";
     static final String RATE_LIMITED = "Too many requests right now. Your prompt is kept; please wait a moment and try again.";
     static final String QUOTA = "Your quota is exhausted. Check your plan and billing details, or contact your administrator. Your prompt is kept.";
     static final String TOO_LARGE = "This message is too long for the service. Shorten it or split it into parts; your draft is kept.";
@@ -88,6 +90,25 @@ final class ChatScreen {
     }
 
     /** True when the error or one of its causes says the attempt timed out rather than failed to connect. */
+    /** The message for a failure without an HTTP status: a refused certificate, a timeout or a lost connection. */
+    static String connectionMessage(Throwable error) {
+        if (isCertificateError(error)) {
+            return CERTIFICATE;
+        }
+        return isTimeout(error) ? TIMEOUT : CONNECTION;
+    }
+
+    /** True when the error (or one of its causes) is the TLS handshake refusing the service's certificate or host name. */
+    static boolean isCertificateError(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof javax.net.ssl.SSLHandshakeException || e instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || e instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static boolean isTimeout(Throwable error) {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof java.net.SocketTimeoutException || e instanceof java.net.http.HttpTimeoutException

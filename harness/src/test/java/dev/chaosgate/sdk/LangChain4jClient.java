@@ -94,6 +94,6 @@ public final class LangChain4jClient {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
             if (e instanceof HttpException http) return ChatScreen.messageForStatus(http.statusCode(), http.getMessage());
         }
-        return ChatScreen.isTimeout(error) ? ChatScreen.TIMEOUT : ChatScreen.CONNECTION;
+        return ChatScreen.connectionMessage(error);
     }
 }

@@ -71,6 +71,6 @@ public final class OpenAiJavaClient {
         if (e instanceof OpenAIServiceException service && service.statusCode() >= 400) {
             return ChatScreen.messageForStatus(service.statusCode(), String.valueOf(service.body()) + " " + e.getMessage());
         }
-        return ChatScreen.isTimeout(e) ? ChatScreen.TIMEOUT : ChatScreen.CONNECTION;
+        return ChatScreen.connectionMessage(e);
     }
 }

@@ -89,6 +89,6 @@ public final class SpringAiClient {
                 }
             }
         }
-        return ChatScreen.isTimeout(error) ? ChatScreen.TIMEOUT : ChatScreen.CONNECTION;
+        return ChatScreen.connectionMessage(error);
     }
 }

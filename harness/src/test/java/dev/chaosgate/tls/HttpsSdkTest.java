@@ -90,7 +90,7 @@ class HttpsSdkTest {
         try (ChaosGateway gateway = ChaosGateway.builder().scenario(INSPECTED).start()) {
             ClientReport shown = runOpenAiNode(gateway, dir);
             Verdict verdict = gateway.verdict(ClientReport.of(PROMPT, List.of(GOOD_MESSAGE), PROMPT));
-            assertThat(shown.shown()).as("the app showed its connection message").isNotEmpty();
+            assertThat(shown.shown()).as("the app showed its message for a refused certificate").isNotEmpty();
             assertThat(verdict.attempts()).as(verdict.explain()).hasSize(3);
             assertThat(verdict.codes()).as(verdict.explain())
                     .contains(FindingCode.RETRIED_NON_RETRYABLE).doesNotContain(FindingCode.TLS_VERIFICATION_DISABLED);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,12 +90,9 @@ class RunOverHttpsTest {
      */
     @Test
     void aClientThatNeverConnectsToTheHttpsGatewayDidNotExerciseTheScenario() throws IOException {
-        NodeRuntime.assumeInstalled();
-        CliRun run = CliRun.of("run", "tls-wrong-host", "--client", "node src/test/corpus/good/equal-jitter-keepalive.mjs",
-                "--stream", "false", "--report-dir", dir.toString());
-        JsonNode row = JSON.readTree(Files.readString(dir.resolve("report.json"))).path("scenarios").path(0);
-        assertThat(row.path("findings").findValuesAsText("code")).as(run.toString()).containsExactly("FAULT_NOT_EXERCISED");
-        assertThat(row.path("findings").findValuesAsText("message")).as(run.toString())
+        Played played = playWrongHost("node src/test/corpus/good/equal-jitter-keepalive.mjs");
+        assertThat(played.codes()).as(played.output()).containsExactly("FAULT_NOT_EXERCISED");
+        assertThat(played.row().path("findings").findValuesAsText("message")).as(played.output())
                 .anyMatch(m -> m.contains("never sent the user's prompt through the gateway"));
     }
 
@@ -105,13 +103,27 @@ class RunOverHttpsTest {
      */
     @Test
     void aClientRefusedAtTheHandshakeExercisedTheScenario() throws IOException {
+        Played played = playWrongHost("node src/test/corpus/good/full-jitter.mjs");
+        assertThat(played.row().path("attempts").asInt()).as(played.output()).isEqualTo(3);
+        assertThat(played.codes()).as(played.output()).contains("RETRIED_NON_RETRYABLE").doesNotContain("FAULT_NOT_EXERCISED");
+    }
+
+    /** What {@code run} printed and the scenario's row of report.json. */
+    private record Played(CliRun run, JsonNode row) {
+        List<String> codes() {
+            return row.path("findings").findValuesAsText("code");
+        }
+
+        String output() {
+            return run.toString();
+        }
+    }
+
+    /** {@code tls-wrong-host} played once, not streamed, with a Node client of the style corpus. */
+    private Played playWrongHost(String client) throws IOException {
         NodeRuntime.assumeInstalled();
-        CliRun run = CliRun.of("run", "tls-wrong-host", "--client", "node src/test/corpus/good/full-jitter.mjs",
-                "--stream", "false", "--report-dir", dir.toString());
-        JsonNode row = JSON.readTree(Files.readString(dir.resolve("report.json"))).path("scenarios").path(0);
-        assertThat(row.path("attempts").asInt()).as(run.toString()).isEqualTo(3);
-        assertThat(row.path("findings").findValuesAsText("code")).as(run.toString())
-                .contains("RETRIED_NON_RETRYABLE").doesNotContain("FAULT_NOT_EXERCISED");
+        CliRun run = CliRun.of("run", "tls-wrong-host", "--client", client, "--stream", "false", "--report-dir", dir.toString());
+        return new Played(run, JSON.readTree(Files.readString(dir.resolve("report.json"))).path("scenarios").path(0));
     }
 
     private String codes() throws IOException {
