@@ -170,7 +170,7 @@ class DetectionMatrixTest {
                 }
             }
             pool.shutdown();
-            assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).as("the matrix's cells ended within 10 minutes").isTrue();
+            assertThat(pool.awaitTermination(30, TimeUnit.MINUTES)).as("the matrix's cells ended within 30 minutes").isTrue();
         } finally {
             pool.shutdownNow();
         }
