@@ -57,8 +57,13 @@ export function parseErrorBody(body) {
 
 /** True when an error (or one of its causes) says the attempt timed out rather than failed to connect. */
 export function isTimeout(err) {
+  return anyCause(err, (e) => /timeout|timed? ?out/i.test(`${e.name ?? ''} ${e.constructor?.name ?? ''} ${e.message ?? ''} ${e.code ?? ''}`));
+}
+
+/** True when the error or one of its first causes passes `test`. */
+function anyCause(err, test) {
   for (let e = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (/timeout|timed? ?out/i.test(`${e.name ?? ''} ${e.constructor?.name ?? ''} ${e.message ?? ''} ${e.code ?? ''}`)) return true;
+    if (test(e)) return true;
   }
   return false;
 }
@@ -68,10 +73,7 @@ const CERTIFICATE_CODES = /^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CE
 
 /** True when an error (or one of its causes) says the service's certificate was refused. */
 export function isCertificateError(err) {
-  for (let e = err, depth = 0; e && depth < 5; e = e.cause, depth++) {
-    if (CERTIFICATE_CODES.test(e.code ?? '') || /certificate/i.test(e.message ?? '')) return true;
-  }
-  return false;
+  return anyCause(err, (e) => CERTIFICATE_CODES.test(e.code ?? '') || /certificate/i.test(e.message ?? ''));
 }
 
 /** The message for a failure without an HTTP status: a refused certificate, a timeout or a lost connection. */

@@ -3,6 +3,7 @@ package dev.chaosgate.sdk;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -89,7 +90,6 @@ final class ChatScreen {
         return INVALID;
     }
 
-    /** True when the error or one of its causes says the attempt timed out rather than failed to connect. */
     /** The message for a failure without an HTTP status: a refused certificate, a timeout or a lost connection. */
     static String connectionMessage(Throwable error) {
         if (isCertificateError(error)) {
@@ -100,20 +100,20 @@ final class ChatScreen {
 
     /** True when the error (or one of its causes) is the TLS handshake refusing the service's certificate or host name. */
     static boolean isCertificateError(Throwable error) {
-        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof javax.net.ssl.SSLHandshakeException || e instanceof javax.net.ssl.SSLPeerUnverifiedException
-                    || e instanceof java.security.cert.CertificateException) {
-                return true;
-            }
-        }
-        return false;
+        return anyCause(error, e -> e instanceof javax.net.ssl.SSLHandshakeException
+                || e instanceof javax.net.ssl.SSLPeerUnverifiedException || e instanceof java.security.cert.CertificateException);
     }
 
+    /** True when the error or one of its causes says the attempt timed out rather than failed to connect. */
     static boolean isTimeout(Throwable error) {
+        return anyCause(error, e -> e instanceof java.net.SocketTimeoutException || e instanceof java.net.http.HttpTimeoutException
+                || e instanceof java.util.concurrent.TimeoutException
+                || TIMEOUT_TEXT.matcher(e.getClass().getSimpleName() + " " + e.getMessage()).find());
+    }
+
+    private static boolean anyCause(Throwable error, Predicate<Throwable> test) {
         for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof java.net.SocketTimeoutException || e instanceof java.net.http.HttpTimeoutException
-                    || e instanceof java.util.concurrent.TimeoutException
-                    || TIMEOUT_TEXT.matcher(e.getClass().getSimpleName() + " " + e.getMessage()).find()) {
+            if (test.test(e)) {
                 return true;
             }
         }
