@@ -174,12 +174,16 @@ public final class LinkBench {
             if (load != null) {
                 OUT.printf("round trip, loaded: %d busy-loop processes running%n", load.size());
             }
-            for (String which : servers()) {
-                double[] addedP50 = new double[rounds];
-                double[] addedP99 = new double[rounds];
-                double[] slowDirect = new double[rounds];
-                double[] slowProxied = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
+            // Rounds outer, servers inner: each server's round r runs in the same minutes as the others', so a
+            // change in the machine's load (other jobs on a CI runner) falls on all of them alike.
+            List<String> servers = servers();
+            double[][] addedP50 = new double[servers.size()][rounds];
+            double[][] addedP99 = new double[servers.size()][rounds];
+            double[][] slowDirect = new double[servers.size()][rounds];
+            double[][] slowProxied = new double[servers.size()][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int s = 0; s < servers.size(); s++) {
+                    String which = servers.get(s);
                     try (ServerProcess server = startServer(which)) {
                         int proxyPort = server.createProxy("roundtrip", echo.port());
                         Thread.sleep(Long.getLong("bench.roundtrip.pauseMillis", 0));
@@ -207,23 +211,25 @@ public final class LinkBench {
                                 }
                                 OUT.println("  trips over 500 µs (index:µs):" + slow);
                             }
-                            addedP50[r] = pct(proxiedNanos, 50) - pct(directNanos, 50);
-                            addedP99[r] = pct(proxiedNanos, 99) - pct(directNanos, 99);
-                            slowDirect[r] = over(directNanos, 1_000_000);
-                            slowProxied[r] = over(proxiedNanos, 1_000_000);
+                            addedP50[s][r] = pct(proxiedNanos, 50) - pct(directNanos, 50);
+                            addedP99[s][r] = pct(proxiedNanos, 99) - pct(directNanos, 99);
+                            slowDirect[s][r] = over(directNanos, 1_000_000);
+                            slowProxied[s][r] = over(proxiedNanos, 1_000_000);
                             OUT.printf("round trip, %s, %s, fresh server %d, 64 B x %d after %d: direct p50 %.1f µs p99 %.1f µs;"
                                             + " through %s p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs;"
                                             + " trips over 1 ms: direct %d, %s %d%n",
                                     variant, which, r + 1, directNanos.length, warmUp, pct(directNanos, 50), pct(directNanos, 99),
-                                    which, pct(proxiedNanos, 50), pct(proxiedNanos, 99), addedP50[r], addedP99[r],
-                                    (int) slowDirect[r], which, (int) slowProxied[r]);
+                                    which, pct(proxiedNanos, 50), pct(proxiedNanos, 99), addedP50[s][r], addedP99[s][r],
+                                    (int) slowDirect[s][r], which, (int) slowProxied[s][r]);
                         }
                     }
                 }
+            }
+            for (int s = 0; s < servers.size(); s++) {
                 OUT.printf("round trip, %s, %s: median of %d fresh servers: added p50 %.1f µs, added p99 %.1f µs;"
                                 + " trips over 1 ms of %d: direct %.0f, %s %.0f%n",
-                        variant, which, rounds, median(addedP50), median(addedP99), blocks * perBlock,
-                        median(slowDirect), which, median(slowProxied));
+                        variant, servers.get(s), rounds, median(addedP50[s]), median(addedP99[s]), blocks * perBlock,
+                        median(slowDirect[s]), servers.get(s), median(slowProxied[s]));
             }
         }
     }
