@@ -52,10 +52,10 @@ final class ServerProcess implements AutoCloseable {
         return start("chaosgate", command, port);
     }
 
-    /** A Toxiproxy {@code toxiproxy-server} binary. */
-    static ServerProcess toxiproxy(String binary) throws IOException, InterruptedException {
+    /** A Toxiproxy {@code toxiproxy-server} binary, or another that takes its flags and answers its API, named {@code label}. */
+    static ServerProcess toxiproxy(String binary, String label) throws IOException, InterruptedException {
         int port = freePort();
-        return start("toxiproxy", List.of(binary, "-host", "127.0.0.1", "-port", String.valueOf(port)), port);
+        return start(label, List.of(binary, "-host", "127.0.0.1", "-port", String.valueOf(port)), port);
     }
 
     private static ServerProcess start(String label, List<String> command, int port) throws IOException, InterruptedException {

@@ -1,0 +1,3 @@
+module chaosgate.dev/bench/plainproxy
+
+go 1.19
