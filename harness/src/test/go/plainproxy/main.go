@@ -15,7 +15,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"sync"
 )
 
 type proxyRequest struct {
@@ -23,11 +22,6 @@ type proxyRequest struct {
 	Listen   string `json:"listen"`
 	Upstream string `json:"upstream"`
 }
-
-var (
-	mu        sync.Mutex
-	listeners = map[string]net.Listener{}
-)
 
 func main() {
 	host := flag.String("host", "127.0.0.1", "API host")
@@ -51,9 +45,6 @@ func createProxy(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf(`{"error":%q}`, err.Error()), http.StatusConflict)
 		return
 	}
-	mu.Lock()
-	listeners[req.Name] = listener
-	mu.Unlock()
 	go accept(listener, req.Upstream)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)

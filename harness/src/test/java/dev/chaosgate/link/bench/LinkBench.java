@@ -229,7 +229,7 @@ public final class LinkBench {
                                             + " through %s p50 %.1f µs p99 %.1f µs; added p50 %.1f µs, p99 %.1f µs;"
                                             + " trips over 1 ms: direct %d, %s %d%n",
                                     variant, which, r + 1, directNanos.length, warmUp, pct(directNanos, 50), pct(directNanos, 99),
-                                    which, pct(proxiedNanos, 50), pct(proxiedNanos, 99), addedP50[s][r], addedP99[s][r],
+                                    which, pct(proxiedNanos, 50), proxiedP99[s][r], addedP50[s][r], addedP99[s][r],
                                     (int) slowDirect[s][r], which, (int) slowProxied[s][r]);
                         }
                     }
